@@ -1,0 +1,243 @@
+"""Streamlit layer: widgets, cached adapters around the steps, and layout.
+
+Run with:  streamlit run dashboard/app.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import sys
+from pathlib import Path
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard import ui  # noqa: E402
+from dashboard.assets import link_vendored_assets  # noqa: E402
+from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart  # noqa: E402
+from dashboard.events import EventFileError, EventTable  # noqa: E402
+from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa: E402
+from dashboard.geo import Boundaries, load_boundaries  # noqa: E402
+from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view  # noqa: E402
+from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
+from dashboard.popups import format_date  # noqa: E402
+from dashboard.settings import (  # noqa: E402
+    DATE_PRESETS, DEFAULT_EVENTS_PATH, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
+    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS,
+)
+from dashboard.table import display_table  # noqa: E402
+
+ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
+
+
+@st.cache_resource(show_spinner="Reading boundary layers…")
+def cached_boundaries() -> Boundaries:
+    return load_boundaries()
+
+
+@st.cache_data(show_spinner="Validating events and joining them to the boundaries…", max_entries=8)
+def cached_events(data: bytes) -> EventTable:
+    # Keyed by the file's content: a filter change never re-reads or re-joins.
+    return load_joined_events(data, cached_boundaries())
+
+
+def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
+    events = table.events
+    sb = st.sidebar
+    sb.header("Filters")
+
+    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+
+    def apply_preset() -> None:
+        preset = st.session_state[ui.KEY_PRESET]
+        if preset == ui.ALL_DATES:
+            st.session_state[ui.KEY_DATES] = (first, last)
+        elif preset in DATE_PRESETS:
+            st.session_state[ui.KEY_DATES] = DATE_PRESETS[preset]
+
+    sb.selectbox("Period", [ui.ALL_DATES, *DATE_PRESETS, ui.CUSTOM_DATES], key=ui.KEY_PRESET, on_change=apply_preset)
+    picked = sb.date_input(
+        "Date range", value=(first, last), min_value=min(first, dt.date(2018, 1, 1)),
+        max_value=max(last, dt.date.today()), key=ui.KEY_DATES, format="YYYY-MM-DD",
+    )
+    start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
+
+    types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=ui.KEY_TYPES)
+    nk_boundary = sb.radio(
+        "Nagorno-Karabakh boundary", list(NK_BOUNDARIES), key=ui.KEY_NK,
+        index=list(NK_BOUNDARIES).index(DEFAULT_NK_BOUNDARY),
+        format_func=lambda key: NK_BOUNDARIES[key][1],
+        help="Drawn on the map and used for the region 'Nagorno-Karabakh'. Natural Earth lines, ±1–3 km.",
+    )
+    regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=ui.KEY_REGIONS)
+    provinces = province_options(events)
+    picked_provinces = sb.multiselect(
+        "Province / rayon", list(provinces), key=ui.KEY_PROVINCES, format_func=provinces.get,
+        placeholder="All provinces", help="Natural Earth units, accurate to ~1–3 km.",
+    )
+    with sb.expander("More filters", expanded=False):
+        actors = st.multiselect("Actor", actor_names(events), key=ui.KEY_ACTORS, placeholder="All actors")
+        text = st.text_input("Search place, notes, source", key=ui.KEY_TEXT)
+        min_fatalities = st.number_input(
+            "Minimum reported fatalities", min_value=0, value=0, step=1, key=ui.KEY_MIN_FATALITIES,
+            help="Above 0, events without a single sourced figure are left out.",
+        )
+        precisions = st.multiselect(
+            "Location precision", list(GEO_PRECISION_LABELS), default=list(GEO_PRECISION_LABELS),
+            format_func=GEO_PRECISION_LABELS.get, key=ui.KEY_PRECISION,
+        )
+        border_max = max(1, math.ceil(events["border_distance_km"].max(skipna=True) or 1))
+        border_km = st.slider(
+            "Maximum distance to the international border (km)", 0, border_max, border_max,
+            key=ui.KEY_BORDER_KM, help="At the right end the distance is not limited.",
+        )
+
+    flt = EventFilter(
+        start=start, end=end,
+        event_types=None if set(types) == set(EVENT_TYPES) else tuple(types),
+        regions=None if set(regions) == set(REGIONS) else tuple(regions),
+        province_codes=tuple(picked_provinces) or None,
+        actors=tuple(actors) or None,
+        text=text,
+        min_fatalities=int(min_fatalities) or None,
+        geo_precisions=None if set(precisions) == set(GEO_PRECISION_LABELS) else tuple(precisions),
+        max_border_km=None if border_km >= border_max else float(border_km),
+    )
+    return flt, nk_boundary
+
+
+def province_options(events: pd.DataFrame) -> dict[str, str]:
+    """Province code -> 'Country · Province (code)', grouped by country, for units that have events."""
+    units = (
+        events.dropna(subset=["province_code"])
+        .query("province_code != ''")
+        .drop_duplicates("province_code")
+        .sort_values(["country", "province"])
+    )
+    return {row.province_code: f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()}
+
+
+def selection_summary(selection: Selection, flt: EventFilter) -> str:
+    counts = selection.counts
+    start, end = flt.start, flt.end
+    period = f"{format_date(pd.Timestamp(start))} – {format_date(pd.Timestamp(end))}" if start and end else "all dates"
+    regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
+    noun = "event" if counts.shown == 1 else "events"
+    return f"**{counts.shown} {noun}** · {period} · {regions} · {counts.unmapped} unmapped"
+
+
+def show_map(selection: Selection, boundaries: Boundaries, nk_boundary: str) -> None:
+    # The base map stays identical across filter changes (same view, same
+    # boundaries), so streamlit-folium keeps it mounted and only swaps the
+    # event layer: the analyst's pan and zoom survive a filter change.
+    if ui.KEY_VIEW not in st.session_state:
+        st.session_state[ui.KEY_VIEW] = events_view(selection.events)
+    initial: MapView = st.session_state[ui.KEY_VIEW]
+    fit = st.session_state.get(ui.KEY_FIT)
+
+    base = build_base_map(boundaries, nk_boundary, initial)
+    layer = build_event_layer(selection.events)
+    control = folium.LayerControl(collapsed=True)
+    for element in (base, layer, control):
+        link_vendored_assets(element)
+    st_folium(
+        base, key=ui.KEY_MAP, height=MAP_HEIGHT_PX, use_container_width=True,
+        feature_group_to_add=layer, layer_control=control, returned_objects=[],
+        center=fit.center if fit else None, zoom=fit.zoom if fit else None,
+    )
+    if st.button("Zoom to the filtered events", disabled=selection.events.empty):
+        st.session_state[ui.KEY_FIT] = events_view(selection.events)
+        st.rerun()
+    st.caption(
+        f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces and "
+        "Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km. Points within 0.5 km of the "
+        "international border are marked 'on the border'."
+    )
+
+
+def show_data_quality(table: EventTable) -> None:
+    unmapped = table.unmapped
+    st.markdown(f"**{len(unmapped)} unmapped events** — kept, but without verified coordinates they are not placed on the map.")
+    if not unmapped.empty:
+        st.dataframe(
+            unmapped[["line", "event_id", "event_date", "event_type", "location", "location_note"]]
+            .assign(event_date=lambda d: d["event_date"].dt.date),
+            hide_index=True, use_container_width=True,
+        )
+    st.markdown(f"**{len(table.rejected)} rejected rows** — not loaded; each with its line in the file and the reason.")
+    if not table.rejected.empty:
+        st.dataframe(table.rejected, hide_index=True, use_container_width=True)
+        st.download_button(
+            "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
+            file_name="rejected_rows.csv", mime="text/csv",
+        )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
+    st.title("Armenia–Azerbaijan conflict events")
+    try:
+        boundaries = cached_boundaries()
+        table = cached_events(DEFAULT_EVENTS_PATH.read_bytes())
+    except (EventFileError, OSError) as exc:
+        st.error(f"The events could not be loaded: {exc}")
+        st.stop()
+    if table.events.empty:
+        st.error("The events file has no valid rows; see the rejected rows below.")
+        show_data_quality(table)
+        st.stop()
+
+    flt, nk_boundary = sidebar_filter(table)
+    selection = select_events(table, nk_boundary, flt)
+    counts = selection.counts
+
+    st.markdown(selection_summary(selection, flt))
+    figures = key_figures(selection.events)
+    cols = st.columns(4)
+    cols[0].metric("Events shown", f"{figures.events:,}")
+    cols[1].metric(
+        "Reported fatalities", f"{figures.fatalities_known:,}",
+        help=f"Sum over events with a single sourced figure; {figures.events_without_figure} shown events "
+        "have none (see each popup for who reported what).",
+    )
+    cols[2].metric("Places", f"{figures.localities:,}")
+    cols[3].metric("Days", f"{figures.days:,}")
+    st.caption(counts.line())
+    if counts.shown == 0:
+        culprits = emptying_filters(selection.all_events, flt)
+        why = (f"The {' and the '.join(culprits)} filter leaves nothing on its own."
+               if culprits else "Each filter alone keeps some events; their combination keeps none.")
+        st.info(f"No mapped event matches the filters. {why}")
+
+    show_map(selection, boundaries, nk_boundary)
+
+    tab_time, tab_counts, tab_table, tab_quality, tab_about = st.tabs(
+        ["Timeline", "By region and type", "Events table", f"Data quality ({counts.unmapped + counts.rejected})",
+         "About the data"]
+    )
+    with tab_time:
+        if selection.events.empty:
+            st.write("No events to chart.")
+        else:
+            st.altair_chart(timeline_chart(selection.events), use_container_width=True)
+            st.caption("Dashed lines: 27 Sep 2020, 10 Nov 2020, 13 Sep 2022, 12 Dec 2022, 19 Sep 2023.")
+    with tab_counts:
+        st.dataframe(counts_by_region_and_type(selection.events), use_container_width=True)
+    with tab_table:
+        st.dataframe(
+            display_table(selection.events), hide_index=True, use_container_width=True,
+            column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
+        )
+    with tab_quality:
+        show_data_quality(table)
+    with tab_about:
+        st.markdown(ABOUT)
+
+
+main()

@@ -1,0 +1,88 @@
+"""Summaries of the filtered events: timeline, counts by region and type, key figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from dashboard.settings import EVENT_TYPE_COLOURS, KEY_DATES, REGIONS
+
+# Above this many days the timeline counts weeks instead of days.
+DAILY_MAX_SPAN_DAYS = 120
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    events: int
+    fatalities_known: int  # sum over events with a single sourced figure
+    events_without_figure: int
+    localities: int
+    days: int
+
+
+def key_figures(events: pd.DataFrame) -> KeyFigures:
+    fatalities = events["fatalities"]
+    return KeyFigures(
+        events=len(events),
+        fatalities_known=int(fatalities.sum(skipna=True)) if len(events) else 0,
+        events_without_figure=int(fatalities.isna().sum()),
+        localities=int(events["location"].nunique()),
+        days=int(events["event_date"].dt.normalize().nunique()),
+    )
+
+
+def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Events per day (or per week over long spans) and type: columns period, event_type, events."""
+    if events.empty:
+        return pd.DataFrame(columns=["period", "event_type", "events"]), "day"
+    span = (events["event_date"].max() - events["event_date"].min()).days
+    unit = "day" if span <= DAILY_MAX_SPAN_DAYS else "week"
+    dates = events["event_date"].dt.normalize()
+    period = dates if unit == "day" else dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    counts = (
+        events.assign(period=period)
+        .groupby(["period", "event_type"], observed=True).size()
+        .rename("events").reset_index()
+    )
+    return counts, unit
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
+    """Stacked bars per day or week in the type colours, with the conflict's key dates as rules."""
+    counts, unit = timeline_counts(events)
+    colour = alt.Color(
+        "event_type:N", title="Event type",
+        scale=alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values())),
+    )
+    bars = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("period:T", title="Week starting" if unit == "week" else "Day"),
+        y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
+        color=colour,
+        tooltip=[alt.Tooltip("period:T", title=unit.capitalize()), "event_type:N", "events:Q"],
+    )
+    layers: list[alt.Chart] = [bars]
+    if not counts.empty:
+        lo, hi = counts["period"].min(), counts["period"].max() + pd.Timedelta(days=7)
+        marks = pd.DataFrame(
+            [{"date": pd.Timestamp(d), "label": label} for d, label in KEY_DATES.items()
+             if lo <= pd.Timestamp(d) <= hi]
+        )
+        if not marks.empty:
+            layers.append(
+                alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3], strokeWidth=1)
+                .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Date"), "label:N"])
+            )
+    return alt.layer(*layers).properties(height=220)
+
+
+def counts_by_region_and_type(events: pd.DataFrame) -> pd.DataFrame:
+    """A region × type table of event counts with totals, regions in their fixed order."""
+    table = pd.crosstab(events["region"], events["event_type"])
+    table = table.reindex([r for r in REGIONS if r in table.index])
+    table = table[[t for t in EVENT_TYPE_COLOURS if t in table.columns]]
+    table["Total"] = table.sum(axis=1)
+    table.index.name = "Region"
+    table.columns.name = None
+    return table

@@ -1,0 +1,216 @@
+"""Load an events file in the project schema and validate every row.
+
+Valid rows come back typed; rows without coordinates are kept and marked
+unmapped; every other problem rejects the row with its line number, the column
+and a reason. Nothing is dropped silently: ``len(events) + len(rejected)`` is
+always the number of data rows in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.settings import EVENT_TYPES, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+
+REQUIRED_COLUMNS = ("event_id", "event_date", "event_type", "latitude", "longitude")
+TEXT_COLUMNS = (
+    "date_note", "sub_event_type", "actor1", "actor2", "location", "location_alt_names",
+    "admin_region_reported", "location_note", "fatalities_reported", "fatalities_reported_by",
+    "notes", "disputes", "source", "source_title", "source_url", "additional_sources", "campaign",
+)
+NUMBER_COLUMNS = ("geo_precision", "fatalities")
+REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
+KM_PER_DEGREE = 111.32
+
+
+class EventFileError(Exception):
+    """The file cannot be read as an events table at all (not a row-level problem)."""
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """The outcome of loading one events file.
+
+    ``events``: accepted rows (mapped and unmapped), typed, with a ``line`` column.
+    ``rejected``: one row per rejected input row: line, event_id, column, reason,
+    followed by the row's original cells.
+    """
+
+    events: pd.DataFrame
+    rejected: pd.DataFrame
+    n_rows: int
+
+    @property
+    def mapped(self) -> pd.DataFrame:
+        return self.events[self.events["latitude"].notna()]
+
+    @property
+    def unmapped(self) -> pd.DataFrame:
+        return self.events[self.events["latitude"].isna()]
+
+
+def load_events(source: str | Path | bytes) -> EventTable:
+    """Read and validate an events CSV given as a path or as the file's bytes."""
+    raw = read_event_csv(source)
+    return validate_events(raw)
+
+
+def read_event_csv(source: str | Path | bytes) -> pd.DataFrame:
+    """Read every cell as text; raise EventFileError with a sentence on an unreadable file."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise EventFileError(f"The events file {path} does not exist.") from None
+        except OSError as exc:
+            raise EventFileError(f"The events file {path} cannot be read: {exc.strerror}.") from None
+    else:
+        data = source
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EventFileError(
+            f"The events file is not UTF-8 text (undecodable byte at position {exc.start}). "
+            "Save it as UTF-8 CSV and load it again."
+        ) from None
+    if not text.strip():
+        raise EventFileError("The events file is empty.")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise EventFileError(f"The events file is not a readable CSV table: {exc}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise EventFileError(
+            "The events file lacks the required column(s) "
+            + ", ".join(missing)
+            + f". Its header has: {', '.join(frame.columns[:12])}."
+        )
+    lines = _record_start_lines(frame)
+    # Blank lines are not records; they are skipped after numbering the lines.
+    blank = (frame == "").all(axis=1).to_numpy()
+    frame = frame[~blank].reset_index(drop=True)
+    frame.attrs["first_lines"] = lines[~blank]
+    return frame
+
+
+def _record_start_lines(frame: pd.DataFrame) -> np.ndarray:
+    """Line number of each record in the file: header is line 1; quoted cells may span lines."""
+    if frame.empty:
+        return np.array([], dtype=np.int64)
+    newlines = frame.apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
+    return 2 + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
+
+
+def validate_events(raw: pd.DataFrame) -> EventTable:
+    """Type and check every row of a frame read by ``read_event_csv``."""
+    raw = raw.copy()
+    for column in TEXT_COLUMNS + NUMBER_COLUMNS:
+        if column not in raw.columns:
+            raw[column] = ""
+    lines = raw.attrs.get("first_lines")
+    raw.insert(0, "line", lines if lines is not None else np.arange(2, len(raw) + 2))
+    stripped = {c: raw[c].str.strip() for c in REQUIRED_COLUMNS + NUMBER_COLUMNS}
+
+    problems: list[pd.Series] = []  # per check: reason text where the row fails, else NA
+
+    def check(failed: pd.Series, column: str, reason: pd.Series | str) -> None:
+        text = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=raw.index)
+        problems.append((column + "\t" + text).where(failed.fillna(False).astype(bool)))
+
+    event_id = stripped["event_id"]
+    check(event_id == "", "event_id", "missing event id")
+    first_line = raw["line"].groupby(event_id).transform("min")
+    duplicate = (event_id != "") & event_id.duplicated(keep="first")
+    check(duplicate, "event_id", "duplicate event id (first used on line " + first_line.astype(str) + ")")
+
+    date_text = stripped["event_date"]
+    dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
+    check(date_text == "", "event_date", "missing date")
+    check((date_text != "") & dates.isna(), "event_date",
+          "unreadable date '" + date_text.str.slice(0, 40) + "' (expected YYYY-MM-DD)")
+
+    event_type = stripped["event_type"]
+    check(event_type == "", "event_type", "missing event type")
+    check((event_type != "") & ~event_type.isin(EVENT_TYPES), "event_type",
+          "unknown event type '" + event_type.str.slice(0, 40) + "' (expected one of: "
+          + ", ".join(EVENT_TYPES) + ")")
+
+    lat_text, lon_text = stripped["latitude"], stripped["longitude"]
+    lat = pd.to_numeric(lat_text, errors="coerce")
+    lon = pd.to_numeric(lon_text, errors="coerce")
+    check((lat_text == "") != (lon_text == ""), "latitude",
+          "only one of latitude and longitude is given")
+    check((lat_text != "") & (lat.isna() | ~np.isfinite(lat)), "latitude",
+          "latitude '" + lat_text.str.slice(0, 40) + "' is not a number")
+    check((lon_text != "") & (lon.isna() | ~np.isfinite(lon)), "longitude",
+          "longitude '" + lon_text.str.slice(0, 40) + "' is not a number")
+    check(lat.abs() > 90, "latitude", "latitude " + lat_text + " is outside -90..90")
+    check(lon.abs() > 180, "longitude", "longitude " + lon_text + " is outside -180..180")
+    off_km = distance_outside_study_area_km(lat, lon)
+    in_range = (lat.abs() <= 90) & (lon.abs() <= 180)
+    swapped_fits = distance_outside_study_area_km(lon, lat) <= STUDY_AREA_MARGIN_KM
+    hint = pd.Series(np.where(swapped_fits, "; are latitude and longitude swapped?", ""), index=raw.index)
+    check(in_range & (off_km > STUDY_AREA_MARGIN_KM), "latitude",
+          "point " + lat_text + ", " + lon_text + " lies " + off_km.round(0).astype("Int64").astype(str)
+          + f" km outside the study area (Armenia and Azerbaijan, {STUDY_AREA_MARGIN_KM:.0f} km margin)"
+          + hint)
+
+    precision = pd.to_numeric(stripped["geo_precision"], errors="coerce")
+    check((stripped["geo_precision"] != "") & ~precision.isin([1, 2, 3]), "geo_precision",
+          "geo_precision '" + stripped["geo_precision"].str.slice(0, 20) + "' is not 1, 2 or 3")
+    fatalities = pd.to_numeric(stripped["fatalities"], errors="coerce")
+    bad_fatalities = (stripped["fatalities"] != "") & ~((fatalities >= 0) & (fatalities % 1 == 0))
+    check(bad_fatalities, "fatalities",
+          "fatalities '" + stripped["fatalities"].str.slice(0, 20) + "' is not a whole number ≥ 0")
+
+    reasons = pd.concat(problems, axis=1).apply(lambda r: [p for p in r if isinstance(p, str)], axis=1)
+    failed = reasons.str.len() > 0
+
+    rejected = _rejected_rows(raw[failed], reasons[failed])
+    ok = ~failed
+    events = raw[ok].copy()
+    events["event_id"] = event_id[ok]
+    events["event_type"] = event_type[ok]
+    events["event_date"] = dates[ok]
+    events["latitude"] = lat[ok].where(lat_text[ok] != "")
+    events["longitude"] = lon[ok].where(lon_text[ok] != "")
+    events["geo_precision"] = precision[ok].astype("Int64")
+    events["fatalities"] = fatalities[ok].astype("Int64")
+    events = events.reset_index(drop=True)
+    return EventTable(events=events, rejected=rejected, n_rows=len(raw))
+
+
+def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """Approximate distance (km) from each point to the study-area box; 0 inside, NaN without coordinates."""
+    lon_min, lat_min, lon_max, lat_max = STUDY_AREA_BBOX
+    dlat = np.maximum(lat_min - lat, 0) + np.maximum(lat - lat_max, 0)
+    dlon = np.maximum(lon_min - lon, 0) + np.maximum(lon - lon_max, 0)
+    nearest_lat = lat.clip(lat_min, lat_max)
+    km_lon = dlon * KM_PER_DEGREE * np.cos(np.radians(nearest_lat))
+    return np.hypot(dlat * KM_PER_DEGREE, km_lon)
+
+
+def _rejected_rows(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
+    """One output row per rejected input row; several problems are joined with '; '."""
+    if rows.empty:
+        return pd.DataFrame(columns=list(REJECTED_COLUMNS) + [c for c in rows.columns if c != "line"])
+    columns = reasons.map(lambda ps: ", ".join(dict.fromkeys(p.split("\t")[0] for p in ps)))
+    text = reasons.map(lambda ps: "; ".join(p.split("\t")[1] for p in ps))
+    head = pd.DataFrame({
+        "line": rows["line"], "event_id": rows["event_id"].str.strip(),
+        "column": columns, "reason": text,
+    })
+    original = rows.drop(columns=["line", "event_id"])
+    return pd.concat([head, original], axis=1).reset_index(drop=True)

@@ -1,0 +1,144 @@
+"""Filter joined events and account for every row of the file.
+
+A filter applies to mapped events only; unmapped and rejected rows are counted
+on their own, so that shown + filtered out + unmapped + rejected = rows in file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+SEARCHED_COLUMNS = (
+    "location", "location_alt_names", "notes", "disputes", "source", "source_title",
+    "actor1", "actor2", "fatalities_reported_by",
+)
+ACTOR_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the analyst asked for. ``None`` (or empty text) leaves that part unrestricted;
+    an empty tuple allows nothing."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event_types: tuple[str, ...] | None = None
+    regions: tuple[str, ...] | None = None
+    province_codes: tuple[str, ...] | None = None
+    actors: tuple[str, ...] | None = None
+    text: str = ""
+    min_fatalities: int | None = None
+    geo_precisions: tuple[int, ...] | None = None
+    max_border_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    shown: int
+    filtered_out: int
+    unmapped: int
+    rejected: int
+    total: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", self.shown + self.filtered_out + self.unmapped + self.rejected)
+
+    def line(self) -> str:
+        return (
+            f"{self.shown} shown · {self.filtered_out} filtered out · {self.unmapped} unmapped · "
+            f"{self.rejected} rejected = {self.total} rows in file"
+        )
+
+
+def filter_mask(events: pd.DataFrame, flt: EventFilter) -> pd.Series:
+    """True for mapped events that pass every part of the filter."""
+    mask = events["latitude"].notna()
+    dates = events["event_date"]
+    if flt.start is not None:
+        mask &= dates >= pd.Timestamp(flt.start)
+    if flt.end is not None:
+        mask &= dates <= pd.Timestamp(flt.end)
+    if flt.event_types is not None:
+        mask &= events["event_type"].isin(flt.event_types)
+    if flt.regions is not None:
+        mask &= events["region"].isin(flt.regions).fillna(False)
+    if flt.province_codes is not None:
+        mask &= events["province_code"].isin(flt.province_codes).fillna(False)
+    if flt.actors is not None:
+        mask &= _actors_match(events, set(flt.actors))
+    if flt.text.strip():
+        mask &= _text_match(events, flt.text.strip())
+    if flt.min_fatalities is not None and flt.min_fatalities > 0:
+        # An unknown figure is not known to reach the minimum.
+        mask &= (events["fatalities"] >= flt.min_fatalities).fillna(False)
+    if flt.geo_precisions is not None:
+        mask &= events["geo_precision"].isin(flt.geo_precisions).fillna(False)
+    if flt.max_border_km is not None:
+        mask &= (events["border_distance_km"] <= flt.max_border_km).fillna(False)
+    return mask.astype(bool)
+
+
+def split_actors(value: str) -> list[str]:
+    return [part.strip() for part in str(value).split(ACTOR_SEPARATOR) if part.strip()]
+
+
+def actor_names(events: pd.DataFrame) -> list[str]:
+    """Every actor named in actor1/actor2, split on ';', sorted."""
+    names: set[str] = set()
+    for column in ("actor1", "actor2"):
+        for value in events[column].dropna().unique():
+            names.update(split_actors(value))
+    return sorted(names, key=str.casefold)
+
+
+def _actors_match(events: pd.DataFrame, wanted: set[str]) -> pd.Series:
+    def involves(row: tuple[str, str]) -> bool:
+        return any(name in wanted for value in row for name in split_actors(value))
+
+    pairs = zip(events["actor1"].fillna(""), events["actor2"].fillna(""))
+    return pd.Series([involves(p) for p in pairs], index=events.index, dtype=bool)
+
+
+def _text_match(events: pd.DataFrame, text: str) -> pd.Series:
+    needle = text.casefold()
+    hit = np.zeros(len(events), dtype=bool)
+    for column in SEARCHED_COLUMNS:
+        if column in events:
+            hit |= events[column].fillna("").str.casefold().str.contains(needle, regex=False).to_numpy()
+    return pd.Series(hit, index=events.index)
+
+
+def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int) -> Counts:
+    mapped = int(events["latitude"].notna().sum())
+    shown = int(mask.sum())
+    return Counts(
+        shown=shown,
+        filtered_out=mapped - shown,
+        unmapped=len(events) - mapped,
+        rejected=n_rejected,
+    )
+
+
+FILTER_LABELS = {
+    "start": "start date", "end": "end date", "event_types": "event type", "regions": "region",
+    "province_codes": "province", "actors": "actor", "text": "text search",
+    "min_fatalities": "minimum fatalities", "geo_precisions": "location precision",
+    "max_border_km": "distance to the border",
+}
+
+
+def emptying_filters(events: pd.DataFrame, flt: EventFilter) -> list[str]:
+    """Labels of the filter parts that on their own leave no mapped event (to say what emptied a view)."""
+    blank = EventFilter()
+    labels = []
+    for name, label in FILTER_LABELS.items():
+        value = getattr(flt, name)
+        if value == getattr(blank, name):
+            continue
+        if not filter_mask(events, replace(blank, **{name: value})).any():
+            labels.append(label)
+    return labels

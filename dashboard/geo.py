@@ -1,0 +1,147 @@
+"""Boundary layers and the spatial join of events to them.
+
+Every region attribute of an event comes from the shapes, never from place
+names in the data: spellings and administrative levels differ between sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from dashboard.settings import (
+    ARMENIA, AZERBAIJAN, GEO_DIR, METRIC_CRS, NAGORNO_KARABAKH, NK_BOUNDARIES,
+    ON_BORDER_KM, OUTSIDE, SNAP_DISTANCE_M,
+)
+
+WGS84 = "EPSG:4326"
+JOINED_COLUMNS = (
+    "country", "province", "province_code", "in_nkao_1991", "in_nk_1994_2020",
+    "border_distance_km", "on_border", "snapped", "region",
+)
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The boundary layers of data/geo, in WGS84, plus the border line in metres."""
+
+    countries: gpd.GeoDataFrame  # Armenia, Azerbaijan: name, code
+    provinces: gpd.GeoDataFrame  # 89 units: name, code (ISO 3166-2), country
+    nagorno_karabakh: gpd.GeoDataFrame  # indexed by NK_BOUNDARIES key: name
+    neighbours: gpd.GeoDataFrame  # Georgia, Iran, Turkey, Russia (context)
+    water: gpd.GeoDataFrame  # Caspian and large lakes (context)
+    border_metric: BaseGeometry  # Armenia-Azerbaijan international border, METRIC_CRS
+
+    def nk_polygon(self, key: str) -> BaseGeometry:
+        return self.nagorno_karabakh.geometry.loc[key]
+
+
+def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
+    """Read the bundled layers and derive the international border line."""
+    countries = _read(geo_dir / "armenia_azerbaijan_admin0.geojson")[["name", "code", "geometry"]]
+    provinces = _read(geo_dir / "armenia_azerbaijan_admin1.geojson")
+    # `code` is the ISO 3166-2 code; the one unit without one (Şuşa city) keeps GeoNames' AZ.56.
+    provinces = provinces[["name", "code", "country", "geometry"]].rename(
+        columns={"name": "province", "code": "province_code"}
+    )
+    nk = _read(geo_dir / "nagorno_karabakh.geojson").set_index("kind")
+    nk = gpd.GeoDataFrame(
+        {
+            "name": [nk.loc[kind, "name"] for kind, _ in NK_BOUNDARIES.values()],
+            "geometry": [nk.geometry.loc[kind] for kind, _ in NK_BOUNDARIES.values()],
+        },
+        index=pd.Index(list(NK_BOUNDARIES), name="boundary"),
+        crs=WGS84,
+    )
+    metric = countries.to_crs(METRIC_CRS).set_index("name").geometry
+    # The two outlines share their vertices, so the common part of their
+    # boundaries is exactly the international border (Nakhchivan's included).
+    border = shapely.line_merge(
+        shapely.intersection(metric.loc[ARMENIA].boundary, metric.loc[AZERBAIJAN].boundary)
+    )
+    return Boundaries(
+        countries=countries,
+        provinces=provinces,
+        nagorno_karabakh=nk,
+        neighbours=_read(geo_dir / "neighbours.geojson")[["name", "geometry"]],
+        water=_read(geo_dir / "water.geojson")[["name", "kind", "geometry"]],
+        border_metric=border,
+    )
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    return gpd.read_file(path, engine="pyogrio").to_crs(WGS84)
+
+
+def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str) -> gpd.GeoDataFrame:
+    """Attach country, province, Nagorno-Karabakh flags, border distance and region to each event.
+
+    Rows without coordinates get empty join columns. A point up to
+    SNAP_DISTANCE_M outside every outline takes the nearest unit (``snapped``).
+    """
+    mapped = events["latitude"].notna().to_numpy()
+    points = gpd.GeoSeries(
+        np.where(mapped, gpd.points_from_xy(events["longitude"], events["latitude"]), None),
+        index=events.index, crs=WGS84,
+    )
+    joined = gpd.GeoDataFrame(events.copy(), geometry=points)
+    n = len(joined)
+
+    unit = np.full(n, -1)
+    hit_point, hit_unit = boundaries.provinces.sindex.query(points, predicate="intersects")
+    # A point on a shared edge touches two units: keep the first, deterministically.
+    first_hit, first_idx = np.unique(hit_point, return_index=True)
+    unit[first_hit] = hit_unit[first_idx]
+
+    metric_points = points.to_crs(METRIC_CRS)
+    snapped = np.zeros(n, dtype=bool)
+    orphans = np.flatnonzero(mapped & (unit < 0))
+    if len(orphans):
+        provinces_metric = boundaries.provinces.to_crs(METRIC_CRS)
+        near_point, near_unit = provinces_metric.sindex.nearest(
+            metric_points.iloc[orphans], max_distance=SNAP_DISTANCE_M, return_all=False
+        )
+        unit[orphans[near_point]] = near_unit
+        snapped[orphans[near_point]] = True
+
+    found = unit >= 0
+    units = boundaries.provinces.iloc[np.where(found, unit, 0)]
+    for column in ("country", "province", "province_code"):
+        values = units[column].to_numpy(dtype=object)
+        joined[column] = pd.array(np.where(found, values, np.where(mapped, "", None)), dtype="string")
+
+    x = events["longitude"].to_numpy(dtype=float)
+    y = events["latitude"].to_numpy(dtype=float)
+    for key in NK_BOUNDARIES:
+        polygon = boundaries.nk_polygon(key)
+        shapely.prepare(polygon)
+        inside = shapely.contains_xy(polygon, np.nan_to_num(x), np.nan_to_num(y))
+        joined[f"in_{key}"] = pd.array(np.where(mapped, inside, None), dtype="boolean")
+
+    distance_km = shapely.distance(metric_points.to_numpy(), boundaries.border_metric) / 1000.0
+    joined["border_distance_km"] = np.round(distance_km.astype(float), 3)
+    joined["on_border"] = pd.array(np.where(mapped, distance_km <= ON_BORDER_KM, None), dtype="boolean")
+    joined["snapped"] = pd.array(np.where(mapped, snapped, None), dtype="boolean")
+    joined["region"] = assign_region(joined, nk_boundary)
+    return joined
+
+
+def assign_region(joined: pd.DataFrame, nk_boundary: str) -> pd.Series:
+    """Nagorno-Karabakh inside the chosen boundary, else the country, else Outside (NA if unmapped)."""
+    if nk_boundary not in NK_BOUNDARIES:
+        raise ValueError(f"Unknown Nagorno-Karabakh boundary '{nk_boundary}'; use one of {', '.join(NK_BOUNDARIES)}.")
+    mapped = joined["latitude"].notna().to_numpy()
+    in_nk = joined[f"in_{nk_boundary}"].fillna(False).to_numpy(dtype=bool)
+    country = joined["country"].fillna("").to_numpy(dtype=object)
+    region = np.select(
+        [~mapped, in_nk, country != ""],
+        [None, NAGORNO_KARABAKH, country],
+        default=OUTSIDE,
+    )
+    return pd.Series(pd.array(region, dtype="string"), index=joined.index, name="region")

@@ -1,0 +1,290 @@
+"""Folium maps: a base map (basemaps, boundaries, legend) and an event layer.
+
+The two are built separately so that the dashboard can keep the base map
+unchanged while filters replace only the event layer (no re-mount, the
+analyst's view is kept).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.geo import Boundaries
+from dashboard.popups import event_popup_html, event_tooltip
+from dashboard.settings import (
+    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL,
+    STUDY_AREA_BBOX,
+)
+
+NO_BASEMAP = "None (boundaries only, works offline)"
+BASEMAPS: dict[str, tuple[str, str]] = {
+    "OpenStreetMap": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors',
+    ),
+    "CartoDB Positron": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors &copy; CARTO',
+    ),
+    "Esri World Imagery": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+    ),
+    "OpenTopoMap": (
+        "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
+        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors, SRTM | '
+        "style &copy; OpenTopoMap (CC-BY-SA)",
+    ),
+}
+BOUNDARY_ATTRIBUTION = (
+    f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
+    "Natural Earth; events: curated from public reporting"
+)
+COUNTRY_STYLE = {"color": "#333333", "weight": 1.6, "fill": True, "fillColor": "#ffffff", "fillOpacity": 0.0}
+NK_STYLE = {"color": "#6a3d9a", "weight": 2.2, "dashArray": "6 4", "fill": False}
+PROVINCE_STYLE = {"color": "#777777", "weight": 0.6, "fill": False}
+LAND_STYLE = {"color": "#b8b8b8", "weight": 0.6, "fillColor": "#ececec", "fillOpacity": 1.0}
+HOME_LAND_STYLE = {"color": "#333333", "weight": 0, "fillColor": "#fafafa", "fillOpacity": 1.0}
+WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillOpacity": 1.0}
+# Display-only simplification (degrees); joins always use the full geometry.
+DISPLAY_TOLERANCE = {"provinces": 0.002, "context": 0.004}
+MAP_HEIGHT_PX = 620
+# Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
+CLUSTER_ICON_JS = """
+function(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
+    return L.divIcon({
+        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + (size - 4) + 'px;'
+            + 'border-radius:50%;background:rgba(255,255,255,0.92);border:2px solid #333;'
+            + 'text-align:center;font:600 12px sans-serif;color:#222">' + n + '</div>',
+        className: 'ccm-cluster', iconSize: L.point(size, size)
+    });
+}
+"""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A centre and zoom that show given bounds in a map of a given pixel size."""
+
+    center: tuple[float, float]
+    zoom: int
+
+
+def view_for_bounds(
+    south: float, west: float, north: float, east: float,
+    width_px: int = 900, height_px: int = MAP_HEIGHT_PX, max_zoom: int = 12,
+) -> MapView:
+    """Web-Mercator zoom at which the bounds fit (like Leaflet's fitBounds)."""
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(east - west, 1e-6) / 360.0
+    span_y = max(abs(merc(north) - merc(south)), 1e-6) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(width_px / 256 / span_x), math.log2(height_px / 256 / span_y)))
+    return MapView(center=((south + north) / 2, (west + east) / 2), zoom=max(3, min(max_zoom, zoom)))
+
+
+def events_view(events: pd.DataFrame) -> MapView:
+    """The view that fits the events (with a margin); the whole study area when there are none."""
+    located = events[events["latitude"].notna()]
+    if located.empty:
+        west, south, east, north = STUDY_AREA_BBOX
+    else:
+        pad = 0.15
+        south, north = located["latitude"].min() - pad, located["latitude"].max() + pad
+        west, east = located["longitude"].min() - pad, located["longitude"].max() + pad
+    return view_for_bounds(south, west, north, east)
+
+
+class _MapExtras(MacroElement):
+    """Adds the boundary attribution and an on-map legend (HTML built and escaped in Python)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            map.attributionControl.setPrefix(false);
+            map.attributionControl.addAttribution({{ this.attribution|tojson }});
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "ccm-legend");
+                div.innerHTML = {{ this.legend|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend: str, attribution: str) -> None:
+        super().__init__()
+        self._name = "MapExtras"
+        self.legend = legend
+        self.attribution = attribution
+
+
+def legend_html(nk_boundary: str) -> str:
+    e = html.escape
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+        f'background:{colour};border:1px solid #333;margin-right:5px;vertical-align:-1px"></span>{e(name)}</div>'
+        for name, colour in EVENT_TYPE_COLOURS.items()
+    )
+    sizes = "".join(
+        f'<span style="display:inline-block;width:{2 * marker_radius(n)}px;height:{2 * marker_radius(n)}px;'
+        f'border-radius:50%;border:1px solid #333;margin:0 3px;vertical-align:middle"></span>{n}'
+        for n in (1, 10, 100)
+    )
+    nk_label = NK_BOUNDARIES[nk_boundary][1]
+    return (
+        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
+        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;max-width:230px">'
+        '<div style="font-weight:600;margin-bottom:2px">Event type</div>'
+        f"{rows}"
+        f'<div style="margin-top:4px">Reported fatalities: {sizes}</div>'
+        '<div style="margin-top:4px"><span style="display:inline-block;width:22px;border-top:2px solid #333;'
+        'vertical-align:middle;margin-right:5px"></span>International boundary (OSM)</div>'
+        '<div><span style="display:inline-block;width:22px;border-top:2px dashed #6a3d9a;vertical-align:middle;'
+        f'margin-right:5px"></span>Nagorno-Karabakh: {e(nk_label)} (Natural Earth, ±1–3 km)</div>'
+        f'<div style="margin-top:4px;color:#555;font-size:11px">{e(BOUNDARY_DISCLAIMER)}</div>'
+        "</div>"
+    )
+
+
+def marker_radius(fatalities: object) -> float:
+    """Circle radius in pixels: area grows with reported fatalities; unknown figures get the smallest."""
+    if fatalities is None or pd.isna(fatalities) or int(fatalities) <= 0:
+        return 4.0
+    return round(min(4.0 + 1.2 * math.sqrt(int(fatalities)), 18.0), 1)
+
+
+def _simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    out["geometry"] = out.geometry.simplify(tolerance, preserve_topology=True)
+    return out
+
+
+def build_base_map(boundaries: Boundaries, nk_boundary: str, view: MapView) -> folium.Map:
+    """Basemaps, land context, boundaries, legend and attribution; no events."""
+    fmap = folium.Map(
+        location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True,
+    )
+    # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
+    fmap.options.update(min_zoom=5, max_zoom=16)
+    # The first base layer is the default: vector land context, no network needed.
+    offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
+    context = _simplified(boundaries.neighbours, DISPLAY_TOLERANCE["context"])
+    folium.GeoJson(context, style_function=lambda _: LAND_STYLE, interactive=False).add_to(offline)
+    home = _simplified(boundaries.countries, DISPLAY_TOLERANCE["context"])
+    folium.GeoJson(home, style_function=lambda _: HOME_LAND_STYLE, interactive=False).add_to(offline)
+    water = _simplified(boundaries.water, DISPLAY_TOLERANCE["context"])
+    folium.GeoJson(water, style_function=lambda _: WATER_STYLE, interactive=False).add_to(offline)
+    offline.add_to(fmap)
+    for name, (url, attribution) in BASEMAPS.items():
+        folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)
+
+    folium.GeoJson(
+        boundaries.countries[["name", "geometry"]], name="Armenia and Azerbaijan (OSM)",
+        style_function=lambda _: COUNTRY_STYLE, interactive=False,
+    ).add_to(fmap)
+    provinces = _simplified(boundaries.provinces, DISPLAY_TOLERANCE["provinces"])
+    folium.GeoJson(
+        provinces[["province", "province_code", "geometry"]],
+        name="Provinces / rayons (Natural Earth, ±1–3 km)", show=False,
+        style_function=lambda _: PROVINCE_STYLE,
+        tooltip=folium.GeoJsonTooltip(["province", "province_code"], aliases=["", ""]),
+    ).add_to(fmap)
+    nk = boundaries.nagorno_karabakh.loc[[nk_boundary]].reset_index(drop=True)
+    folium.GeoJson(
+        nk, name=f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
+        style_function=lambda _: NK_STYLE, interactive=False,
+    ).add_to(fmap)
+    _MapExtras(legend_html(nk_boundary), BOUNDARY_ATTRIBUTION).add_to(fmap)
+    return fmap
+
+
+class _EventMarkers(MacroElement):
+    """All events of a layer as one JSON array drawn by a short loop.
+
+    Popup and tooltip HTML travel as JSON strings (``tojson`` escapes quotes,
+    ``<``, ``>`` and ``&``), never spliced into JavaScript source, so text from
+    the data cannot break out of the script. folium's own Popup and Tooltip
+    put HTML inside JavaScript template literals, where a backtick or ``${``
+    in a note would run as code, and its Popup needs jQuery.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var target = {{ this._parent.get_name() }};
+            var events = {{ this.events|tojson }};
+            var markers = events.map(function(e) {
+                return L.circleMarker([e.lat, e.lon], {
+                    radius: e.r, color: "#222222", weight: 1, fillColor: e.c, fillOpacity: 0.85
+                }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
+            });
+            if (target.addLayers) { target.addLayers(markers); }
+            else { markers.forEach(function(m) { target.addLayer(m); }); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "EventMarkers"
+        self.events = events
+
+
+def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
+    """What the browser needs per event: position, radius, colour, popup and tooltip HTML."""
+    located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
+    return [
+        {
+            "lat": round(float(row["latitude"]), 6),
+            "lon": round(float(row["longitude"]), 6),
+            "r": marker_radius(row["fatalities"]),
+            "c": EVENT_TYPE_COLOURS.get(row["event_type"], "#666666"),
+            "p": event_popup_html(row),
+            "t": event_tooltip(row),
+        }
+        for _, row in located.iterrows()
+    ]
+
+
+def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
+    """Events as circles coloured by type, sized by fatalities, clustered where dense."""
+    layer = folium.FeatureGroup(name=name)
+    cluster = folium.plugins.MarkerCluster(
+        options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+        icon_create_function=CLUSTER_ICON_JS,
+    )
+    _EventMarkers(event_records(events)).add_to(cluster)
+    cluster.add_to(layer)
+    return layer
+
+
+def build_event_map(
+    events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, view: MapView | None = None
+) -> folium.Map:
+    """A complete map (base + events + layer control), e.g. for a standalone HTML file."""
+    fmap = build_base_map(boundaries, nk_boundary, view or events_view(events))
+    build_event_layer(events).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap

@@ -1,0 +1,42 @@
+"""The steps chained: load & validate -> spatial join -> choose NK boundary -> filter.
+
+The app and the command line both go through these functions, so that what
+the dashboard shows and what the CLI writes are the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.events import EventTable, load_events
+from dashboard.filters import Counts, EventFilter, count_rows, filter_mask
+from dashboard.geo import Boundaries, assign_region, join_regions
+from dashboard.settings import DEFAULT_NK_BOUNDARY
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Filtered events and the accounting of every row of the file."""
+
+    events: pd.DataFrame  # the shown (mapped, passing) events, with `region` for the chosen boundary
+    all_events: pd.DataFrame  # every accepted row, with `region` for the chosen boundary
+    counts: Counts
+
+
+def load_joined_events(source: str | Path | bytes, boundaries: Boundaries) -> EventTable:
+    """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary."""
+    table = load_events(source)
+    return replace(table, events=join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY))
+
+
+def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Selection:
+    events = table.events.assign(region=assign_region(table.events, nk_boundary))
+    mask = filter_mask(events, flt)
+    return Selection(
+        events=events[mask],
+        all_events=events,
+        counts=count_rows(events, mask, len(table.rejected)),
+    )

@@ -1,0 +1,127 @@
+"""HTML for an event's popup and tooltip.
+
+Every value from the data is escaped here, once, because Leaflet inserts
+popups and tooltips as HTML; a source URL becomes a link only when it is http(s).
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from dashboard.settings import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS, ON_BORDER_KM
+
+NOT_REPORTED = "not reported"
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None (no javascript:, data:, relative…)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    if parsed.scheme.lower() in ("http", "https") and parsed.netloc:
+        return url
+    return None
+
+
+def format_date(value: pd.Timestamp) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def fatalities_text(row: pd.Series) -> str:
+    """Reported fatalities as the sources give them; an unknown figure is 'not reported', never 0."""
+    reported = _text(row.get("fatalities_reported"))
+    if reported and reported.lower() not in ("n/a", "none", "not stated"):
+        return reported
+    number = row.get("fatalities")
+    if number is not None and not pd.isna(number):
+        return str(int(number))
+    return NOT_REPORTED
+
+
+def place_text(row: pd.Series) -> str:
+    location = _text(row.get("location"))
+    alt = _text(row.get("location_alt_names"))
+    names = [n.strip() for n in alt.split(";") if n.strip() and n.strip() != location]
+    return f"{location} ({' / '.join(names)})" if names else location
+
+
+def region_text(row: pd.Series) -> str:
+    parts = [_text(row.get("region"))]
+    province = _text(row.get("province"))
+    if province:
+        parts.append(province)
+    text = " · ".join(p for p in parts if p)
+    if bool(row.get("on_border")):
+        text += f" — on the Armenia–Azerbaijan border (within {ON_BORDER_KM:g} km; not attributed to either side)"
+    if bool(row.get("snapped")):
+        text += " — placed in the nearest unit (point just outside the outline)"
+    return text
+
+
+def event_tooltip(row: pd.Series) -> str:
+    return html.escape(f"{format_date(row['event_date'])} · {row['event_type']} · {_text(row.get('location'))}")
+
+
+def event_popup_html(row: pd.Series) -> str:
+    e = html.escape
+    colour = EVENT_TYPE_COLOURS.get(row["event_type"], "#666666")
+    lines = [
+        f'<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
+        f'<div style="font-weight:600">{e(format_date(row["event_date"]))}'
+        + (f' <span style="font-weight:400;color:#555">({e(_text(row.get("date_note")))})</span>'
+           if _text(row.get("date_note")) else "")
+        + "</div>",
+        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+        f'background:{colour};border:1px solid #333;margin-right:4px"></span>'
+        f'{e(row["event_type"])}'
+        + (f' · {e(_text(row.get("sub_event_type")))}' if _text(row.get("sub_event_type")) else "")
+        + "</div>",
+        _field("Place", place_text(row)),
+        _field("Region", region_text(row)),
+    ]
+    precision = row.get("geo_precision")
+    if precision is not None and not pd.isna(precision):
+        lines.append(_field("Location precision", GEO_PRECISION_LABELS.get(int(precision), str(precision))))
+    actors = " — ".join(a for a in (_text(row.get("actor1")), _text(row.get("actor2"))) if a)
+    lines.append(_field("Actors", actors or NOT_REPORTED))
+    fatalities = fatalities_text(row)
+    by = _text(row.get("fatalities_reported_by"))
+    lines.append(_field("Fatalities", fatalities + (f" (reported by {by})" if by and fatalities != NOT_REPORTED else "")))
+    if _text(row.get("notes")):
+        lines.append(f'<div style="margin-top:4px">{e(_text(row.get("notes")))}</div>')
+    if _text(row.get("disputes")):
+        lines.append(f'<div style="margin-top:4px"><b>Disputed:</b> {e(_text(row.get("disputes")))}</div>')
+    lines.append(_source_html(row))
+    lines.append("</div>")
+    return "".join(lines)
+
+
+def _field(label: str, value: str) -> str:
+    return f'<div><span style="color:#555">{html.escape(label)}:</span> {html.escape(value)}</div>'
+
+
+def _source_html(row: pd.Series) -> str:
+    outlet = _text(row.get("source"))
+    title = _text(row.get("source_title"))
+    label = " — ".join(p for p in (outlet, title) if p) or "source"
+    url = safe_url(row.get("source_url"))
+    if url:
+        body = (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                f"{html.escape(label)}</a>")
+    else:
+        raw = _text(row.get("source_url"))
+        body = html.escape(label) + (f" ({html.escape(raw)}, not a web link)" if raw else "")
+    return f'<div style="margin-top:4px"><span style="color:#555">Source:</span> {body}</div>'

@@ -1,0 +1,105 @@
+"""Fixed vocabularies shared by the loader, the map, the charts, the exports and the tests.
+
+One place for the event taxonomy and its colours, region names, date presets
+and limits, so that a type has the same colour everywhere and the tests read
+the same values as the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Final
+
+PACKAGE_DIR: Final = Path(__file__).resolve().parent
+DATA_DIR: Final = PACKAGE_DIR.parent / "data"
+DEFAULT_EVENTS_PATH: Final = DATA_DIR / "events.csv"
+GEO_DIR: Final = DATA_DIR / "geo"
+
+# Project event types -> marker colour (Okabe-Ito, colour-blind safe, plus grey).
+EVENT_TYPE_COLOURS: Final[dict[str, str]] = {
+    "Battle": "#D55E00",
+    "Shelling/artillery": "#E69F00",
+    "Air/missile strike": "#CC79A7",
+    "Drone strike": "#000000",
+    "Incursion": "#0072B2",
+    "Blockade": "#56B4E9",
+    "Ceasefire/agreement": "#009E73",
+    "Civilian harm": "#F0E442",
+    "Protest/political": "#999999",
+}
+EVENT_TYPES: Final = tuple(EVENT_TYPE_COLOURS)
+
+# ACLED event_type for each ACLED sub_event_type the project uses (data/README.md).
+ACLED_EVENT_TYPE: Final[dict[str, str]] = {
+    "Armed clash": "Battles",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Agreement": "Strategic developments",
+    "Other": "Strategic developments",
+    "Peaceful protest": "Protests",
+    "Violent demonstration": "Riots",
+}
+
+GEO_PRECISION_LABELS: Final[dict[int, str]] = {
+    1: "1 · the named place",
+    2: "2 · a nearby or representative place",
+    3: "3 · an area (point is only indicative)",
+}
+
+ARMENIA: Final = "Armenia"
+AZERBAIJAN: Final = "Azerbaijan"
+NAGORNO_KARABAKH: Final = "Nagorno-Karabakh"
+OUTSIDE: Final = "Outside"
+REGIONS: Final = (ARMENIA, AZERBAIJAN, NAGORNO_KARABAKH, OUTSIDE)
+
+# Nagorno-Karabakh boundaries the user can choose: key -> (layer kind in
+# data/geo/nagorno_karabakh.geojson, label shown in the UI).
+NK_BOUNDARIES: Final[dict[str, tuple[str, str]]] = {
+    "nkao_1991": ("nkao_1991", "Soviet-era autonomous oblast (NKAO, 1991)"),
+    "nk_1994_2020": (
+        "nkr_control_1994_2020_10m_derived",
+        "Area held by Armenian forces 1994–2020",
+    ),
+}
+DEFAULT_NK_BOUNDARY: Final = "nkao_1991"
+
+# Named periods of this conflict (inclusive).
+DATE_PRESETS: Final[dict[str, tuple[dt.date, dt.date]]] = {
+    "2020 war (27 Sep – 10 Nov 2020)": (dt.date(2020, 9, 27), dt.date(2020, 11, 10)),
+    "Attack on Armenia (12–14 Sep 2022)": (dt.date(2022, 9, 12), dt.date(2022, 9, 14)),
+    "Lachin corridor blockade (12 Dec 2022 – 19 Sep 2023)": (dt.date(2022, 12, 12), dt.date(2023, 9, 19)),
+    "Offensive and exodus (19 Sep – 30 Sep 2023)": (dt.date(2023, 9, 19), dt.date(2023, 9, 30)),
+}
+
+# Dates drawn as thin lines on the timeline.
+KEY_DATES: Final[dict[dt.date, str]] = {
+    dt.date(2020, 9, 27): "War begins",
+    dt.date(2020, 11, 10): "Trilateral ceasefire",
+    dt.date(2022, 9, 13): "Attack on eastern Armenia",
+    dt.date(2022, 12, 12): "Lachin corridor blocked",
+    dt.date(2023, 9, 19): "Azerbaijani offensive",
+}
+
+# Bounding box of Armenia and Azerbaijan (lon_min, lat_min, lon_max, lat_max)
+# from data/geo/armenia_azerbaijan_admin0.geojson; rows farther than
+# STUDY_AREA_MARGIN_KM outside it are rejected as misplaced.
+STUDY_AREA_BBOX: Final = (43.44714, 38.39296, 50.87006, 41.91344)
+STUDY_AREA_MARGIN_KM: Final = 50.0
+
+# Metric CRS for distances (UTM zone 38N covers both countries).
+METRIC_CRS: Final = "EPSG:32638"
+# Points this close outside every outline are put in the nearest unit: the
+# outlines are generalised by tens of metres and the Caspian coast by ~1 km.
+SNAP_DISTANCE_M: Final = 1000.0
+# Points this close to the international border are shown as "on the border":
+# the outline is only accurate to a few tens of metres and place coordinates to
+# a few hundred.
+ON_BORDER_KM: Final = 0.5
+
+OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
+OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"
+BOUNDARY_DISCLAIMER: Final = (
+    "Boundaries shown imply no judgement on the legal status of any territory."
+)

@@ -1,0 +1,23 @@
+"""Widget keys and labels, shared by the app and its tests (AppTest and browser)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ALL_DATES: Final = "All dates"
+CUSTOM_DATES: Final = "Custom range"
+
+KEY_PRESET: Final = "date_preset"
+KEY_DATES: Final = "date_range"
+KEY_TYPES: Final = "event_types"
+KEY_NK: Final = "nk_boundary"
+KEY_REGIONS: Final = "regions"
+KEY_PROVINCES: Final = "provinces"
+KEY_ACTORS: Final = "actors"
+KEY_TEXT: Final = "text"
+KEY_MIN_FATALITIES: Final = "min_fatalities"
+KEY_PRECISION: Final = "geo_precision"
+KEY_BORDER_KM: Final = "max_border_km"
+KEY_FIT: Final = "fit_view"
+KEY_MAP: Final = "event_map"
+KEY_VIEW: Final = "map_view"

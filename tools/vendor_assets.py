@@ -1,0 +1,67 @@
+"""Re-vendor the map's front-end assets from the npm registry.
+
+Downloads the pinned packages with ``npm pack``, copies the files the map
+uses (plus each package's licence) into ``dashboard/static/vendor/`` and
+writes ``dashboard/static/vendor/MANIFEST.json`` (name, version, licence,
+integrity, files). Run from the repository root:  python tools/vendor_assets.py
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENDOR = ROOT / "dashboard" / "static" / "vendor"
+
+# package -> (version, files inside the package tarball to keep)
+PACKAGES: dict[str, tuple[str, list[str]]] = {
+    "leaflet": ("1.9.4", [
+        "dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png",
+        "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
+        "LICENSE",
+    ]),
+    "leaflet.markercluster": ("1.5.3", [
+        "dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css",
+        "MIT-LICENCE.txt",
+    ]),
+}
+
+
+def main() -> None:
+    manifest = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (version, files) in PACKAGES.items():
+            out = subprocess.run(
+                ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", tmp],
+                check=True, capture_output=True, text=True,
+            )
+            info = json.loads(out.stdout)[0]
+            target = VENDOR / name
+            shutil.rmtree(target, ignore_errors=True)
+            with tarfile.open(Path(tmp) / info["filename"]) as tar:
+                for rel in files:
+                    member = tar.extractfile(f"package/{rel}")
+                    if member is None:
+                        raise SystemExit(f"{name}@{version} has no file {rel}")
+                    dest = target / rel.removeprefix("dist/")
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(member.read())
+                package_json = json.load(tar.extractfile("package/package.json"))
+            manifest.append({
+                "name": name,
+                "version": version,
+                "licence": package_json.get("license"),
+                "integrity": info["integrity"],
+                "files": sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()),
+            })
+    (VENDOR / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"vendored {', '.join(p['name'] + '@' + p['version'] for p in manifest)} into {VENDOR.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
