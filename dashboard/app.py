@@ -168,11 +168,11 @@ def show_data_quality(table: EventTable) -> None:
         st.dataframe(
             unmapped[["line", "event_id", "event_date", "event_type", "location", "location_note"]]
             .assign(event_date=lambda d: d["event_date"].dt.date),
-            hide_index=True, use_container_width=True,
+            hide_index=True, width="stretch",
         )
     st.markdown(f"**{len(table.rejected)} rejected rows** — not loaded; each with its line in the file and the reason.")
     if not table.rejected.empty:
-        st.dataframe(table.rejected, hide_index=True, use_container_width=True)
+        st.dataframe(table.rejected, hide_index=True, width="stretch")
         st.download_button(
             "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
             file_name="rejected_rows.csv", mime="text/csv",
@@ -225,13 +225,13 @@ def main() -> None:
         if selection.events.empty:
             st.write("No events to chart.")
         else:
-            st.altair_chart(timeline_chart(selection.events), use_container_width=True)
+            st.altair_chart(timeline_chart(selection.events), width="stretch")
             st.caption("Dashed lines: 27 Sep 2020, 10 Nov 2020, 13 Sep 2022, 12 Dec 2022, 19 Sep 2023.")
     with tab_counts:
-        st.dataframe(counts_by_region_and_type(selection.events), use_container_width=True)
+        st.dataframe(counts_by_region_and_type(selection.events))
     with tab_table:
         st.dataframe(
-            display_table(selection.events), hide_index=True, use_container_width=True,
+            display_table(selection.events), hide_index=True, width="stretch",
             column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
         )
     with tab_quality:

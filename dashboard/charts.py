@@ -40,7 +40,7 @@ def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     span = (events["event_date"].max() - events["event_date"].min()).days
     unit = "day" if span <= DAILY_MAX_SPAN_DAYS else "week"
     dates = events["event_date"].dt.normalize()
-    period = dates if unit == "day" else dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    period = dates if unit == "day" else dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     counts = (
         events.assign(period=period)
         .groupby(["period", "event_type"], observed=True).size()

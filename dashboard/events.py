@@ -62,7 +62,10 @@ def load_events(source: str | Path | bytes) -> EventTable:
 
 
 def read_event_csv(source: str | Path | bytes) -> pd.DataFrame:
-    """Read every cell as text; raise EventFileError with a sentence on an unreadable file."""
+    """Read every cell as text, plus ``line`` (the record's first line in the file).
+
+    Raises EventFileError with a sentence when the file is not a readable table.
+    """
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
@@ -100,9 +103,8 @@ def read_event_csv(source: str | Path | bytes) -> pd.DataFrame:
     lines = _record_start_lines(frame)
     # Blank lines are not records; they are skipped after numbering the lines.
     blank = (frame == "").all(axis=1).to_numpy()
-    frame = frame[~blank].reset_index(drop=True)
-    frame.attrs["first_lines"] = lines[~blank]
-    return frame
+    frame.insert(0, "line", lines)
+    return frame[~blank].reset_index(drop=True)
 
 
 def _record_start_lines(frame: pd.DataFrame) -> np.ndarray:
@@ -119,8 +121,10 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     for column in TEXT_COLUMNS + NUMBER_COLUMNS:
         if column not in raw.columns:
             raw[column] = ""
-    lines = raw.attrs.get("first_lines")
-    raw.insert(0, "line", lines if lines is not None else np.arange(2, len(raw) + 2))
+    if "line" not in raw.columns:
+        raw.insert(0, "line", np.arange(2, len(raw) + 2))
+    if raw.empty:
+        return EventTable(events=_typed(raw), rejected=_rejected_rows(raw, pd.Series()), n_rows=0)
     stripped = {c: raw[c].str.strip() for c in REQUIRED_COLUMNS + NUMBER_COLUMNS}
 
     problems: list[pd.Series] = []  # per check: reason text where the row fails, else NA
@@ -163,7 +167,7 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     swapped_fits = distance_outside_study_area_km(lon, lat) <= STUDY_AREA_MARGIN_KM
     hint = pd.Series(np.where(swapped_fits, "; are latitude and longitude swapped?", ""), index=raw.index)
     check(in_range & (off_km > STUDY_AREA_MARGIN_KM), "latitude",
-          "point " + lat_text + ", " + lon_text + " lies " + off_km.round(0).astype("Int64").astype(str)
+          "point " + lat_text + ", " + lon_text + " lies " + off_km.map("{:,.0f}".format)
           + f" km outside the study area (Armenia and Azerbaijan, {STUDY_AREA_MARGIN_KM:.0f} km margin)"
           + hint)
 
@@ -175,21 +179,22 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     check(bad_fatalities, "fatalities",
           "fatalities '" + stripped["fatalities"].str.slice(0, 20) + "' is not a whole number ≥ 0")
 
-    reasons = pd.concat(problems, axis=1).apply(lambda r: [p for p in r if isinstance(p, str)], axis=1)
-    failed = reasons.str.len() > 0
+    matrix = pd.concat(problems, axis=1).to_numpy(dtype=object)
+    reasons = pd.Series([[p for p in row if isinstance(p, str)] for row in matrix], index=raw.index, dtype=object)
+    failed = pd.Series([bool(r) for r in reasons], index=raw.index, dtype=bool)
 
     rejected = _rejected_rows(raw[failed], reasons[failed])
-    ok = ~failed
-    events = raw[ok].copy()
-    events["event_id"] = event_id[ok]
-    events["event_type"] = event_type[ok]
-    events["event_date"] = dates[ok]
-    events["latitude"] = lat[ok].where(lat_text[ok] != "")
-    events["longitude"] = lon[ok].where(lon_text[ok] != "")
-    events["geo_precision"] = precision[ok].astype("Int64")
-    events["fatalities"] = fatalities[ok].astype("Int64")
-    events = events.reset_index(drop=True)
-    return EventTable(events=events, rejected=rejected, n_rows=len(raw))
+    raw["event_id"], raw["event_type"] = event_id, event_type
+    raw["event_date"], raw["latitude"], raw["longitude"] = dates, lat, lon
+    raw["geo_precision"], raw["fatalities"] = precision, fatalities
+    return EventTable(events=_typed(raw[~failed]), rejected=rejected, n_rows=len(raw))
+
+
+def _typed(events: pd.DataFrame) -> pd.DataFrame:
+    return events.astype({
+        "event_date": "datetime64[us]", "latitude": "float64", "longitude": "float64",
+        "geo_precision": "Int64", "fatalities": "Int64",
+    }).reset_index(drop=True)
 
 
 def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:

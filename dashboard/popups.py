@@ -43,7 +43,7 @@ def _text(value: object) -> str:
 def fatalities_text(row: pd.Series) -> str:
     """Reported fatalities as the sources give them; an unknown figure is 'not reported', never 0."""
     reported = _text(row.get("fatalities_reported"))
-    if reported and reported.lower() not in ("n/a", "none", "not stated"):
+    if reported and reported.lower() != "n/a":
         return reported
     number = row.get("fatalities")
     if number is not None and not pd.isna(number):

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.events import EventTable
+from dashboard.geo import Boundaries, load_boundaries
+from dashboard.pipeline import load_joined_events
+from dashboard.settings import DEFAULT_EVENTS_PATH
+
+HEADER = "event_id,event_date,event_type,latitude,longitude"
+
+
+@pytest.fixture(scope="session")
+def boundaries() -> Boundaries:
+    return load_boundaries()
+
+
+@pytest.fixture(scope="session")
+def bundled(boundaries: Boundaries) -> EventTable:
+    return load_joined_events(DEFAULT_EVENTS_PATH, boundaries)
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path) -> Callable[[str], Path]:
+    """Write CSV text (UTF-8) to a temporary file and return its path."""
+
+    def write(text: str, name: str = "events.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def event_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A joined-like frame for filter tests, with the columns the filters read."""
+    defaults = {
+        "event_id": "X", "event_date": pd.Timestamp("2022-09-13"), "event_type": "Battle",
+        "latitude": 40.0, "longitude": 45.5, "region": "Armenia", "province_code": "AM-GR",
+        "actor1": "", "actor2": "", "location": "", "location_alt_names": "", "notes": "",
+        "disputes": "", "source": "", "source_title": "", "fatalities_reported_by": "",
+        "fatalities": pd.NA, "geo_precision": 1, "border_distance_km": 5.0,
+    }
+    frame = pd.DataFrame([{**defaults, **row} for row in rows])
+    frame["fatalities"] = frame["fatalities"].astype("Int64")
+    frame["geo_precision"] = frame["geo_precision"].astype("Int64")
+    return frame

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import ui
+from dashboard.settings import DATE_PRESETS
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def counts_line(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "rows in file" in c.value)
+
+
+def events_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "ID" in df.value.columns)
+
+
+def test_app_runs_on_bundled_data(app):
+    assert counts_line(app) == "58 shown · 0 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+    assert app.title[0].value == "Armenia–Azerbaijan conflict events"
+    assert app.metric[0].value == "58"
+    assert not app.error
+    about = "\n".join(m.value for m in app.markdown)
+    assert "curated, sourced sample" in about and "imply no judgement" in about
+
+
+def test_date_range_changes_counts(app):
+    app.date_input(key=ui.KEY_DATES).set_value((dt.date(2022, 9, 12), dt.date(2022, 9, 14))).run()
+    assert counts_line(app) == "15 shown · 43 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+    assert events_table(app)["Date"].between(dt.date(2022, 9, 12), dt.date(2022, 9, 14)).all()
+
+
+def test_preset_sets_the_date_range(app):
+    preset = next(name for name in DATE_PRESETS if "Sep 2022" in name)
+    app.selectbox(key=ui.KEY_PRESET).set_value(preset).run()
+    assert app.date_input(key=ui.KEY_DATES).value == DATE_PRESETS[preset]
+    assert counts_line(app).startswith("15 shown")
+
+
+def test_type_filter_changes_counts(app):
+    app.multiselect(key=ui.KEY_TYPES).set_value(["Battle"]).run()
+    table = events_table(app)
+    assert set(table["Type"]) == {"Battle"}
+    assert counts_line(app).startswith(f"{len(table)} shown")
+
+
+def test_region_filter_changes_counts(app):
+    app.multiselect(key=ui.KEY_REGIONS).set_value(["Armenia"]).run()
+    table = events_table(app)
+    assert set(table["Region"]) == {"Armenia"}
+    assert counts_line(app) == f"{len(table)} shown · {58 - len(table)} filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+
+
+def test_1994_2020_boundary_moves_fuzuli_jabrayil_zangilan_into_nagorno_karabakh(app):
+    def regions() -> dict[str, str]:
+        table = events_table(app)
+        return dict(zip(table["ID"], table["Region"]))
+
+    before = regions()
+    assert {before[e] for e in ("AA-011", "AA-020", "AA-021")} == {"Azerbaijan"}
+    app.radio(key=ui.KEY_NK).set_value("nk_1994_2020").run()
+    after = regions()
+    assert {after[e] for e in ("AA-011", "AA-020", "AA-021")} == {"Nagorno-Karabakh"}
+
+
+def test_empty_result_says_which_filter_emptied_it(app):
+    app.multiselect(key=ui.KEY_TYPES).set_value(["Drone strike"]).run()
+    app.multiselect(key=ui.KEY_REGIONS).set_value(["Outside"]).run()
+    assert counts_line(app).startswith("0 shown")
+    assert "region filter leaves nothing" in app.info[0].value
+
+
+def test_unmapped_rows_are_listed_with_their_lines(app):
+    unmapped = next(df.value for df in app.dataframe if "location_note" in df.value.columns)
+    assert len(unmapped) == 19
+    assert "AA-007" in set(unmapped["event_id"])

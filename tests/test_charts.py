@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import event_frame
+from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart, timeline_counts
+
+SHORT = event_frame([
+    {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Battle", "location": "Jermuk", "fatalities": 2},
+    {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Shelling/artillery", "location": "Goris"},
+    {"event_date": pd.Timestamp("2022-09-14"), "event_type": "Battle", "location": "Jermuk", "fatalities": 1,
+     "region": "Nagorno-Karabakh"},
+])
+
+
+def test_short_spans_count_per_day_by_type():
+    counts, unit = timeline_counts(SHORT)
+    assert unit == "day"
+    assert counts["events"].sum() == 3
+    assert counts.set_index(["period", "event_type"]).loc[(pd.Timestamp("2022-09-13"), "Battle"), "events"] == 1
+
+
+def test_long_spans_count_per_week_starting_monday(bundled):
+    counts, unit = timeline_counts(bundled.mapped)
+    assert unit == "week"
+    assert counts["events"].sum() == 58
+    assert (counts["period"].dt.day_of_week == 0).all()
+
+
+def test_timeline_chart_uses_the_type_colours_and_key_dates():
+    spec = timeline_chart(SHORT).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"][0] == "Battle" and colour["range"][0] == "#D55E00"
+    assert len(spec["layer"]) == 2  # bars + the 13 Sep 2022 rule
+
+
+def test_counts_by_region_and_type_has_totals_in_fixed_order():
+    table = counts_by_region_and_type(SHORT)
+    assert table.index.tolist() == ["Armenia", "Nagorno-Karabakh"]
+    assert table.loc["Armenia", "Total"] == 2
+    assert table["Total"].sum() == 3
+
+
+def test_key_figures_sum_only_single_sourced_figures():
+    figures = key_figures(SHORT)
+    assert (figures.events, figures.fatalities_known, figures.events_without_figure) == (3, 3, 1)
+    assert (figures.localities, figures.days) == (2, 2)
+
+
+def test_empty_selection_has_empty_summaries():
+    empty = SHORT.iloc[0:0]
+    assert key_figures(empty).events == 0
+    assert timeline_counts(empty)[0].empty

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from dashboard.cli import main
+from dashboard.geo import JOINED_COLUMNS
+
+
+def test_export_filters_the_bundled_events(tmp_path, capsys):
+    out = tmp_path / "sept2022.csv"
+    code = main(["export", "--out", str(out), "--start", "2022-09-12", "--end", "2022-09-14",
+                 "--region", "Armenia", "--type", "Shelling/artillery", "Battle"])
+    assert code == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(table) == 11
+    assert set(table["region"]) == {"Armenia"}
+    assert set(table["event_type"]) == {"Shelling/artillery", "Battle"}
+    assert set(JOINED_COLUMNS) <= set(table.columns)
+    assert {"source", "source_url", "notes", "geo_precision"} <= set(table.columns)
+    assert "AA-043" in set(table["event_id"])  # Jermuk
+    err = capsys.readouterr().err
+    assert "11 shown · 47 filtered out · 19 unmapped · 0 rejected = 77 rows in file" in err
+
+
+def test_nk_boundary_option_changes_regions(tmp_path):
+    out = tmp_path / "nk.csv"
+    assert main(["export", "--out", str(out), "--region", "Nagorno-Karabakh", "--nk-boundary", "nk_1994_2020"]) == 0
+    ids = set(pd.read_csv(out)["event_id"])
+    assert {"AA-011", "AA-020", "AA-021"} <= ids  # Jabrayil, Fuzuli, Zangilan
+
+
+def test_rejected_rows_are_reported(tmp_path, capsys, csv_file):
+    events = csv_file("event_id,event_date,event_type,latitude,longitude\nA,2022-09-13,Battle,40,45.5\nB,soon,Battle,40,45.5\n")
+    assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "1 shown · 0 filtered out · 0 unmapped · 1 rejected = 2 rows in file" in err
+    assert "rejected line 3: unreadable date 'soon'" in err
+
+
+def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\xff\xfe garbage")
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "export", "--events", str(bad), "--out", str(tmp_path / "o.csv")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: The events file is not UTF-8 text")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_dates_are_refused_by_the_parser(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "--out", "x.csv", "--start", "13/09/2022"])
+    assert exc.value.code == 2
+    assert "'13/09/2022' is not a date in the form YYYY-MM-DD" in capsys.readouterr().err

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import folium.plugins
+import pytest
+
+from dashboard.assets import UnvendoredAssetError, link_vendored_assets
+from dashboard.maps import (
+    build_base_map, build_event_layer, build_event_map, event_records, events_view, marker_radius, view_for_bounds,
+)
+from dashboard.settings import EVENT_TYPE_COLOURS
+
+XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
+
+
+@pytest.fixture(scope="module")
+def rendered(bundled, boundaries) -> str:
+    fmap = build_event_map(bundled.events, boundaries, "nkao_1991")
+    link_vendored_assets(fmap)
+    return fmap.get_root().render()
+
+
+def embedded_events(html: str) -> list[dict]:
+    match = re.search(r"var events = (\[.*?\]);\n", html, re.S)
+    assert match, "event data not found in the map script"
+    return json.loads(match.group(1))
+
+
+def test_map_draws_every_mapped_event_in_its_type_colour(rendered, bundled):
+    events = embedded_events(rendered)
+    assert len(events) == len(bundled.mapped) == 58
+    assert {e["c"] for e in events} <= set(EVENT_TYPE_COLOURS.values())
+    assert "L.markerClusterGroup" in rendered
+
+
+def test_map_has_boundaries_legend_attribution_and_basemaps(rendered):
+    assert "Nagorno-Karabakh: Soviet-era autonomous oblast" in rendered
+    for name in EVENT_TYPE_COLOURS:
+        assert name in rendered
+    assert "OpenStreetMap contributors" in rendered
+    assert "imply no judgement" in rendered
+    for basemap in ("OpenStreetMap", "CartoDB Positron", "Esri World Imagery", "OpenTopoMap", "None (boundaries only"):
+        assert basemap in rendered
+
+
+def test_map_loads_no_asset_from_a_cdn(rendered):
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', rendered)
+    assert sources, "no asset references found"
+    assert all(s.startswith("/app/static/vendor/") for s in sources), sources
+    assert "jquery" not in rendered.lower()
+
+
+def test_event_text_cannot_escape_the_script(bundled, boundaries):
+    events = bundled.events.head(1).assign(notes=XSS, location=XSS)
+    fmap = folium.Map()
+    build_event_layer(events).add_to(fmap)
+    html = fmap.get_root().render()
+    script = html[html.index("var events = "):]
+    data = embedded_events(html)
+    assert XSS not in script  # no raw backtick or <script> in the JavaScript source
+    assert "&lt;script&gt;" in data[0]["p"] and "`);alert(1)" in data[0]["p"]
+
+
+def test_unvendored_plugin_is_refused(boundaries, bundled):
+    fmap = build_base_map(boundaries, "nkao_1991", events_view(bundled.events))
+    folium.plugins.Fullscreen().add_to(fmap)
+    with pytest.raises(UnvendoredAssetError, match="Fullscreen"):
+        link_vendored_assets(fmap)
+
+
+def test_nk_boundary_choice_is_drawn(boundaries, bundled):
+    html = build_base_map(boundaries, "nk_1994_2020", events_view(bundled.events)).get_root().render()
+    assert "Area held by Armenian forces 1994" in html
+
+
+def test_radius_grows_with_fatalities_and_unknown_is_smallest():
+    assert marker_radius(None) == marker_radius(0) == 4.0
+    assert marker_radius(1) < marker_radius(10) < marker_radius(100) <= 18.0
+
+
+def test_view_fits_bounds_like_leaflet():
+    whole_region = view_for_bounds(38.4, 43.4, 41.9, 50.9)
+    one_town = view_for_bounds(39.80, 46.74, 39.83, 46.76)
+    assert 5 <= whole_region.zoom <= 7
+    assert one_town.zoom == 12  # capped
+    assert whole_region.center == pytest.approx((40.15, 47.15))
+
+
+def test_records_skip_unmapped_events(bundled):
+    assert len(event_records(bundled.events)) == 58
