@@ -185,8 +185,11 @@ def main() -> None:
     try:
         boundaries = cached_boundaries()
         table = cached_events(DEFAULT_EVENTS_PATH.read_bytes())
+    except FileNotFoundError:
+        st.error(f"The events file {DEFAULT_EVENTS_PATH} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv.")
+        st.stop()
     except (EventFileError, OSError) as exc:
-        st.error(f"The events could not be loaded: {exc}")
+        st.error(f"The events in {DEFAULT_EVENTS_PATH.name} could not be loaded. {exc}")
         st.stop()
     if table.events.empty:
         st.error("The events file has no valid rows; see the rejected rows below.")

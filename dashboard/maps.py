@@ -58,15 +58,16 @@ WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillO
 # Display-only simplification (degrees); joins always use the full geometry.
 DISPLAY_TOLERANCE = {"provinces": 0.002, "context": 0.004}
 MAP_HEIGHT_PX = 620
+LEGEND_WIDTH_PX = 260
 # Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
 CLUSTER_ICON_JS = """
 function(cluster) {
     var n = cluster.getChildCount();
     var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
     return L.divIcon({
-        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + (size - 4) + 'px;'
+        html: '<div style="box-sizing:border-box;width:' + size + 'px;height:' + size + 'px;'
             + 'border-radius:50%;background:rgba(255,255,255,0.92);border:2px solid #333;'
-            + 'text-align:center;font:600 12px sans-serif;color:#222">' + n + '</div>',
+            + 'text-align:center;font:600 12px/' + (size - 4) + 'px sans-serif;color:#222">' + n + '</div>',
         className: 'ccm-cluster', iconSize: L.point(size, size)
     });
 }
@@ -83,17 +84,25 @@ class MapView:
 
 def view_for_bounds(
     south: float, west: float, north: float, east: float,
-    width_px: int = 900, height_px: int = MAP_HEIGHT_PX, max_zoom: int = 12,
+    width_px: int = 900, height_px: int = MAP_HEIGHT_PX, max_zoom: int = 12, right_inset_px: int = 0,
 ) -> MapView:
-    """Web-Mercator zoom at which the bounds fit (like Leaflet's fitBounds)."""
+    """Web-Mercator zoom at which the bounds fit (like Leaflet's fitBounds).
+
+    ``right_inset_px`` keeps that many pixels on the right free (for the legend).
+    """
 
     def merc(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
     span_x = max(east - west, 1e-6) / 360.0
     span_y = max(abs(merc(north) - merc(south)), 1e-6) / (2 * math.pi)
-    zoom = math.floor(min(math.log2(width_px / 256 / span_x), math.log2(height_px / 256 / span_y)))
-    return MapView(center=((south + north) / 2, (west + east) / 2), zoom=max(3, min(max_zoom, zoom)))
+    usable_width = max(width_px - right_inset_px, 64)
+    zoom = max(3, min(max_zoom, math.floor(
+        min(math.log2(usable_width / 256 / span_x), math.log2(height_px / 256 / span_y))
+    )))
+    degrees_per_px = 360.0 / (256 * 2**zoom)
+    center_lon = (west + east) / 2 + right_inset_px / 2 * degrees_per_px
+    return MapView(center=((south + north) / 2, center_lon), zoom=zoom)
 
 
 def events_view(events: pd.DataFrame) -> MapView:
@@ -105,7 +114,7 @@ def events_view(events: pd.DataFrame) -> MapView:
         pad = 0.15
         south, north = located["latitude"].min() - pad, located["latitude"].max() + pad
         west, east = located["longitude"].min() - pad, located["longitude"].max() + pad
-    return view_for_bounds(south, west, north, east)
+    return view_for_bounds(south, west, north, east, right_inset_px=LEGEND_WIDTH_PX)
 
 
 class _MapExtras(MacroElement):
@@ -118,7 +127,7 @@ class _MapExtras(MacroElement):
             var map = {{ this._parent.get_name() }};
             map.attributionControl.setPrefix(false);
             map.attributionControl.addAttribution({{ this.attribution|tojson }});
-            var legend = L.control({position: "bottomleft"});
+            var legend = L.control({position: "bottomright"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "ccm-legend");
                 div.innerHTML = {{ this.legend|tojson }};
@@ -152,17 +161,17 @@ def legend_html(nk_boundary: str) -> str:
     )
     nk_label = NK_BOUNDARIES[nk_boundary][1]
     return (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;max-width:230px">'
-        '<div style="font-weight:600;margin-bottom:2px">Event type</div>'
+        '<details open style="background:rgba(255,255,255,0.92);padding:5px 8px;border-radius:4px;'
+        f'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;max-width:{LEGEND_WIDTH_PX - 20}px">'
+        '<summary style="font-weight:600;cursor:pointer">Legend</summary>'
         f"{rows}"
         f'<div style="margin-top:4px">Reported fatalities: {sizes}</div>'
         '<div style="margin-top:4px"><span style="display:inline-block;width:22px;border-top:2px solid #333;'
         'vertical-align:middle;margin-right:5px"></span>International boundary (OSM)</div>'
         '<div><span style="display:inline-block;width:22px;border-top:2px dashed #6a3d9a;vertical-align:middle;'
-        f'margin-right:5px"></span>Nagorno-Karabakh: {e(nk_label)} (Natural Earth, ±1–3 km)</div>'
+        f'margin-right:5px"></span>Nagorno-Karabakh: {e(nk_label)}</div>'
         f'<div style="margin-top:4px;color:#555;font-size:11px">{e(BOUNDARY_DISCLAIMER)}</div>'
-        "</div>"
+        "</details>"
     )
 
 

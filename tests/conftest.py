@@ -9,7 +9,7 @@ import pytest
 from dashboard.events import EventTable
 from dashboard.geo import Boundaries, load_boundaries
 from dashboard.pipeline import load_joined_events
-from dashboard.settings import DEFAULT_EVENTS_PATH
+from dashboard.settings import BUNDLED_EVENTS_PATH
 
 HEADER = "event_id,event_date,event_type,latitude,longitude"
 
@@ -21,7 +21,7 @@ def boundaries() -> Boundaries:
 
 @pytest.fixture(scope="session")
 def bundled(boundaries: Boundaries) -> EventTable:
-    return load_joined_events(DEFAULT_EVENTS_PATH, boundaries)
+    return load_joined_events(BUNDLED_EVENTS_PATH, boundaries)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.events import EventFileError, load_events
-from dashboard.settings import DEFAULT_EVENTS_PATH, EVENT_TYPES
+from dashboard.settings import BUNDLED_EVENTS_PATH, EVENT_TYPES
 
 HEADER = "event_id,event_date,event_type,latitude,longitude,fatalities,geo_precision\n"
 
@@ -17,7 +17,7 @@ def reasons(table) -> dict[int, str]:
 
 
 def test_bundled_file_loads_every_row():
-    table = load_events(DEFAULT_EVENTS_PATH)
+    table = load_events(BUNDLED_EVENTS_PATH)
     assert table.n_rows == 77
     assert table.rejected.empty
     assert len(table.mapped) == 58
