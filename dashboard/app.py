@@ -28,8 +28,8 @@ from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, build_event_l
 from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
 from dashboard.popups import format_date  # noqa: E402
 from dashboard.settings import (  # noqa: E402
-    DATE_PRESETS, DEFAULT_EVENTS_PATH, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
-    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS,
+    DATE_PRESETS, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
+    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS, default_events_path,
 )
 from dashboard.table import display_table  # noqa: E402
 
@@ -163,33 +163,40 @@ def show_map(selection: Selection, boundaries: Boundaries, nk_boundary: str) -> 
 
 def show_data_quality(table: EventTable) -> None:
     unmapped = table.unmapped
-    st.markdown(f"**{len(unmapped)} unmapped events** — kept, but without verified coordinates they are not placed on the map.")
-    if not unmapped.empty:
+    with st.expander(f"Unmapped events ({len(unmapped)}): kept, but not placed on the map", expanded=True):
+        st.caption("No verified coordinates were found for these places; they are never placed by guess.")
         st.dataframe(
-            unmapped[["line", "event_id", "event_date", "event_type", "location", "location_note"]]
-            .assign(event_date=lambda d: d["event_date"].dt.date),
+            pd.DataFrame({
+                "Line": unmapped["line"], "ID": unmapped["event_id"], "Date": unmapped["event_date"].dt.date,
+                "Type": unmapped["event_type"], "Place": unmapped["location"],
+                "Why unmapped": "no coordinates in the file; " + unmapped["location_note"],
+            }),
             hide_index=True, width="stretch",
         )
-    st.markdown(f"**{len(table.rejected)} rejected rows** — not loaded; each with its line in the file and the reason.")
-    if not table.rejected.empty:
-        st.dataframe(table.rejected, hide_index=True, width="stretch")
-        st.download_button(
-            "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
-            file_name="rejected_rows.csv", mime="text/csv",
-        )
+    with st.expander(f"Rejected rows ({len(table.rejected)}): not loaded", expanded=not table.rejected.empty):
+        if table.rejected.empty:
+            st.write("Every row of the file passed validation.")
+        else:
+            st.caption("Each rejected row with its line in the file (header = line 1), the column and the reason.")
+            st.dataframe(table.rejected, hide_index=True, width="stretch")
+            st.download_button(
+                "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
+                file_name="rejected_rows.csv", mime="text/csv",
+            )
 
 
 def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
+    path = default_events_path()
     try:
         boundaries = cached_boundaries()
-        table = cached_events(DEFAULT_EVENTS_PATH.read_bytes())
+        table = cached_events(path.read_bytes())
     except FileNotFoundError:
-        st.error(f"The events file {DEFAULT_EVENTS_PATH} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv.")
+        st.error(f"The events file {path} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv.")
         st.stop()
     except (EventFileError, OSError) as exc:
-        st.error(f"The events in {DEFAULT_EVENTS_PATH.name} could not be loaded. {exc}")
+        st.error(f"The events in {path.name} could not be loaded. {exc}")
         st.stop()
     if table.events.empty:
         st.error("The events file has no valid rows; see the rejected rows below.")

@@ -15,7 +15,7 @@ from dashboard.events import EventFileError
 from dashboard.filters import EventFilter
 from dashboard.geo import load_boundaries
 from dashboard.pipeline import load_joined_events, select_events
-from dashboard.settings import DEFAULT_EVENTS_PATH, DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS
+from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
 from dashboard.table import export_table
 
 
@@ -30,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Caucasus Conflict Map tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write the filtered events with their joined regions")
-    export.add_argument("--events", type=Path, default=DEFAULT_EVENTS_PATH,
-                        help="events CSV in the project schema (default: the bundled data/events.csv)")
+    export.add_argument("--events", type=Path, default=default_events_path(),
+                        help="events CSV in the project schema (default: $CCM_EVENTS_PATH or data/events.csv)")
     export.add_argument("--out", type=Path, required=True, help="output CSV file")
     export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
     export.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")

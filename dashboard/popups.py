@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from dashboard.settings import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS, ON_BORDER_KM
+from dashboard.settings import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS
 
 NOT_REPORTED = "not reported"
 
@@ -59,16 +59,15 @@ def place_text(row: pd.Series) -> str:
 
 
 def region_text(row: pd.Series) -> str:
-    parts = [_text(row.get("region"))]
-    province = _text(row.get("province"))
-    if province:
-        parts.append(province)
-    text = " · ".join(p for p in parts if p)
+    place = " · ".join(p for p in (_text(row.get("region")), _text(row.get("province"))) if p)
     if bool(row.get("on_border")):
-        text += f" — on the Armenia–Azerbaijan border (within {ON_BORDER_KM:g} km; not attributed to either side)"
+        return (
+            f"on the Armenia–Azerbaijan border ({row['border_distance_km']:.2f} km from the line, "
+            f"drawn on the {place} side; too close to attribute to either side)"
+        )
     if bool(row.get("snapped")):
-        text += " — placed in the nearest unit (point just outside the outline)"
-    return text
+        return f"{place} (point just outside the outline, placed in the nearest unit)"
+    return place
 
 
 def event_tooltip(row: pd.Series) -> str:

@@ -15,8 +15,13 @@ from typing import Final
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 DATA_DIR: Final = PACKAGE_DIR.parent / "data"
 BUNDLED_EVENTS_PATH: Final = DATA_DIR / "events.csv"
-# The dashboard and the CLI read this file unless told otherwise (README: "Other data").
-DEFAULT_EVENTS_PATH: Final = Path(os.environ.get("CCM_EVENTS_PATH") or BUNDLED_EVENTS_PATH)
+
+
+def default_events_path() -> Path:
+    """The file the dashboard and the CLI read: $CCM_EVENTS_PATH if set, else the bundled events."""
+    return Path(os.environ.get("CCM_EVENTS_PATH") or BUNDLED_EVENTS_PATH)
+
+
 GEO_DIR: Final = DATA_DIR / "geo"
 
 # Project event types -> marker colour (Okabe-Ito, colour-blind safe, plus grey).

@@ -84,6 +84,35 @@ def test_empty_result_says_which_filter_emptied_it(app):
 
 
 def test_unmapped_rows_are_listed_with_their_lines(app):
-    unmapped = next(df.value for df in app.dataframe if "location_note" in df.value.columns)
+    unmapped = next(df.value for df in app.dataframe if "Why unmapped" in df.value.columns)
     assert len(unmapped) == 19
-    assert "AA-007" in set(unmapped["event_id"])
+    row = unmapped.set_index("ID").loc["AA-007"]
+    assert row["Line"] == 8 and "NOT VERIFIED" in row["Why unmapped"]
+
+
+def test_rejected_rows_are_counted_shown_and_downloadable(tmp_path, monkeypatch):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,event_date,event_type,latitude,longitude\n"
+        "A,2022-09-13,Battle,39.5,46.3\n"
+        "B,2022-09-13,Battle,,\n"
+        "C,13 Sept,Battle,39.5,46.3\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CCM_EVENTS_PATH", str(events))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert counts_line(at) == "1 shown · 0 filtered out · 1 unmapped · 1 rejected = 3 rows in file"
+    rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert rejected[["line", "event_id"]].values.tolist() == [[4, "C"]]
+    assert "unreadable date '13 Sept'" in rejected["reason"].iloc[0]
+    assert any(b.label == "Download rejected rows (CSV)" for b in at.get("download_button"))
+
+
+def test_unreadable_file_is_a_sentence_not_a_traceback(tmp_path, monkeypatch):
+    events = tmp_path / "events.csv"
+    events.write_text("id;when\n1;2\n", encoding="utf-8")
+    monkeypatch.setenv("CCM_EVENTS_PATH", str(events))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert "lacks the required column(s) event_id" in at.error[0].value

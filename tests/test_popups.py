@@ -51,7 +51,9 @@ def test_disputes_are_marked():
 
 
 def test_border_points_are_not_attributed():
-    assert "on the Armenia–Azerbaijan border" in event_popup_html(row(on_border=True))
+    popup = event_popup_html(row(on_border=True, border_distance_km=0.238))
+    assert "on the Armenia–Azerbaijan border (0.24 km from the line" in popup
+    assert "too close to attribute to either side" in popup
 
 
 def test_fatalities_text_prefers_the_reported_wording_and_never_invents_zero():
