@@ -24,6 +24,7 @@ from dashboard.charts import counts_by_region_and_type, key_figures, timeline_ch
 from dashboard.events import EventFileError, EventTable  # noqa: E402
 from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa: E402
 from dashboard.geo import Boundaries, load_boundaries  # noqa: E402
+from dashboard.layers import BaseLayers, base_layers  # noqa: E402
 from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view  # noqa: E402
 from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
 from dashboard.popups import format_date  # noqa: E402
@@ -39,6 +40,11 @@ ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 @st.cache_resource(show_spinner="Reading boundary layers…")
 def cached_boundaries() -> Boundaries:
     return load_boundaries()
+
+
+@st.cache_resource(show_spinner="Preparing the map layers…")
+def cached_base_layers() -> BaseLayers:
+    return base_layers(cached_boundaries())
 
 
 @st.cache_data(show_spinner="Validating events and joining them to the boundaries…", max_entries=8)
@@ -132,7 +138,7 @@ def selection_summary(selection: Selection, flt: EventFilter) -> str:
     return f"**{counts.shown} {noun}** · {period} · {regions} · {counts.unmapped} unmapped"
 
 
-def show_map(selection: Selection, boundaries: Boundaries, nk_boundary: str) -> None:
+def show_map(selection: Selection, nk_boundary: str) -> None:
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
@@ -141,7 +147,7 @@ def show_map(selection: Selection, boundaries: Boundaries, nk_boundary: str) -> 
     initial: MapView = st.session_state[ui.KEY_VIEW]
     fit = st.session_state.get(ui.KEY_FIT)
 
-    base = build_base_map(boundaries, nk_boundary, initial)
+    base = build_base_map(cached_base_layers(), nk_boundary, initial)
     layer = build_event_layer(selection.events)
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
@@ -190,7 +196,6 @@ def main() -> None:
     st.title("Armenia–Azerbaijan conflict events")
     path = default_events_path()
     try:
-        boundaries = cached_boundaries()
         table = cached_events(path.read_bytes())
     except FileNotFoundError:
         st.error(f"The events file {path} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv.")
@@ -225,7 +230,7 @@ def main() -> None:
                if culprits else "Each filter alone keeps some events; their combination keeps none.")
         st.info(f"No mapped event matches the filters. {why}")
 
-    show_map(selection, boundaries, nk_boundary)
+    show_map(selection, nk_boundary)
 
     tab_time, tab_counts, tab_table, tab_quality, tab_about = st.tabs(
         ["Timeline", "By region and type", "Events table", f"Data quality ({counts.unmapped + counts.rejected})",

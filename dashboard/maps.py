@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import folium
 import folium.plugins
-import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard.geo import Boundaries
+from dashboard.layers import BaseLayers
 from dashboard.popups import event_popup_html, event_tooltip
 from dashboard.settings import (
     BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL,
@@ -55,8 +54,6 @@ PROVINCE_STYLE = {"color": "#777777", "weight": 0.6, "fill": False}
 LAND_STYLE = {"color": "#b8b8b8", "weight": 0.6, "fillColor": "#ececec", "fillOpacity": 1.0}
 HOME_LAND_STYLE = {"color": "#333333", "weight": 0, "fillColor": "#fafafa", "fillOpacity": 1.0}
 WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillOpacity": 1.0}
-# Display-only simplification (degrees); joins always use the full geometry.
-DISPLAY_TOLERANCE = {"provinces": 0.002, "context": 0.004}
 MAP_HEIGHT_PX = 620
 LEGEND_WIDTH_PX = 260
 # Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
@@ -182,45 +179,30 @@ def marker_radius(fatalities: object) -> float:
     return round(min(4.0 + 1.2 * math.sqrt(int(fatalities)), 18.0), 1)
 
 
-def _simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    out["geometry"] = out.geometry.simplify(tolerance, preserve_topology=True)
-    return out
-
-
-def build_base_map(boundaries: Boundaries, nk_boundary: str, view: MapView) -> folium.Map:
+def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> folium.Map:
     """Basemaps, land context, boundaries, legend and attribution; no events."""
-    fmap = folium.Map(
-        location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True,
-    )
+    fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
     # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
     fmap.options.update(min_zoom=5, max_zoom=16)
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
-    context = _simplified(boundaries.neighbours, DISPLAY_TOLERANCE["context"])
-    folium.GeoJson(context, style_function=lambda _: LAND_STYLE, interactive=False).add_to(offline)
-    home = _simplified(boundaries.countries, DISPLAY_TOLERANCE["context"])
-    folium.GeoJson(home, style_function=lambda _: HOME_LAND_STYLE, interactive=False).add_to(offline)
-    water = _simplified(boundaries.water, DISPLAY_TOLERANCE["context"])
-    folium.GeoJson(water, style_function=lambda _: WATER_STYLE, interactive=False).add_to(offline)
+    for data, style in ((layers.neighbours, LAND_STYLE), (layers.land, HOME_LAND_STYLE), (layers.water, WATER_STYLE)):
+        folium.GeoJson(data, style_function=lambda _, style=style: style, interactive=False).add_to(offline)
     offline.add_to(fmap)
     for name, (url, attribution) in BASEMAPS.items():
         folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)
 
     folium.GeoJson(
-        boundaries.countries[["name", "geometry"]], name="Armenia and Azerbaijan (OSM)",
+        layers.countries, name="Armenia and Azerbaijan (OSM)",
         style_function=lambda _: COUNTRY_STYLE, interactive=False,
     ).add_to(fmap)
-    provinces = _simplified(boundaries.provinces, DISPLAY_TOLERANCE["provinces"])
     folium.GeoJson(
-        provinces[["province", "province_code", "geometry"]],
-        name="Provinces / rayons (Natural Earth, ±1–3 km)", show=False,
+        layers.provinces, name="Provinces / rayons (Natural Earth, ±1–3 km)", show=False,
         style_function=lambda _: PROVINCE_STYLE,
         tooltip=folium.GeoJsonTooltip(["province", "province_code"], aliases=["", ""]),
     ).add_to(fmap)
-    nk = boundaries.nagorno_karabakh.loc[[nk_boundary]].reset_index(drop=True)
     folium.GeoJson(
-        nk, name=f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
+        layers.nagorno_karabakh[nk_boundary], name=f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
         style_function=lambda _: NK_STYLE, interactive=False,
     ).add_to(fmap)
     _MapExtras(legend_html(nk_boundary), BOUNDARY_ATTRIBUTION).add_to(fmap)
@@ -290,10 +272,10 @@ def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.Feat
 
 
 def build_event_map(
-    events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, view: MapView | None = None
+    events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, view: MapView | None = None
 ) -> folium.Map:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file."""
-    fmap = build_base_map(boundaries, nk_boundary, view or events_view(events))
+    fmap = build_base_map(layers, nk_boundary, view or events_view(events))
     build_event_layer(events).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

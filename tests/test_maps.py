@@ -11,14 +11,20 @@ from dashboard.assets import UnvendoredAssetError, link_vendored_assets
 from dashboard.maps import (
     build_base_map, build_event_layer, build_event_map, event_records, events_view, marker_radius, view_for_bounds,
 )
+from dashboard.layers import BaseLayers, base_layers
 from dashboard.settings import EVENT_TYPE_COLOURS
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
 
 
 @pytest.fixture(scope="module")
-def rendered(bundled, boundaries) -> str:
-    fmap = build_event_map(bundled.events, boundaries, "nkao_1991")
+def layers(boundaries) -> BaseLayers:
+    return base_layers(boundaries)
+
+
+@pytest.fixture(scope="module")
+def rendered(bundled, layers) -> str:
+    fmap = build_event_map(bundled.events, layers, "nkao_1991")
     link_vendored_assets(fmap)
     return fmap.get_root().render()
 
@@ -53,7 +59,7 @@ def test_map_loads_no_asset_from_a_cdn(rendered):
     assert "jquery" not in rendered.lower()
 
 
-def test_event_text_cannot_escape_the_script(bundled, boundaries):
+def test_event_text_cannot_escape_the_script(bundled):
     events = bundled.events.head(1).assign(notes=XSS, location=XSS)
     fmap = folium.Map()
     build_event_layer(events).add_to(fmap)
@@ -64,15 +70,15 @@ def test_event_text_cannot_escape_the_script(bundled, boundaries):
     assert "&lt;script&gt;" in data[0]["p"] and "`);alert(1)" in data[0]["p"]
 
 
-def test_unvendored_plugin_is_refused(boundaries, bundled):
-    fmap = build_base_map(boundaries, "nkao_1991", events_view(bundled.events))
+def test_unvendored_plugin_is_refused(layers, bundled):
+    fmap = build_base_map(layers, "nkao_1991", events_view(bundled.events))
     folium.plugins.Fullscreen().add_to(fmap)
     with pytest.raises(UnvendoredAssetError, match="Fullscreen"):
         link_vendored_assets(fmap)
 
 
-def test_nk_boundary_choice_is_drawn(boundaries, bundled):
-    html = build_base_map(boundaries, "nk_1994_2020", events_view(bundled.events)).get_root().render()
+def test_nk_boundary_choice_is_drawn(layers, bundled):
+    html = build_base_map(layers, "nk_1994_2020", events_view(bundled.events)).get_root().render()
     assert "Area held by Armenian forces 1994" in html
 
 
@@ -91,3 +97,13 @@ def test_view_fits_bounds_like_leaflet():
 
 def test_records_skip_unmapped_events(bundled):
     assert len(event_records(bundled.events)) == 58
+
+
+def test_display_layers_are_light_and_escaped(layers, boundaries):
+    import json as _json
+
+    assert len(layers.provinces["features"]) == 89
+    assert len(_json.dumps(layers.provinces)) < 250_000
+    assert set(layers.nagorno_karabakh) == {"nkao_1991", "nk_1994_2020"}
+    names = {f["properties"]["province"] for f in layers.provinces["features"]}
+    assert "Şuşa (city)" in names

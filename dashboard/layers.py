@@ -1,0 +1,59 @@
+"""Boundary layers prepared once for drawing: simplified, rounded GeoJSON.
+
+Joins always use the full geometry in ``Boundaries``; these copies only make
+the map lighter. Building them takes a noticeable fraction of a second, so the
+app caches the result instead of redoing it on every rerun.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from dashboard.geo import Boundaries
+
+GeoJSON = dict[str, Any]
+
+# Simplification tolerance in degrees (~0.1 km per 0.001°). Country outlines
+# move by at most ~10 m: events within a few hundred metres of the border matter.
+OUTLINE_TOLERANCE = 0.0001
+CONTEXT_TOLERANCE = 0.004
+PROVINCE_TOLERANCE = 0.002
+GRID = 1e-5  # ~1 m: coordinates written with 5 decimals
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    countries: GeoJSON  # outlines, within ~10 m of the joined geometry
+    land: GeoJSON  # Armenia and Azerbaijan, simplified, for the offline basemap fill
+    neighbours: GeoJSON
+    water: GeoJSON
+    provinces: GeoJSON  # properties: province, province_code (HTML-escaped for the tooltip)
+    nagorno_karabakh: dict[str, GeoJSON]  # by NK_BOUNDARIES key
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) -> GeoJSON:
+    geometry = gdf.geometry
+    if tolerance:
+        geometry = geometry.simplify(tolerance, preserve_topology=True)
+    geometry = shapely.set_precision(geometry.values, GRID, mode="pointwise")
+    frame = gpd.GeoDataFrame(gdf[columns].copy(), geometry=geometry, crs=gdf.crs)
+    for column in columns:
+        frame[column] = frame[column].astype(str).map(html.escape)
+    return frame.__geo_interface__
+
+
+def base_layers(boundaries: Boundaries) -> BaseLayers:
+    nk = boundaries.nagorno_karabakh
+    return BaseLayers(
+        countries=_geojson(boundaries.countries, ["name"], OUTLINE_TOLERANCE),
+        land=_geojson(boundaries.countries, ["name"], CONTEXT_TOLERANCE),
+        neighbours=_geojson(boundaries.neighbours, ["name"], CONTEXT_TOLERANCE),
+        water=_geojson(boundaries.water, ["name"], CONTEXT_TOLERANCE),
+        provinces=_geojson(boundaries.provinces, ["province", "province_code"], PROVINCE_TOLERANCE),
+        nagorno_karabakh={key: _geojson(nk.loc[[key]], ["name"]) for key in nk.index},
+    )
