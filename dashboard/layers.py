@@ -34,6 +34,15 @@ class BaseLayers:
     water: GeoJSON
     provinces: GeoJSON  # properties: province, province_code (HTML-escaped for the tooltip)
     nagorno_karabakh: dict[str, GeoJSON]  # by NK_BOUNDARIES key
+    labels: list[Label]  # place names for the offline basemap
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    lat: float
+    lon: float
+    kind: str  # "country" or "water"
 
 
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) -> GeoJSON:
@@ -47,6 +56,16 @@ def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) 
     return frame.__geo_interface__
 
 
+def _labels(gdf: gpd.GeoDataFrame, kind: str) -> list[Label]:
+    """One label per feature, at the centre of the largest circle inside its largest part."""
+    labels = []
+    for name, geometry in zip(gdf["name"], gdf.geometry):
+        largest = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area)
+        x, y = shapely.maximum_inscribed_circle(largest, 0.01).coords[0]
+        labels.append(Label(text=str(name), lat=round(y, 4), lon=round(x, 4), kind=kind))
+    return labels
+
+
 def base_layers(boundaries: Boundaries) -> BaseLayers:
     nk = boundaries.nagorno_karabakh
     return BaseLayers(
@@ -56,4 +75,8 @@ def base_layers(boundaries: Boundaries) -> BaseLayers:
         water=_geojson(boundaries.water, ["name"], CONTEXT_TOLERANCE),
         provinces=_geojson(boundaries.provinces, ["province", "province_code"], PROVINCE_TOLERANCE),
         nagorno_karabakh={key: _geojson(nk.loc[[key]], ["name"]) for key in nk.index},
+        labels=(
+            _labels(boundaries.countries, "country") + _labels(boundaries.neighbours, "country")
+            + _labels(boundaries.water, "water")
+        ),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import folium
 import folium.plugins
@@ -144,6 +144,43 @@ class _MapExtras(MacroElement):
         self.attribution = attribution
 
 
+class _Labels(MacroElement):
+    """Place names for the offline basemap, in a pane above the land fill and below the markers."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }};
+            var map = {{ this._parent._parent.get_name() }};
+            if (!map.getPane("ccm-labels")) {
+                var pane = map.createPane("ccm-labels");
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = "none";
+            }
+            {{ this.labels|tojson }}.forEach(function(label) {
+                var text = document.createElement("span");
+                text.textContent = label.text;
+                text.className = "ccm-label ccm-label-" + label.kind;
+                text.style.cssText = label.kind === "water"
+                    ? "font:italic 12px sans-serif;color:#4a7fa5;white-space:nowrap"
+                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;color:#8a8a8a;white-space:nowrap";
+                L.marker([label.lat, label.lon], {
+                    pane: "ccm-labels", interactive: false, keyboard: false,
+                    icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})
+                }).addTo(group);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.labels = labels
+
+
 def legend_html(nk_boundary: str) -> str:
     e = html.escape
     rows = "".join(
@@ -188,6 +225,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
     for data, style in ((layers.neighbours, LAND_STYLE), (layers.land, HOME_LAND_STYLE), (layers.water, WATER_STYLE)):
         folium.GeoJson(data, style_function=lambda _, style=style: style, interactive=False).add_to(offline)
+    _Labels([asdict(label) for label in layers.labels]).add_to(offline)
     offline.add_to(fmap)
     for name, (url, attribution) in BASEMAPS.items():
         folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)

@@ -107,3 +107,11 @@ def test_display_layers_are_light_and_escaped(layers, boundaries):
     assert set(layers.nagorno_karabakh) == {"nkao_1991", "nk_1994_2020"}
     names = {f["properties"]["province"] for f in layers.provinces["features"]}
     assert "Şuşa (city)" in names
+
+
+def test_offline_basemap_is_labelled(layers, rendered):
+    names = {label.text: label for label in layers.labels}
+    assert {"Armenia", "Azerbaijan", "Georgia", "Iran", "Turkey", "Russia", "Lake Sevan", "Caspian Sea"} <= set(names)
+    sevan = names["Lake Sevan"]
+    assert 40.1 < sevan.lat < 40.6 and 45.0 < sevan.lon < 45.6
+    assert '"text": "Lake Sevan"' in rendered

@@ -57,6 +57,8 @@ def test_map_renders_boundaries_events_legend_and_attribution(session, live_app)
     legend = frame.locator(".ccm-legend").inner_text()
     assert "Battle" in legend and "Nagorno-Karabakh" in legend
     assert "OpenStreetMap contributors" in frame.locator(".leaflet-control-attribution").inner_text()
+    labels = frame.locator(".ccm-label").all_text_contents()
+    assert {"Armenia", "Azerbaijan", "Georgia", "Iran", "Lake Sevan", "Caspian Sea"} <= set(labels)
     assert counts_text(page) == "58 shown · 0 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
 
 
