@@ -27,12 +27,15 @@ from dashboard.geo import Boundaries, load_boundaries  # noqa: E402
 from dashboard.layers import BaseLayers, base_layers  # noqa: E402
 from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view  # noqa: E402
 from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
-from dashboard.popups import format_date  # noqa: E402
 from dashboard.settings import (  # noqa: E402
     DATE_PRESETS, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
     NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS, default_events_path,
 )
+from dashboard.describe import default_title, export_filename, period_text  # noqa: E402
+from dashboard.exports import MIME_TYPES, ExportError, ExportRequest, export_bytes  # noqa: E402
 from dashboard.table import display_table  # noqa: E402
+
+Bbox = tuple[float, float, float, float]
 
 ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 
@@ -131,14 +134,14 @@ def province_options(events: pd.DataFrame) -> dict[str, str]:
 
 def selection_summary(selection: Selection, flt: EventFilter) -> str:
     counts = selection.counts
-    start, end = flt.start, flt.end
-    period = f"{format_date(pd.Timestamp(start))} – {format_date(pd.Timestamp(end))}" if start and end else "all dates"
+    period = period_text(flt.start, flt.end)
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown} {noun}** · {period} · {regions} · {counts.unmapped} unmapped"
 
 
-def show_map(selection: Selection, nk_boundary: str) -> None:
+def show_map(selection: Selection, nk_boundary: str) -> Bbox | None:
+    """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
@@ -152,9 +155,9 @@ def show_map(selection: Selection, nk_boundary: str) -> None:
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_vendored_assets(element)
-    st_folium(
+    state = st_folium(
         base, key=ui.KEY_MAP, height=MAP_HEIGHT_PX, use_container_width=True,
-        feature_group_to_add=layer, layer_control=control, returned_objects=[],
+        feature_group_to_add=layer, layer_control=control, returned_objects=["bounds"],
         center=fit.center if fit else None, zoom=fit.zoom if fit else None,
     )
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
@@ -164,6 +167,52 @@ def show_map(selection: Selection, nk_boundary: str) -> None:
         f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces and "
         "Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km. Points within 0.5 km of the "
         "international border are marked 'on the border'."
+    )
+    return view_bbox(state)
+
+
+def view_bbox(state: dict | None) -> Bbox | None:
+    bounds = (state or {}).get("bounds") or {}
+    try:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        bbox = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+    except (KeyError, TypeError):
+        return None
+    return bbox if all(isinstance(v, (int, float)) for v in bbox) and bbox[0] < bbox[2] and bbox[1] < bbox[3] else None
+
+
+def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: Bbox | None) -> None:
+    choice = st.selectbox("Format", list(ui.EXPORT_CHOICES), key=ui.KEY_EXPORT_FORMAT)
+    fmt, dpi = ui.EXPORT_CHOICES[choice]
+    # No key: the default title follows the filters until the analyst edits it.
+    title = st.text_input("Title", value=default_title(flt))
+    area = st.radio("Area", [ui.AREA_VIEW, ui.AREA_ALL], key=ui.KEY_EXPORT_AREA, horizontal=True,
+                    help="The current map view is what the map shows now; pan or zoom the map to change it.")
+    bbox = view if area == ui.AREA_VIEW else None
+    if area == ui.AREA_VIEW and view is None:
+        st.caption("The map has not reported its view yet; the export covers all filtered events.")
+    request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox)
+    wanted = (request, flt, nk_boundary)
+    if st.button("Prepare the file", type="primary"):
+        with st.spinner(f"Preparing the {fmt.upper()} file…"):
+            try:
+                data = export_bytes(request, selection, flt, nk_boundary, cached_boundaries(), cached_base_layers())
+            except ExportError as exc:
+                st.error(str(exc))
+                return
+        suffix = "print" if fmt == "png" and dpi >= 300 else ("view" if bbox else "")
+        st.session_state[ui.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
+    prepared = st.session_state.get(ui.KEY_EXPORT_FILE)
+    if prepared and prepared[0] == wanted:
+        _, name, data = prepared
+        st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name,
+                           mime=MIME_TYPES[fmt])
+    elif prepared:
+        st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
+    st.caption(
+        "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
+        "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "
+        "CSV and GeoJSON list the filters and the generation time in their header."
     )
 
 
@@ -230,11 +279,11 @@ def main() -> None:
                if culprits else "Each filter alone keeps some events; their combination keeps none.")
         st.info(f"No mapped event matches the filters. {why}")
 
-    show_map(selection, nk_boundary)
+    view = show_map(selection, nk_boundary)
 
-    tab_time, tab_counts, tab_table, tab_quality, tab_about = st.tabs(
-        ["Timeline", "By region and type", "Events table", f"Data quality ({counts.unmapped + counts.rejected})",
-         "About the data"]
+    tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
+        ["Timeline", "By region and type", "Events table", "Export",
+         f"Data quality ({counts.unmapped + counts.rejected})", "About the data"]
     )
     with tab_time:
         if selection.events.empty:
@@ -249,6 +298,8 @@ def main() -> None:
             display_table(selection.events), hide_index=True, width="stretch",
             column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
         )
+    with tab_export:
+        show_export(selection, flt, nk_boundary, view)
     with tab_quality:
         show_data_quality(table)
     with tab_about:

@@ -9,7 +9,11 @@ new plugin cannot silently bring a CDN back.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from branca.element import Element
 
@@ -54,6 +58,51 @@ def link_vendored_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) ->
                     (name, f"{base_url}/{VENDORED[name]}")
                     for name, _ in assets if _keep(name, element)
                 ])
+
+
+def inline_vendored_assets(root: Element) -> None:
+    """Embed the vendored files in the page itself, so a saved map opens offline, years later.
+
+    Leaflet's CSS refers to its control images by relative URL; those become data URIs.
+    """
+    needed: dict[str, None] = {}
+    for element in _walk(root):
+        for attr in ("default_js", "default_css"):
+            assets = getattr(element, attr, None)
+            if assets:
+                needed.update((name, None) for name, _ in assets if _keep(name, element))
+                setattr(element, attr, [])
+    header = root.get_root().header
+    for name in needed:
+        path = VENDOR_DIR / VENDORED[name]
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".js":
+            html = "<script>" + text.replace("</script", "<\\/script") + "</script>"
+        else:
+            html = "<style>" + _inline_css_urls(text, path.parent) + "</style>"
+        header.add_child(_RawHTML(html), name=name)
+
+
+class _RawHTML(Element):
+    """Text placed in the page as is (a vendored file is not a Jinja template)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
+
+    def render(self, **kwargs: object) -> str:
+        return self.html
+
+
+def _inline_css_urls(css: str, folder: Path) -> str:
+    def data_uri(match: re.Match[str]) -> str:
+        target = folder / match.group(1)
+        if not target.is_file():
+            return match.group(0)
+        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return f"url(data:{mime};base64,{base64.b64encode(target.read_bytes()).decode('ascii')})"
+
+    return re.sub(r"url\(([^)\s'\"]+?\.(?:png|svg|gif))\)", data_uri, css)
 
 
 def _keep(name: str, element: Element) -> bool:

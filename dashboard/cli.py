@@ -1,6 +1,6 @@
-"""Command line: the dashboard's steps without a browser.
+"""Command line: the dashboard's steps and exports without a browser.
 
-    python -m dashboard export --out events.csv --start 2022-09-12 --end 2022-09-14 --region Armenia
+    python -m dashboard export --out sept2022.pdf --start 2022-09-12 --end 2022-09-14 --region Armenia
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from dashboard.filters import EventFilter
 from dashboard.geo import load_boundaries
 from dashboard.pipeline import load_joined_events, select_events
 from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
-from dashboard.table import export_table
+from dashboard.describe import default_title
+from dashboard.exports import FORMATS, ExportError, ExportRequest, export_bytes, format_for
+from dashboard.layers import base_layers
+from dashboard.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
 
 
 def _date(text: str) -> dt.date:
@@ -26,13 +29,28 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        return parse_bbox(text)
+    except SnapshotError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Caucasus Conflict Map tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write the filtered events with their joined regions")
     export.add_argument("--events", type=Path, default=default_events_path(),
                         help="events CSV in the project schema (default: $CCM_EVENTS_PATH or data/events.csv)")
-    export.add_argument("--out", type=Path, required=True, help="output CSV file")
+    export.add_argument("--out", type=Path, required=True,
+                        help="output file; its extension chooses the format unless --format is given")
+    export.add_argument("--format", choices=FORMATS, help="png, svg, pdf (map snapshots), html (interactive "
+                        "map, self-contained), csv, geojson (data)")
+    export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
+    export.add_argument("--dpi", type=int, default=SCREEN_DPI,
+                        help=f"PNG resolution: {SCREEN_DPI} for screens (default), {PRINT_DPI} for print")
+    export.add_argument("--bbox", type=_bbox, metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+                        help="export only this area (the map view): events outside it are left out")
     export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
     export.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")
     export.add_argument("--type", dest="types", nargs="+", choices=EVENT_TYPES,
@@ -49,24 +67,29 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"error: --start {args.start} is after --end {args.end}.", file=sys.stderr)
         return 2
     try:
-        table = load_joined_events(args.events, load_boundaries())
-    except EventFileError as exc:
+        fmt = format_for(args.out, args.format)
+        boundaries = load_boundaries()
+        table = load_joined_events(args.events, boundaries)
+        flt = EventFilter(
+            start=args.start, end=args.end,
+            event_types=tuple(args.types) if args.types else None,
+            regions=tuple(args.regions) if args.regions else None,
+        )
+        selection = select_events(table, args.nk_boundary, flt)
+        request = ExportRequest(fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox)
+        layers = base_layers(boundaries) if fmt == "html" else None
+        data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
+        args.out.write_bytes(data)
+    except (EventFileError, ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    flt = EventFilter(
-        start=args.start, end=args.end,
-        event_types=tuple(args.types) if args.types else None,
-        regions=tuple(args.regions) if args.regions else None,
-    )
-    selection = select_events(table, args.nk_boundary, flt)
-    try:
-        export_table(selection.events).to_csv(args.out, index=False)
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror}.", file=sys.stderr)
         return 1
     print(selection.counts.line(), file=sys.stderr)
     for row in table.rejected.itertuples():
         print(f"rejected line {row.line}: {row.reason}", file=sys.stderr)
+    print(f"wrote {fmt.upper()} to {args.out} ({len(data):,} bytes)", file=sys.stderr)
     return 0
 
 

@@ -66,6 +66,14 @@ def _labels(gdf: gpd.GeoDataFrame, kind: str) -> list[Label]:
     return labels
 
 
+def place_labels(boundaries: Boundaries) -> list[Label]:
+    """Names of the countries, neighbours, sea and lakes, for the offline basemap and snapshots."""
+    return (
+        _labels(boundaries.countries, "country") + _labels(boundaries.neighbours, "country")
+        + _labels(boundaries.water, "water")
+    )
+
+
 def base_layers(boundaries: Boundaries) -> BaseLayers:
     nk = boundaries.nagorno_karabakh
     return BaseLayers(
@@ -75,8 +83,5 @@ def base_layers(boundaries: Boundaries) -> BaseLayers:
         water=_geojson(boundaries.water, ["name"], CONTEXT_TOLERANCE),
         provinces=_geojson(boundaries.provinces, ["province", "province_code"], PROVINCE_TOLERANCE),
         nagorno_karabakh={key: _geojson(nk.loc[[key]], ["name"]) for key in nk.index},
-        labels=(
-            _labels(boundaries.countries, "country") + _labels(boundaries.neighbours, "country")
-            + _labels(boundaries.water, "water")
-        ),
+        labels=place_labels(boundaries),
     )

@@ -27,11 +27,16 @@ def display_table(events: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=DISPLAY_COLUMNS).reset_index(drop=True)
 
 
-def export_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Every input column, then the joined columns; dates as YYYY-MM-DD; formula cells neutralised."""
+def export_table(events: pd.DataFrame, neutralise: bool = True) -> pd.DataFrame:
+    """Every input column, then the joined columns; dates as YYYY-MM-DD.
+
+    ``neutralise`` defuses cells a spreadsheet would run as formulas (for CSV).
+    """
     inputs = [c for c in events.columns if c not in INTERNAL_COLUMNS and c not in JOINED_COLUMNS]
     table = pd.DataFrame(events[inputs + list(JOINED_COLUMNS)]).copy()
     table["event_date"] = table["event_date"].dt.strftime("%Y-%m-%d")
+    if not neutralise:
+        return table.reset_index(drop=True)
     for column in table.columns:
         if pd.api.types.is_string_dtype(table[column]):
             table[column] = table[column].map(neutralise_formula, na_action="ignore")

@@ -21,3 +21,19 @@ KEY_BORDER_KM: Final = "max_border_km"
 KEY_FIT: Final = "fit_view"
 KEY_MAP: Final = "event_map"
 KEY_VIEW: Final = "map_view"
+KEY_EXPORT_FORMAT: Final = "export_format"
+KEY_EXPORT_AREA: Final = "export_area"
+KEY_EXPORT_FILE: Final = "export_file"
+
+AREA_VIEW: Final = "The current map view"
+AREA_ALL: Final = "All filtered events"
+# label -> (format, PNG dpi)
+EXPORT_CHOICES: Final[dict[str, tuple[str, int]]] = {
+    "PDF — vector, for print": ("pdf", 150),
+    "PNG — screen (150 dpi)": ("png", 150),
+    "PNG — print (300 dpi)": ("png", 300),
+    "SVG — vector, editable": ("svg", 150),
+    "HTML — interactive map, opens offline": ("html", 150),
+    "CSV — filtered events with joined regions": ("csv", 150),
+    "GeoJSON — filtered events as points": ("geojson", 150),
+}

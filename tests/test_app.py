@@ -116,3 +116,20 @@ def test_unreadable_file_is_a_sentence_not_a_traceback(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert "lacks the required column(s) event_id" in at.error[0].value
+
+
+SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG", "svg": b"<?xml", "html": b"<!DOCTYPE html>",
+              "csv": b"# Caucasus Conflict Map export", "geojson": b"{"}
+
+
+@pytest.mark.parametrize("choice", list(ui.EXPORT_CHOICES))
+def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
+    app.selectbox(key=ui.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    app.selectbox(key=ui.KEY_EXPORT_FORMAT).set_value(choice).run()
+    app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
+    assert not app.exception and not app.error
+    _, name, data = app.session_state[ui.KEY_EXPORT_FILE]
+    fmt = ui.EXPORT_CHOICES[choice][0]
+    assert data.startswith(SIGNATURES[fmt])
+    assert name.startswith("events_2022-09-12_2022-09-14") and name.endswith("." + fmt)
+    assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))

@@ -6,7 +6,13 @@ import sys
 import pandas as pd
 
 from dashboard.cli import main
+from dashboard.datafiles import count_comment_lines
 from dashboard.geo import JOINED_COLUMNS
+
+
+def read_export(path) -> pd.DataFrame:
+    return pd.read_csv(path, skiprows=count_comment_lines(path.read_text(encoding="utf-8")), dtype=str,
+                       keep_default_na=False)
 
 
 def test_export_filters_the_bundled_events(tmp_path, capsys):
@@ -14,7 +20,7 @@ def test_export_filters_the_bundled_events(tmp_path, capsys):
     code = main(["export", "--out", str(out), "--start", "2022-09-12", "--end", "2022-09-14",
                  "--region", "Armenia", "--type", "Shelling/artillery", "Battle"])
     assert code == 0
-    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    table = read_export(out)
     assert len(table) == 11
     assert set(table["region"]) == {"Armenia"}
     assert set(table["event_type"]) == {"Shelling/artillery", "Battle"}
@@ -28,7 +34,7 @@ def test_export_filters_the_bundled_events(tmp_path, capsys):
 def test_nk_boundary_option_changes_regions(tmp_path):
     out = tmp_path / "nk.csv"
     assert main(["export", "--out", str(out), "--region", "Nagorno-Karabakh", "--nk-boundary", "nk_1994_2020"]) == 0
-    ids = set(pd.read_csv(out)["event_id"])
+    ids = set(read_export(out)["event_id"])
     assert {"AA-011", "AA-020", "AA-021"} <= ids  # Jabrayil, Fuzuli, Zangilan
 
 

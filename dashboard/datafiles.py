@@ -1,0 +1,72 @@
+"""CSV and GeoJSON exports of the shown events, with what was asked and when.
+
+Both carry every input column and the joined columns (see ``table.export_table``,
+which also neutralises spreadsheet formulas). The CSV starts with lines
+beginning ``# `` that describe the filters; the GeoJSON puts the same in
+foreign members of the FeatureCollection (RFC 7946 §6.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pandas as pd
+
+from dashboard.settings import OSM_ATTRIBUTION
+from dashboard.table import export_table
+
+COMMENT = "# "
+DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."
+BOUNDARY_NOTE = f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and Natural Earth."
+
+
+def generated_stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+
+
+def csv_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
+    """UTF-8 CSV; read it back with ``pandas.read_csv(path, comment=None, skiprows=<# lines>)``."""
+    header = [f"Caucasus Conflict Map export, generated {generated}", *description, DATA_NOTE, BOUNDARY_NOTE]
+    lines = "".join(COMMENT + line.replace("\n", " ") + "\n" for line in header)
+    return (lines + export_table(events).to_csv(index=False, lineterminator="\n")).encode("utf-8")
+
+
+def count_comment_lines(text: str) -> int:
+    """How many leading lines of a CSV export are comments (to skip them when reading)."""
+    count = 0
+    for line in text.splitlines():
+        if not line.startswith(COMMENT.strip()):
+            break
+        count += 1
+    return count
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
+    """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event."""
+    table = export_table(events[events["latitude"].notna()], neutralise=False)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+            "properties": {column: _json_value(value) for column, value in row.items()},
+        }
+        for _, row in table.iterrows()
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "generated": generated,
+        "filters": description,
+        "attribution": [DATA_NOTE, BOUNDARY_NOTE],
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")

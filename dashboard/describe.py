@@ -1,0 +1,84 @@
+"""Words for a selection: titles, filter captions and file names, shared by the app and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dashboard.filters import Counts, EventFilter
+from dashboard.settings import GEO_PRECISION_LABELS, NK_BOUNDARIES
+
+
+def period_text(start: dt.date | None, end: dt.date | None) -> str:
+    """'12–14 Sep 2022', '28 Sep – 10 Nov 2020', '27 Sep 2020 – 13 Feb 2024', 'all dates'."""
+    if start is None and end is None:
+        return "all dates"
+    if start is None:
+        return f"until {end.day} {end:%b %Y}"
+    if end is None:
+        return f"from {start.day} {start:%b %Y}"
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+def default_title(flt: EventFilter) -> str:
+    """E.g. 'Events 12–14 Sep 2022 · Armenia, Nagorno-Karabakh'."""
+    parts = [f"Events {period_text(flt.start, flt.end)}"]
+    if flt.regions is not None:
+        parts.append(", ".join(flt.regions) if flt.regions else "no region")
+    if flt.event_types is not None and len(flt.event_types) <= 3:
+        parts.append(", ".join(flt.event_types) if flt.event_types else "no type")
+    return " · ".join(parts)
+
+
+def filter_lines(flt: EventFilter, nk_boundary: str) -> list[str]:
+    """One line per active filter part, plus the Nagorno-Karabakh boundary used."""
+    lines = [f"Period: {period_text(flt.start, flt.end)}"]
+    if flt.event_types is not None:
+        lines.append(f"Event types: {', '.join(flt.event_types) or 'none'}")
+    if flt.regions is not None:
+        lines.append(f"Regions: {', '.join(flt.regions) or 'none'}")
+    if flt.province_codes is not None:
+        lines.append(f"Provinces: {', '.join(flt.province_codes)}")
+    if flt.actors is not None:
+        lines.append(f"Actors: {'; '.join(flt.actors)}")
+    if flt.text.strip():
+        lines.append(f"Text contains: “{flt.text.strip()}”")
+    if flt.min_fatalities:
+        lines.append(f"At least {flt.min_fatalities} reported fatalities (single sourced figure)")
+    if flt.geo_precisions is not None:
+        lines.append("Location precision: " + ", ".join(GEO_PRECISION_LABELS[p] for p in flt.geo_precisions))
+    if flt.max_border_km is not None:
+        lines.append(f"Within {flt.max_border_km:g} km of the international border")
+    lines.append(f"Nagorno-Karabakh boundary: {NK_BOUNDARIES[nk_boundary][1]}")
+    return lines
+
+
+def counts_sentence(counts: Counts) -> str:
+    return (f"{counts.shown} events shown; {counts.unmapped} without verified coordinates (not mapped); "
+            f"{counts.rejected} rejected rows; {counts.total} rows in the file")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def export_filename(flt: EventFilter, extension: str, suffix: str = "") -> str:
+    """E.g. 'events_2022-09-12_2022-09-14_armenia.png': period, regions, types when narrowed."""
+    parts = ["events"]
+    if flt.start or flt.end:
+        parts.append(flt.start.isoformat() if flt.start else "start")
+        parts.append(flt.end.isoformat() if flt.end else "end")
+    if flt.regions is not None:
+        parts.append("-".join(_slug(r) for r in flt.regions) or "no-region")
+    if flt.event_types is not None:
+        types = [_slug(t) for t in flt.event_types]
+        parts.append("-".join(types) if len(types) <= 3 else f"{len(types)}-types")
+    if suffix:
+        parts.append(_slug(suffix))
+    return "_".join(parts) + "." + extension.lstrip(".")

@@ -1,0 +1,92 @@
+"""One entry point for every export format, shared by the dashboard and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.datafiles import csv_bytes, generated_stamp, geojson_bytes
+from dashboard.describe import counts_sentence, filter_lines
+from dashboard.filters import EventFilter
+from dashboard.geo import Boundaries
+from dashboard.layers import BaseLayers
+from dashboard.pipeline import Selection
+from dashboard.snapshot import (
+    SCREEN_DPI, SnapshotError, SnapshotSpec, check_bbox, events_in, render_snapshot, snapshot_bytes,
+)
+from dashboard.standalone import standalone_html
+
+MIME_TYPES = {
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
+    "html": "text/html", "csv": "text/csv", "geojson": "application/geo+json",
+}
+FORMATS = tuple(MIME_TYPES)
+EXTENSIONS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".html": "html", ".htm": "html",
+              ".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+
+Bbox = tuple[float, float, float, float]
+
+
+class ExportError(Exception):
+    """An export cannot be made as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    fmt: str
+    title: str
+    dpi: int = SCREEN_DPI
+    bbox: Bbox | None = None  # lon_min, lat_min, lon_max, lat_max: the map view to export
+
+
+def format_for(path: Path, fmt: str | None) -> str:
+    """The explicit format, or the one the file extension names."""
+    if fmt:
+        return fmt
+    try:
+        return EXTENSIONS[path.suffix.lower()]
+    except KeyError:
+        raise ExportError(
+            f"Cannot tell the format from '{path.name}'; add --format ({', '.join(FORMATS)}) "
+            "or use one of the extensions " + ", ".join(sorted(EXTENSIONS)) + "."
+        ) from None
+
+
+def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: Bbox | None, shown: int) -> list[str]:
+    lines = filter_lines(flt, nk_boundary)
+    if bbox is not None:
+        lines.append("Map view: lon {:.3f}–{:.3f}, lat {:.3f}–{:.3f} ({} of {} filtered events inside)".format(
+            bbox[0], bbox[2], bbox[1], bbox[3], shown, selection.counts.shown))
+    lines.append(counts_sentence(selection.counts))
+    return lines
+
+
+def export_bytes(
+    request: ExportRequest, selection: Selection, flt: EventFilter, nk_boundary: str,
+    boundaries: Boundaries, layers: BaseLayers | None, now: dt.datetime | None = None,
+) -> bytes:
+    """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given)."""
+    if request.fmt not in MIME_TYPES:
+        raise ExportError(f"Unknown export format '{request.fmt}'; use one of {', '.join(FORMATS)}.")
+    events = selection.events
+    try:
+        if request.bbox is not None:
+            check_bbox(request.bbox)
+            events = events[events_in(events, request.bbox)]
+        lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
+        stamp = generated_stamp(now)
+        if request.fmt == "csv":
+            return csv_bytes(events, [request.title, *lines], stamp)
+        if request.fmt == "geojson":
+            return geojson_bytes(events, [request.title, *lines], stamp)
+        if request.fmt == "html":
+            if layers is None:
+                raise ExportError("The HTML export needs the prepared map layers.")
+            return standalone_html(events, layers, nk_boundary, request.title, lines, request.bbox).encode("utf-8")
+        spec = SnapshotSpec(title=request.title, caption_lines=lines, bbox=request.bbox,
+                            generated=(now or dt.datetime.now()).date())
+        snapshot = render_snapshot(events, boundaries, nk_boundary, spec)
+        return snapshot_bytes(snapshot, request.fmt, request.dpi, request.title)
+    except SnapshotError as exc:
+        raise ExportError(str(exc)) from None

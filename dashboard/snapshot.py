@@ -1,0 +1,276 @@
+"""Print-quality map snapshots (PNG, SVG, PDF) drawn server-side with GeoPandas and matplotlib.
+
+No browser and no network: the same boundary layers, type colours and
+marker sizes as the interactive map, plus what a report needs — title,
+legend, caption of the filters and counts, scale bar, north arrow, date,
+attribution and the boundary disclaimer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import textwrap
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from shapely.geometry import box
+
+from dashboard.geo import Boundaries
+from dashboard.layers import Label, place_labels
+from dashboard.maps import marker_radius
+from dashboard.settings import (
+    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, METRIC_CRS, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX,
+)
+
+FORMATS = ("png", "svg", "pdf")
+SCREEN_DPI, PRINT_DPI = 150, 300
+PAGE_INCHES = (11.0, 8.5)
+ATTRIBUTION = (
+    f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and Nagorno-Karabakh lines: Natural Earth "
+    "(public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
+    "see the sources in the data export."
+)
+COLOURS = {"land": "#ececec", "home": "#fbfbfb", "water": "#d6e8f5", "outline": "#333333",
+           "province": "#9a9a9a", "nk": "#6a3d9a", "label": "#8a8a8a", "water_label": "#4a7fa5"}
+MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
+MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
+
+
+class SnapshotError(Exception):
+    """A snapshot cannot be made as asked (bad bbox, unknown format)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The drawn figure and the events it shows (those inside the extent)."""
+
+    figure: Figure
+    events: pd.DataFrame
+    extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    title: str
+    caption_lines: list[str] = field(default_factory=list)
+    bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    generated: dt.date = field(default_factory=dt.date.today)
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """'minlon,minlat,maxlon,maxlat' -> tuple, with a sentence for each way it can be wrong."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.") from None
+    if len(values) != 4:
+        raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.")
+    check_bbox(values)
+    return values  # type: ignore[return-value]
+
+
+def check_bbox(bbox: tuple[float, float, float, float]) -> None:
+    lon_min, lat_min, lon_max, lat_max = bbox
+    if not (-180 <= lon_min < lon_max <= 180 and -90 <= lat_min < lat_max <= 90):
+        raise SnapshotError(
+            f"The bbox {lon_min},{lat_min},{lon_max},{lat_max} is not a valid area: "
+            "it needs minlon < maxlon and minlat < maxlat, in degrees."
+        )
+
+
+def snapshot_extent(events: pd.DataFrame, bbox: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
+    if bbox is not None:
+        check_bbox(bbox)
+        return bbox
+    located = events[events["latitude"].notna()]
+    if located.empty:
+        return STUDY_AREA_BBOX
+    lon_min, lon_max = located["longitude"].min(), located["longitude"].max()
+    lat_min, lat_max = located["latitude"].min(), located["latitude"].max()
+    pad_lon = max((lon_max - lon_min) * 0.12, (MIN_SPAN_DEG - (lon_max - lon_min)) / 2, 0.05)
+    pad_lat = max((lat_max - lat_min) * 0.12, (MIN_SPAN_DEG - (lat_max - lat_min)) / 2, 0.05)
+    return (lon_min - pad_lon, lat_min - pad_lat, lon_max + pad_lon, lat_max + pad_lat)
+
+
+def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec) -> Snapshot:
+    extent = snapshot_extent(events, spec.bbox)
+    located = events[events["latitude"].notna()]
+    inside = located[events_in(located, extent)]
+
+    fig = Figure(figsize=PAGE_INCHES)
+    fig.patch.set_facecolor("white")
+    ax = fig.add_axes(MAP_AXES)
+    frame = _fill_axes(gpd.GeoSeries([box(*extent)], crs="EPSG:4326").to_crs(METRIC_CRS).total_bounds)
+    _draw_boundaries(ax, boundaries, nk_boundary, frame)
+    _draw_labels(ax, place_labels(boundaries), extent)
+    _draw_events(ax, inside)
+    ax.set_xlim(frame[0], frame[2])
+    ax.set_ylim(frame[1], frame[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#666666")
+    _draw_scale_bar(ax)
+    _draw_north_arrow(ax)
+    _draw_legend(fig, inside, nk_boundary)
+    _draw_texts(fig, spec, n_shown=len(inside))
+    return Snapshot(figure=fig, events=inside, extent=extent)
+
+
+def _fill_axes(bounds: np.ndarray) -> tuple[float, float, float, float]:
+    """Widen the metric frame to the map box's aspect, so the map fills it without margins."""
+    x0, y0, x1, y1 = bounds
+    box_aspect = (MAP_AXES[2] * PAGE_INCHES[0]) / (MAP_AXES[3] * PAGE_INCHES[1])
+    width, height = x1 - x0, y1 - y0
+    if width / height < box_aspect:
+        grow = (height * box_aspect - width) / 2
+        return (x0 - grow, y0, x1 + grow, y1)
+    grow = (width / box_aspect - height) / 2
+    return (x0, y0 - grow, x1, y1 + grow)
+
+
+def _draw_boundaries(ax: Axes, boundaries: Boundaries, nk_boundary: str, frame: tuple[float, ...]) -> None:
+    # Clipping to the frame keeps SVG and PDF files small: only what is visible is written.
+    window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
+
+    def draw(layer: gpd.GeoDataFrame, outline: bool = False, **style: object) -> None:
+        clipped = gpd.clip(layer.to_crs(METRIC_CRS), window)
+        if not clipped.empty:
+            (clipped.boundary if outline else clipped).plot(ax=ax, **style)
+
+    ax.set_facecolor(COLOURS["water"])
+    draw(boundaries.neighbours, color=COLOURS["land"], edgecolor="#b8b8b8", linewidth=0.4)
+    draw(boundaries.countries, color=COLOURS["home"], edgecolor="none")
+    draw(boundaries.water, color=COLOURS["water"], edgecolor="#9cc3dd", linewidth=0.3)
+    draw(boundaries.provinces, outline=True, color=COLOURS["province"], linewidth=0.3)
+    draw(boundaries.countries, outline=True, color=COLOURS["outline"], linewidth=1.1)
+    draw(boundaries.nagorno_karabakh.loc[[nk_boundary]], outline=True, color=COLOURS["nk"], linewidth=1.4,
+         linestyle=(0, (5, 3)))
+
+
+def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, float, float]) -> None:
+    lon_min, lat_min, lon_max, lat_max = extent
+    shown = [lb for lb in labels if lon_min <= lb.lon <= lon_max and lat_min <= lb.lat <= lat_max]
+    if not shown:
+        return
+    points = gpd.GeoSeries(gpd.points_from_xy([lb.lon for lb in shown], [lb.lat for lb in shown]), crs="EPSG:4326")
+    for label, point in zip(shown, points.to_crs(METRIC_CRS)):
+        water = label.kind == "water"
+        ax.text(point.x, point.y, label.text if water else label.text.upper(), ha="center", va="center",
+                fontsize=8 if water else 9, style="italic" if water else "normal",
+                color=COLOURS["water_label" if water else "label"], fontweight="normal" if water else "bold",
+                zorder=2)
+
+
+def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
+    if events.empty:
+        return
+    ordered = events.sort_values("event_date", kind="stable")
+    points = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326")
+    xy = points.to_crs(METRIC_CRS)
+    sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
+    colours = [EVENT_TYPE_COLOURS.get(t, "#666666") for t in ordered["event_type"]]
+    marks = ax.scatter(xy.x, xy.y, s=sizes, c=colours, edgecolors="#222222", linewidths=0.6, zorder=5, alpha=0.9)
+    marks.set_gid("events")
+    # Events at the same place overlap exactly: say how many there are.
+    stacked = ordered.groupby([ordered["latitude"].round(5), ordered["longitude"].round(5)]).size()
+    for (lat, lon), n in stacked[stacked > 1].items():
+        x, y = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0].coords[0]
+        ax.annotate(f"×{n}", (x, y), xytext=(6, 4), textcoords="offset points", fontsize=7,
+                    color="#222222", zorder=6, fontweight="bold")
+
+
+def _nice_length_km(span_km: float) -> float:
+    target = span_km / 5
+    magnitude = 10 ** math.floor(math.log10(target))
+    return max(step * magnitude for step in (1, 2, 5) if step * magnitude <= target)
+
+
+def _draw_scale_bar(ax: Axes) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length_km = _nice_length_km((x1 - x0) / 1000)
+    left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    height = (y1 - y0) * 0.008
+    half = length_km * 500
+    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, bottom - height * 2.2), length_km * 1000 + (x1 - x0) * 0.02,
+                           height * 6.5, facecolor="white", alpha=0.8, edgecolor="none", zorder=7))
+    ax.add_patch(Rectangle((left, bottom), half, height, facecolor="#222222", edgecolor="#222222", zorder=8))
+    ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor="#222222", zorder=8))
+    ax.text(left, bottom + height * 1.6, "0", fontsize=7, ha="center", va="bottom", zorder=8)
+    ax.text(left + length_km * 1000, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center",
+            va="bottom", zorder=8)
+
+
+def _draw_north_arrow(ax: Axes) -> None:
+    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction", ha="center", va="center",
+                fontsize=10, fontweight="bold", zorder=8,
+                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.4, "mutation_scale": 14})
+
+
+def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
+    present = [t for t in EVENT_TYPE_COLOURS if t in set(events["event_type"])] or list(EVENT_TYPE_COLOURS)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=EVENT_TYPE_COLOURS[t],
+               markeredgecolor="#222222", markeredgewidth=0.6, label=t)
+        for t in present
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", markersize=marker_radius(n) * 1.25, markerfacecolor="white",
+               markeredgecolor="#222222", label=label)
+        for n, label in ((None, "fatalities not reported"), (10, "10 reported killed"), (100, "100 reported killed"))
+    ]
+    handles += [
+        Line2D([], [], color=COLOURS["outline"], linewidth=1.1, label="International boundary (OSM)"),
+        Line2D([], [], color=COLOURS["nk"], linewidth=1.4, linestyle=(0, (5, 3)),
+               label="Nagorno-Karabakh:\n" + NK_BOUNDARIES[nk_boundary][1]),
+        Line2D([], [], color=COLOURS["province"], linewidth=0.6, label="Provinces (Natural Earth)"),
+    ]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.725, 0.90), frameon=False, fontsize=8,
+               title="Event type", title_fontproperties={"weight": "bold", "size": 9}, alignment="left",
+               labelspacing=0.7, borderaxespad=0)
+
+
+def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int) -> None:
+    fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
+    caption = spec.caption_lines or [f"{n_shown} events shown"]
+    fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
+    footer = "\n".join([
+        *textwrap.wrap(ATTRIBUTION, 165),
+        f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); no de facto line is shown. "
+        f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map.",
+    ])
+    fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
+
+
+def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: str = "") -> bytes:
+    """Encode the figure; PNG at ``dpi``, SVG and PDF as vectors."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise SnapshotError(f"Unknown snapshot format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    if fmt == "png" and not 30 <= dpi <= 600:
+        raise SnapshotError(f"A PNG resolution of {dpi} dpi is outside 30–600 dpi.")
+    buffer = io.BytesIO()
+    metadata = {"Title": title} if fmt in ("pdf", "svg") and title else None
+    # Real text (not outlines) in SVG and TrueType in PDF: titles stay editable and searchable.
+    with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        snapshot.figure.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else 72, metadata=metadata,
+                                facecolor="white")
+    return buffer.getvalue()
+
+
+def events_in(events: pd.DataFrame, extent: tuple[float, float, float, float]) -> np.ndarray:
+    lon_min, lat_min, lon_max, lat_max = extent
+    return (events["longitude"].between(lon_min, lon_max) & events["latitude"].between(lat_min, lat_max)).to_numpy()

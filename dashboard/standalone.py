@@ -1,0 +1,69 @@
+"""The interactive map as one self-contained HTML file (all JavaScript and CSS inlined)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.assets import inline_vendored_assets
+from dashboard.layers import BaseLayers
+from dashboard.maps import LEGEND_WIDTH_PX, build_event_map
+
+
+class _InfoBox(MacroElement):
+    """Title and filter caption on the map (escaped in Python, inserted as a JSON string)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var info = L.control({position: "topleft"});
+            info.onAdd = function() {
+                var div = L.DomUtil.create("div", "ccm-info");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            info.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "InfoBox"
+        self.html = html_text
+
+
+def info_html(title: str, lines: list[str]) -> str:
+    body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+    return (
+        '<div style="background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;max-width:420px;'
+        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 sans-serif">'
+        f'<div style="font-weight:700;font-size:14px;margin-bottom:3px">{html.escape(title)}</div>{body}</div>'
+    )
+
+
+def standalone_html(
+    events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, title: str, lines: list[str],
+    bbox: tuple[float, float, float, float] | None = None,
+) -> str:
+    """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
+    fmap = build_event_map(events, layers, nk_boundary)
+    located = events[events["latitude"].notna()]
+    if bbox is not None:
+        fmap.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
+    elif not located.empty:
+        fmap.fit_bounds(
+            [[located["latitude"].min(), located["longitude"].min()],
+             [located["latitude"].max(), located["longitude"].max()]],
+            padding_top_left=(40, 40), padding_bottom_right=(LEGEND_WIDTH_PX, 40), max_zoom=11,
+        )
+    fmap.get_root().title = title
+    _InfoBox(info_html(title, lines)).add_to(fmap)
+    inline_vendored_assets(fmap)
+    return fmap.get_root().render()

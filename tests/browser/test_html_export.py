@@ -1,0 +1,48 @@
+"""The standalone HTML export opened from disk with the network cut off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.exports import ExportRequest, export_bytes
+from dashboard.filters import EventFilter
+from dashboard.layers import base_layers
+from dashboard.pipeline import select_events
+
+pytestmark = pytest.mark.browser
+
+
+def test_html_export_renders_offline_from_a_file(session, bundled, boundaries, tmp_path):
+    flt = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
+    selection = select_events(bundled, "nkao_1991", flt)
+    page_file = tmp_path / "sept2022.html"
+    page_file.write_bytes(export_bytes(
+        ExportRequest(fmt="html", title="Sept 2022 attack on Armenia"), selection, flt, "nkao_1991",
+        boundaries, base_layers(boundaries),
+    ))
+    page = session.page
+    blocked: list[str] = []
+
+    def only_local_files(route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local_files)
+    page.goto(page_file.as_uri())
+    page.locator(".leaflet-container").wait_for(timeout=15_000)
+    markers = page.evaluate(
+        "() => Object.values(window).filter(v => v instanceof L.MarkerClusterGroup)"
+        ".reduce((n, group) => n + group.getLayers().length, 0)"
+    )
+    assert markers == 15
+    assert "Battle" in page.locator(".ccm-legend").inner_text()
+    assert "Sept 2022 attack on Armenia" in page.locator(".ccm-info").inner_text()
+    assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.locator(".leaflet-overlay-pane path").count() >= 3
+    assert blocked == []
+    assert session.foreign_requests() == []

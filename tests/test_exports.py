@@ -1,0 +1,204 @@
+"""Snapshots, standalone HTML and data files, as an analyst would use them in a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+from pypdf import PdfReader
+
+from dashboard.cli import main
+from dashboard.datafiles import count_comment_lines
+from dashboard.describe import default_title, export_filename, period_text
+from dashboard.exports import ExportError, ExportRequest, export_bytes, format_for
+from dashboard.filters import EventFilter
+from dashboard.layers import base_layers
+from dashboard.pipeline import select_events
+from dashboard.settings import EVENT_TYPE_COLOURS
+from dashboard.snapshot import SnapshotError, parse_bbox
+
+SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+SYUNIK = (45.9, 39.0, 46.7, 39.7)  # lon_min, lat_min, lon_max, lat_max
+
+
+@pytest.fixture(scope="module")
+def layers(boundaries):
+    return base_layers(boundaries)
+
+
+@pytest.fixture(scope="module")
+def sept(bundled):
+    return select_events(bundled, "nkao_1991", SEPT_2022)
+
+
+def export(fmt, selection, boundaries, layers, flt=SEPT_2022, **kwargs) -> bytes:
+    request = ExportRequest(fmt=fmt, title=kwargs.pop("title", default_title(flt)), **kwargs)
+    return export_bytes(request, selection, flt, "nkao_1991", boundaries, layers, now=NOW)
+
+
+def event_marks(svg: str) -> int:
+    """Marks drawn in the SVG group of events (matplotlib writes a path or a use per point)."""
+    group = ET.fromstring(svg).find(".//{http://www.w3.org/2000/svg}g[@id='events']")
+    assert group is not None, "no events group in the SVG"
+    return sum(1 for el in group.iter() if el.tag.rsplit("}", 1)[-1] in ("path", "use"))
+
+
+def rgb_pixels(png: bytes) -> set[tuple[int, int, int]]:
+    image = imread(io.BytesIO(png), format="png")
+    rgb = (image[..., :3] * 255).round().astype(int).reshape(-1, 3)
+    return set(map(tuple, np.unique(rgb, axis=0)))
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize(("dpi", "size"), [(150, (1650, 1275)), (300, (3300, 2550))])
+def test_png_has_the_requested_resolution_and_is_not_blank(sept, boundaries, layers, dpi, size):
+    png = export("png", sept, boundaries, layers, dpi=dpi)
+    image = imread(io.BytesIO(png), format="png")
+    assert (image.shape[1], image.shape[0]) == size
+    assert image[..., :3].std() > 0.05
+
+
+def test_png_shows_the_legend_colours_and_the_boundaries(sept, boundaries, layers):
+    pixels = rgb_pixels(export("png", sept, boundaries, layers, dpi=150))
+    for event_type in set(sept.events["event_type"]):
+        assert hex_rgb(EVENT_TYPE_COLOURS[event_type]) in pixels, event_type
+    assert hex_rgb("#333333") in pixels  # international boundary
+    assert hex_rgb("#6a3d9a") in pixels  # Nagorno-Karabakh outline
+
+
+def test_svg_has_title_caption_and_one_mark_per_event(sept, boundaries, layers):
+    svg = export("svg", sept, boundaries, layers).decode()
+    assert event_marks(svg) == sept.counts.shown == 15
+    assert "Events 12–14 Sep 2022" in svg
+    assert "Period: 12–14 Sep 2022" in svg
+    assert "15 events shown" in svg and "OpenStreetMap contributors" in svg
+
+
+def test_bbox_snapshot_contains_only_events_inside(sept, boundaries, layers):
+    svg = export("svg", sept, boundaries, layers, bbox=SYUNIK).decode()
+    inside = sept.events[sept.events["longitude"].between(SYUNIK[0], SYUNIK[2])
+                         & sept.events["latitude"].between(SYUNIK[1], SYUNIK[3])]
+    assert 0 < len(inside) < len(sept.events)
+    assert event_marks(svg) == len(inside)
+    assert f"{len(inside)} of 15 filtered events inside" in svg
+
+
+def test_pdf_is_one_page_with_title_and_attribution(sept, boundaries, layers):
+    reader = PdfReader(io.BytesIO(export("pdf", sept, boundaries, layers, title="Sept 2022 attack on Armenia")))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Sept 2022 attack on Armenia" in text
+    assert "OpenStreetMap contributors" in text
+    assert "imply no judgement" in text
+
+
+def test_snapshot_of_an_empty_selection_still_renders(bundled, boundaries, layers):
+    empty = select_events(bundled, "nkao_1991", EventFilter(event_types=()))
+    png = export("png", empty, boundaries, layers, flt=EventFilter(event_types=()))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_csv_round_trips_the_filtered_rows_with_a_description(sept, boundaries, layers):
+    data = export("csv", sept, boundaries, layers).decode()
+    skip = count_comment_lines(data)
+    assert skip >= 4 and "generated 2026-11-26T12:00:00+00:00" in data.splitlines()[0]
+    assert "# Period: 12–14 Sep 2022" in data
+    table = pd.read_csv(io.StringIO(data), skiprows=skip, dtype=str, keep_default_na=False)
+    assert table["event_id"].tolist() == sept.events["event_id"].tolist()
+    assert {"region", "province_code", "border_distance_km", "source_url"} <= set(table.columns)
+
+
+def test_csv_neutralises_formula_cells(sept, boundaries, layers):
+    hostile = sept.events.assign(notes="=cmd|' /C calc'!A0", actor1="@SUM(1)")
+    selection = type(sept)(events=hostile, all_events=sept.all_events, counts=sept.counts)
+    data = export("csv", selection, boundaries, layers).decode()
+    table = pd.read_csv(io.StringIO(data), skiprows=count_comment_lines(data), dtype=str)
+    assert table["notes"].str.startswith("'=").all()
+    assert table["actor1"].str.startswith("'@").all()
+
+
+def test_geojson_is_rfc7946_with_one_feature_per_shown_event(sept, boundaries, layers):
+    collection = json.loads(export("geojson", sept, boundaries, layers))
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == sept.counts.shown
+    assert collection["generated"] == "2026-11-26T12:00:00+00:00"
+    assert "Period: 12–14 Sep 2022" in collection["filters"]
+    for feature, (_, row) in zip(collection["features"], sept.events.iterrows()):
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (lon, lat) == pytest.approx((row["longitude"], row["latitude"]))  # lon/lat order
+        assert feature["properties"]["event_id"] == row["event_id"]
+        assert feature["properties"]["region"] == row["region"]
+
+
+def test_html_is_self_contained(sept, boundaries, layers):
+    page = export("html", sept, boundaries, layers).decode()
+    assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page
+    assert "L.markerClusterGroup" in page and "Events 12–14 Sep 2022" in page
+    assert "url(data:image/png;base64," in page  # Leaflet's control images inlined
+
+
+def test_export_errors_are_sentences(sept, boundaries, layers):
+    with pytest.raises(ExportError, match="Unknown export format 'tiff'"):
+        export("tiff", sept, boundaries, layers)
+    with pytest.raises(ExportError, match="not a valid area"):
+        export("png", sept, boundaries, layers, bbox=(47.0, 40.0, 46.0, 41.0))
+    with pytest.raises(ExportError, match="outside 30–600 dpi"):
+        export("png", sept, boundaries, layers, dpi=2000)
+    with pytest.raises(SnapshotError, match="must be four numbers"):
+        parse_bbox("45,39,46")
+
+
+def test_format_follows_the_extension():
+    from pathlib import Path
+
+    assert format_for(Path("a.PDF"), None) == "pdf"
+    assert format_for(Path("a.json"), None) == "geojson"
+    assert format_for(Path("a.csv"), "png") == "png"
+    with pytest.raises(ExportError, match="Cannot tell the format"):
+        format_for(Path("a.docx"), None)
+
+
+def test_file_names_describe_the_content():
+    flt = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14), regions=("Armenia",))
+    assert export_filename(flt, "png") == "events_2022-09-12_2022-09-14_armenia.png"
+    flt = EventFilter(regions=("Armenia", "Nagorno-Karabakh"), event_types=("Battle", "Shelling/artillery"))
+    assert export_filename(flt, "pdf", "print") == "events_armenia-nagorno-karabakh_battle-shelling-artillery_print.pdf"
+
+
+def test_titles_and_periods_read_naturally():
+    assert default_title(EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14),
+                                     regions=("Armenia", "Nagorno-Karabakh"))) == \
+        "Events 12–14 Sep 2022 · Armenia, Nagorno-Karabakh"
+    assert period_text(dt.date(2020, 9, 27), dt.date(2020, 11, 10)) == "27 Sep – 10 Nov 2020"
+    assert period_text(dt.date(2020, 9, 27), dt.date(2024, 2, 13)) == "27 Sep 2020 – 13 Feb 2024"
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "svg", "html", "csv", "geojson"])
+def test_cli_writes_every_format(tmp_path, capsys, fmt):
+    out = tmp_path / f"sept.{fmt}"
+    assert main(["export", "--out", str(out), "--start", "2022-09-12", "--end", "2022-09-14",
+                 "--region", "Armenia", "--title", "Sept 2022 attack on Armenia"]) == 0
+    assert out.stat().st_size > 1000
+    err = capsys.readouterr().err
+    assert "15 shown · 43 filtered out" in err and f"wrote {fmt.upper()}" in err
+
+
+def test_cli_print_png_and_bbox(tmp_path):
+    out = tmp_path / "print.png"
+    assert main(["export", "--out", str(out), "--dpi", "300", "--bbox", "45.9,39.0,46.7,39.7"]) == 0
+    assert imread(str(out)).shape[:2] == (2550, 3300)
+
+
+def test_cli_refuses_an_unknown_extension(tmp_path, capsys):
+    assert main(["export", "--out", str(tmp_path / "x.docx")]) == 1
+    assert "Cannot tell the format from 'x.docx'" in capsys.readouterr().err
