@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 
 import pandas as pd
 
@@ -43,24 +42,20 @@ def count_comment_lines(text: str) -> int:
     return count
 
 
-def _json_value(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
+def _json_default(value: object) -> object:
+    """numpy and pandas scalars to plain JSON values."""
     if hasattr(value, "item"):
         return value.item()
-    return value
+    return str(value)
 
 
 def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
     """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event."""
     table = export_table(events[events["latitude"].notna()], neutralise=False)
+    properties = table.astype(object).where(table.notna(), None).to_dict("records")
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
-            "properties": {column: _json_value(value) for column, value in row.items()},
-        }
-        for _, row in table.iterrows()
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+        for lon, lat, props in zip(table["longitude"].astype(float), table["latitude"].astype(float), properties)
     ]
     collection = {
         "type": "FeatureCollection",
@@ -69,4 +64,4 @@ def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) 
         "attribution": [DATA_NOTE, BOUNDARY_NOTE],
         "features": features,
     }
-    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, indent=1, default=_json_default).encode("utf-8")

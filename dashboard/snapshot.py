@@ -43,6 +43,7 @@ COLOURS = {"land": "#ececec", "home": "#fbfbfb", "water": "#d6e8f5", "outline": 
            "province": "#9a9a9a", "nk": "#6a3d9a", "label": "#8a8a8a", "water_label": "#4a7fa5"}
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
 MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
+MAX_STACK_LABELS = 150
 
 
 class SnapshotError(Exception):
@@ -178,18 +179,19 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     if events.empty:
         return
     ordered = events.sort_values("event_date", kind="stable")
-    points = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326")
-    xy = points.to_crs(METRIC_CRS)
+    xy = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326").to_crs(METRIC_CRS)
+    x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
-    colours = [EVENT_TYPE_COLOURS.get(t, "#666666") for t in ordered["event_type"]]
-    marks = ax.scatter(xy.x, xy.y, s=sizes, c=colours, edgecolors="#222222", linewidths=0.6, zorder=5, alpha=0.9)
+    colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna("#666666").tolist()
+    marks = ax.scatter(x, y, s=sizes, c=colours, edgecolors="#222222", linewidths=0.6, zorder=5, alpha=0.9)
     marks.set_gid("events")
-    # Events at the same place overlap exactly: say how many there are.
-    stacked = ordered.groupby([ordered["latitude"].round(5), ordered["longitude"].round(5)]).size()
-    for (lat, lon), n in stacked[stacked > 1].items():
-        x, y = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(METRIC_CRS).iloc[0].coords[0]
-        ax.annotate(f"×{n}", (x, y), xytext=(6, 4), textcoords="offset points", fontsize=7,
-                    color="#222222", zorder=6, fontweight="bold")
+    # Events at the same place overlap exactly: say how many there are (while that stays readable).
+    places = pd.DataFrame({"x": x.round(0), "y": y.round(0)}).value_counts()
+    stacked = places[places > 1]
+    if len(stacked) <= MAX_STACK_LABELS:
+        for (px, py), n in stacked.items():
+            ax.annotate(f"×{n}", (px, py), xytext=(6, 4), textcoords="offset points", fontsize=7,
+                        color="#222222", zorder=6, fontweight="bold")
 
 
 def _nice_length_km(span_km: float) -> float:
