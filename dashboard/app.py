@@ -25,7 +25,9 @@ from dashboard.events import EventFileError, EventTable  # noqa: E402
 from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa: E402
 from dashboard.geo import Boundaries, load_boundaries  # noqa: E402
 from dashboard.layers import BaseLayers, base_layers  # noqa: E402
-from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view  # noqa: E402
+from dashboard.maps import (  # noqa: E402
+    BASEMAPS, MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view,
+)
 from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
 from dashboard.settings import (  # noqa: E402
     DATE_PRESETS, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
@@ -189,9 +191,14 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     area = st.radio("Area", [ui.AREA_VIEW, ui.AREA_ALL], key=ui.KEY_EXPORT_AREA, horizontal=True,
                     help="The current map view is what the map shows now; pan or zoom the map to change it.")
     bbox = view if area == ui.AREA_VIEW else None
+    basemap = None
+    if fmt in ("png", "svg", "pdf"):
+        picked = st.selectbox("Background", [ui.NO_TILES, *BASEMAPS], key=ui.KEY_EXPORT_BASEMAP,
+                              help="Web tiles need internet; without it the snapshot uses the offline basemap.")
+        basemap = None if picked == ui.NO_TILES else picked
     if area == ui.AREA_VIEW and view is None:
         st.caption("The map has not reported its view yet; the export covers all filtered events.")
-    request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox)
+    request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox, basemap=basemap)
     wanted = (request, flt, nk_boundary)
     if st.button("Prepare the file", type="primary"):
         with st.spinner(f"Preparing the {fmt.upper()} file…"):

@@ -19,6 +19,7 @@ from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, 
 from dashboard.describe import default_title
 from dashboard.exports import FORMATS, ExportError, ExportRequest, export_bytes, format_for
 from dashboard.layers import base_layers
+from dashboard.maps import BASEMAPS
 from dashboard.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
 
 
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
     export.add_argument("--dpi", type=int, default=SCREEN_DPI,
                         help=f"PNG resolution: {SCREEN_DPI} for screens (default), {PRINT_DPI} for print")
+    export.add_argument("--basemap", choices=list(BASEMAPS), metavar="NAME",
+                        help="web tiles under a PNG/SVG/PDF snapshot if they can be fetched "
+                        f"({', '.join(BASEMAPS)}); without network the snapshot is drawn without them")
     export.add_argument("--bbox", type=_bbox, metavar="MINLON,MINLAT,MAXLON,MAXLAT",
                         help="export only this area (the map view): events outside it are left out")
     export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
@@ -76,7 +80,8 @@ def run_export(args: argparse.Namespace) -> int:
             regions=tuple(args.regions) if args.regions else None,
         )
         selection = select_events(table, args.nk_boundary, flt)
-        request = ExportRequest(fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox)
+        request = ExportRequest(fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox,
+                                basemap=args.basemap)
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
         args.out.write_bytes(data)

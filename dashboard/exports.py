@@ -38,6 +38,7 @@ class ExportRequest:
     title: str
     dpi: int = SCREEN_DPI
     bbox: Bbox | None = None  # lon_min, lat_min, lon_max, lat_max: the map view to export
+    basemap: str | None = None  # web tiles under a snapshot, only if they can be fetched
 
 
 def format_for(path: Path, fmt: str | None) -> str:
@@ -85,7 +86,7 @@ def export_bytes(
                 raise ExportError("The HTML export needs the prepared map layers.")
             return standalone_html(events, layers, nk_boundary, request.title, lines, request.bbox).encode("utf-8")
         spec = SnapshotSpec(title=request.title, caption_lines=lines, bbox=request.bbox,
-                            generated=(now or dt.datetime.now()).date())
+                            generated=(now or dt.datetime.now()).date(), basemap=request.basemap)
         snapshot = render_snapshot(events, boundaries, nk_boundary, spec)
         return snapshot_bytes(snapshot, request.fmt, request.dpi, request.title)
     except SnapshotError as exc:

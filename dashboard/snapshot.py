@@ -9,8 +9,10 @@ attribution and the boundary disclaimer.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import math
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -27,9 +29,11 @@ from shapely.geometry import box
 from dashboard.geo import Boundaries
 from dashboard.layers import Label, place_labels
 from dashboard.maps import marker_radius
+from dashboard.maps import BASEMAPS
 from dashboard.settings import (
-    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, METRIC_CRS, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX,
+    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX,
 )
+from dashboard.tiles import fetch_tiles
 
 FORMATS = ("png", "svg", "pdf")
 SCREEN_DPI, PRINT_DPI = 150, 300
@@ -41,6 +45,8 @@ ATTRIBUTION = (
 )
 COLOURS = {"land": "#ececec", "home": "#fbfbfb", "water": "#d6e8f5", "outline": "#333333",
            "province": "#9a9a9a", "nk": "#6a3d9a", "label": "#8a8a8a", "water_label": "#4a7fa5"}
+# Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
+SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
 MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
 MAX_STACK_LABELS = 150
@@ -52,11 +58,12 @@ class SnapshotError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The drawn figure and the events it shows (those inside the extent)."""
+    """The drawn figure, the events it shows (those inside the extent) and any note on how it was drawn."""
 
     figure: Figure
     events: pd.DataFrame
     extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class SnapshotSpec:
     caption_lines: list[str] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
     generated: dt.date = field(default_factory=dt.date.today)
+    basemap: str | None = None  # a name from maps.BASEMAPS, drawn only if its tiles can be fetched
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -110,8 +118,17 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     fig = Figure(figsize=PAGE_INCHES)
     fig.patch.set_facecolor("white")
     ax = fig.add_axes(MAP_AXES)
-    frame = _fill_axes(gpd.GeoSeries([box(*extent)], crs="EPSG:4326").to_crs(METRIC_CRS).total_bounds)
-    _draw_boundaries(ax, boundaries, nk_boundary, frame)
+    frame = _fill_axes(gpd.GeoSeries([box(*extent)], crs="EPSG:4326").to_crs(SNAPSHOT_CRS).total_bounds)
+    tiles, notes = None, []
+    if spec.basemap:
+        if spec.basemap not in BASEMAPS:
+            raise SnapshotError(f"Unknown basemap '{spec.basemap}'; use one of {', '.join(BASEMAPS)}.")
+        tiles = fetch_tiles(BASEMAPS[spec.basemap][0], frame, width_px=int(MAP_AXES[2] * PAGE_INCHES[0] * SCREEN_DPI))
+        if tiles is None:
+            notes.append(f"The {spec.basemap} basemap could not be fetched (offline?); drawn without it.")
+        else:
+            ax.imshow(tiles.pixels, extent=tiles.extent, interpolation="bilinear", zorder=0)
+    _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=tiles is None)
     _draw_labels(ax, place_labels(boundaries), extent)
     _draw_events(ax, inside)
     ax.set_xlim(frame[0], frame[2])
@@ -126,8 +143,8 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     _draw_scale_bar(ax)
     _draw_north_arrow(ax)
     _draw_legend(fig, inside, nk_boundary)
-    _draw_texts(fig, spec, n_shown=len(inside))
-    return Snapshot(figure=fig, events=inside, extent=extent)
+    _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None)
+    return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes))
 
 
 def _fill_axes(bounds: np.ndarray) -> tuple[float, float, float, float]:
@@ -142,19 +159,22 @@ def _fill_axes(bounds: np.ndarray) -> tuple[float, float, float, float]:
     return (x0, y0 - grow, x1, y1 + grow)
 
 
-def _draw_boundaries(ax: Axes, boundaries: Boundaries, nk_boundary: str, frame: tuple[float, ...]) -> None:
+def _draw_boundaries(
+    ax: Axes, boundaries: Boundaries, nk_boundary: str, frame: tuple[float, ...], filled: bool
+) -> None:
     # Clipping to the frame keeps SVG and PDF files small: only what is visible is written.
     window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
 
     def draw(layer: gpd.GeoDataFrame, outline: bool = False, **style: object) -> None:
-        clipped = gpd.clip(layer.to_crs(METRIC_CRS), window)
+        clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
         if not clipped.empty:
             (clipped.boundary if outline else clipped).plot(ax=ax, **style)
 
-    ax.set_facecolor(COLOURS["water"])
-    draw(boundaries.neighbours, color=COLOURS["land"], edgecolor="#b8b8b8", linewidth=0.4)
-    draw(boundaries.countries, color=COLOURS["home"], edgecolor="none")
-    draw(boundaries.water, color=COLOURS["water"], edgecolor="#9cc3dd", linewidth=0.3)
+    if filled:  # the offline basemap; with web tiles only the lines are drawn
+        ax.set_facecolor(COLOURS["water"])
+        draw(boundaries.neighbours, color=COLOURS["land"], edgecolor="#b8b8b8", linewidth=0.4)
+        draw(boundaries.countries, color=COLOURS["home"], edgecolor="none")
+        draw(boundaries.water, color=COLOURS["water"], edgecolor="#9cc3dd", linewidth=0.3)
     draw(boundaries.provinces, outline=True, color=COLOURS["province"], linewidth=0.3)
     draw(boundaries.countries, outline=True, color=COLOURS["outline"], linewidth=1.1)
     draw(boundaries.nagorno_karabakh.loc[[nk_boundary]], outline=True, color=COLOURS["nk"], linewidth=1.4,
@@ -167,7 +187,7 @@ def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, floa
     if not shown:
         return
     points = gpd.GeoSeries(gpd.points_from_xy([lb.lon for lb in shown], [lb.lat for lb in shown]), crs="EPSG:4326")
-    for label, point in zip(shown, points.to_crs(METRIC_CRS)):
+    for label, point in zip(shown, points.to_crs(SNAPSHOT_CRS)):
         water = label.kind == "water"
         ax.text(point.x, point.y, label.text if water else label.text.upper(), ha="center", va="center",
                 fontsize=8 if water else 9, style="italic" if water else "normal",
@@ -179,7 +199,7 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     if events.empty:
         return
     ordered = events.sort_values("event_date", kind="stable")
-    xy = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326").to_crs(METRIC_CRS)
+    xy = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326").to_crs(SNAPSHOT_CRS)
     x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
     colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna("#666666").tolist()
@@ -203,16 +223,19 @@ def _nice_length_km(span_km: float) -> float:
 def _draw_scale_bar(ax: Axes) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length_km = _nice_length_km((x1 - x0) / 1000)
+    # Web Mercator stretches distances by 1/cos(latitude): convert ground km to map units at the centre.
+    centre_lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2 / 6378137.0)) - math.pi / 2)
+    stretch = 1 / math.cos(math.radians(centre_lat))
+    length_km = _nice_length_km((x1 - x0) / 1000 / stretch)
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
     height = (y1 - y0) * 0.008
-    half = length_km * 500
-    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, bottom - height * 2.2), length_km * 1000 + (x1 - x0) * 0.02,
+    half = length_km * 500 * stretch
+    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, bottom - height * 2.2), 2 * half + (x1 - x0) * 0.02,
                            height * 6.5, facecolor="white", alpha=0.8, edgecolor="none", zorder=7))
     ax.add_patch(Rectangle((left, bottom), half, height, facecolor="#222222", edgecolor="#222222", zorder=8))
     ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor="#222222", zorder=8))
     ax.text(left, bottom + height * 1.6, "0", fontsize=7, ha="center", va="bottom", zorder=8)
-    ax.text(left + length_km * 1000, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center",
+    ax.text(left + 2 * half, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center",
             va="bottom", zorder=8)
 
 
@@ -245,16 +268,23 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
                labelspacing=0.7, borderaxespad=0)
 
 
-def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int) -> None:
+def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str], tiles_used: bool) -> None:
     fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
-    caption = spec.caption_lines or [f"{n_shown} events shown"]
+    caption = (spec.caption_lines or [f"{n_shown} events shown"]) + notes
     fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
+    attribution = ATTRIBUTION
+    if tiles_used and spec.basemap:
+        attribution += f" Basemap: {plain_text(BASEMAPS[spec.basemap][1])}."
     footer = "\n".join([
-        *textwrap.wrap(ATTRIBUTION, 165),
+        *textwrap.wrap(attribution, 165),
         f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); no de facto line is shown. "
         f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map.",
     ])
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
+
+
+def plain_text(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: str = "") -> bytes:

@@ -23,6 +23,8 @@ KEY_MAP: Final = "event_map"
 KEY_VIEW: Final = "map_view"
 KEY_EXPORT_FORMAT: Final = "export_format"
 KEY_EXPORT_AREA: Final = "export_area"
+KEY_EXPORT_BASEMAP: Final = "export_basemap"
+NO_TILES: Final = "Offline basemap (bundled outlines)"
 KEY_EXPORT_FILE: Final = "export_file"
 
 AREA_VIEW: Final = "The current map view"

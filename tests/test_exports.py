@@ -202,3 +202,55 @@ def test_cli_print_png_and_bbox(tmp_path):
 def test_cli_refuses_an_unknown_extension(tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path / "x.docx")]) == 1
     assert "Cannot tell the format from 'x.docx'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def tile_server():
+    """A tile server on loopback that answers every tile with solid green."""
+    import http.server
+    import threading
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (0, 200, 0)).save(buffer, format="PNG")
+    tile = buffer.getvalue()
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    server.shutdown()
+
+
+def test_tile_basemap_is_drawn_when_it_can_be_fetched(sept, boundaries, layers, tile_server, monkeypatch):
+    from dashboard import maps
+
+    monkeypatch.setitem(maps.BASEMAPS, "Test tiles", (tile_server, "&copy; test tiles"))
+    png = export("png", sept, boundaries, layers, basemap="Test tiles")
+    assert (0, 200, 0) in rgb_pixels(png)
+    svg = export("svg", sept, boundaries, layers, basemap="Test tiles").decode()
+    assert "Basemap: © test tiles" in svg
+
+
+def test_snapshot_succeeds_without_reachable_tiles(sept, boundaries, layers, monkeypatch):
+    import socket
+
+    from dashboard import maps
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setitem(maps.BASEMAPS, "Unreachable", (f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", "x"))
+    svg = export("svg", sept, boundaries, layers, basemap="Unreachable").decode()
+    assert "could not be fetched (offline?); drawn without it" in svg
+    assert event_marks(svg) == 15
