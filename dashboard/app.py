@@ -21,17 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboard import ui  # noqa: E402
 from dashboard.assets import link_vendored_assets  # noqa: E402
 from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart  # noqa: E402
-from dashboard.events import EventFileError, EventTable  # noqa: E402
+from dashboard.events import EventTable  # noqa: E402
 from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa: E402
-from dashboard.geo import Boundaries, load_boundaries  # noqa: E402
+from dashboard.data_panel import SourceReport, cached_boundaries, choose_events  # noqa: E402
 from dashboard.layers import BaseLayers, base_layers  # noqa: E402
 from dashboard.maps import (  # noqa: E402
     BASEMAPS, MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view,
 )
-from dashboard.pipeline import Selection, load_joined_events, select_events  # noqa: E402
+from dashboard.pipeline import Selection, select_events  # noqa: E402
 from dashboard.settings import (  # noqa: E402
     DATE_PRESETS, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
-    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS, default_events_path,
+    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS,
 )
 from dashboard.describe import default_title, export_filename, period_text  # noqa: E402
 from dashboard.exports import MIME_TYPES, ExportError, ExportRequest, export_bytes  # noqa: E402
@@ -42,20 +42,9 @@ Bbox = tuple[float, float, float, float]
 ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 
 
-@st.cache_resource(show_spinner="Reading boundary layers…")
-def cached_boundaries() -> Boundaries:
-    return load_boundaries()
-
-
 @st.cache_resource(show_spinner="Preparing the map layers…")
 def cached_base_layers() -> BaseLayers:
     return base_layers(cached_boundaries())
-
-
-@st.cache_data(show_spinner="Validating events and joining them to the boundaries…", max_entries=8)
-def cached_events(data: bytes) -> EventTable:
-    # Keyed by the file's content: a filter change never re-reads or re-joins.
-    return load_joined_events(data, cached_boundaries())
 
 
 def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
@@ -223,7 +212,23 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     )
 
 
-def show_data_quality(table: EventTable) -> None:
+def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
+    for report in reports:
+        if report.table is None:
+            continue
+        t = report.table
+        st.markdown(f"**{report.name}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
+                    f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected.")
+        for detection in t.detections:
+            st.caption(detection.sentence())
+    if table.n_duplicates:
+        st.markdown(f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "
+                    "(same dataset and event id) and were merged.")
+    if "conflict" in table.events and table.events["conflict"].any():
+        conflicts = table.events[table.events["conflict"]]
+        st.warning(f"{len(conflicts)} rows share a dataset and event id with a different row; both are kept.")
+        st.dataframe(conflicts[["file", "line", "dataset", "event_id", "event_date", "event_type", "location"]],
+                     hide_index=True, width="stretch")
     unmapped = table.unmapped
     with st.expander(f"Unmapped events ({len(unmapped)}): kept, but not placed on the map", expanded=True):
         st.caption("No verified coordinates were found for these places; they are never placed by guess.")
@@ -250,18 +255,15 @@ def show_data_quality(table: EventTable) -> None:
 def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
-    path = default_events_path()
-    try:
-        table = cached_events(path.read_bytes())
-    except FileNotFoundError:
-        st.error(f"The events file {path} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv.")
-        st.stop()
-    except (EventFileError, OSError) as exc:
-        st.error(f"The events in {path.name} could not be loaded. {exc}")
+    table, reports = choose_events()
+    for report in reports:
+        if report.error:
+            st.error(report.error)
+    if table is None:
         st.stop()
     if table.events.empty:
-        st.error("The events file has no valid rows; see the rejected rows below.")
-        show_data_quality(table)
+        st.error("No valid event rows were loaded; see the rejected rows below.")
+        show_data_quality(table, reports)
         st.stop()
 
     flt, nk_boundary = sidebar_filter(table)
@@ -308,7 +310,7 @@ def main() -> None:
     with tab_export:
         show_export(selection, flt, nk_boundary, view)
     with tab_quality:
-        show_data_quality(table)
+        show_data_quality(table, reports)
     with tab_about:
         st.markdown(ABOUT)
 

@@ -1,4 +1,4 @@
-"""Load an events file in the project schema and validate every row.
+"""Load an events file (any supported format) and validate every row.
 
 Valid rows come back typed; rows without coordinates are kept and marked
 unmapped; every other problem rejects the row with its line number, the column
@@ -8,19 +8,22 @@ always the number of data rows in the file.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from dashboard.errors import EventFileError
+from dashboard.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
+from dashboard.reading import Limits, read_source
 from dashboard.settings import EVENT_TYPES, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+
+__all__ = ["EventFileError", "EventTable", "load_events", "validate_events"]
 
 REQUIRED_COLUMNS = ("event_id", "event_date", "event_type", "latitude", "longitude")
 TEXT_COLUMNS = (
-    "date_note", "sub_event_type", "actor1", "actor2", "location", "location_alt_names",
+    "dataset", "date_note", "sub_event_type", "actor1", "actor2", "location", "location_alt_names",
     "admin_region_reported", "location_note", "fatalities_reported", "fatalities_reported_by",
     "notes", "disputes", "source", "source_title", "source_url", "additional_sources", "campaign",
 )
@@ -29,22 +32,21 @@ REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
 KM_PER_DEGREE = 111.32
 
 
-class EventFileError(Exception):
-    """The file cannot be read as an events table at all (not a row-level problem)."""
-
-
 @dataclass(frozen=True)
 class EventTable:
-    """The outcome of loading one events file.
+    """The outcome of loading one or more events files.
 
-    ``events``: accepted rows (mapped and unmapped), typed, with a ``line`` column.
-    ``rejected``: one row per rejected input row: line, event_id, column, reason,
-    followed by the row's original cells.
+    ``events``: accepted rows (mapped and unmapped), typed, with ``line``, ``file`` and ``dataset``.
+    ``rejected``: one row per rejected input row: line, event_id, column, reason, then its cells.
+    ``n_rows`` counts the data rows read; ``n_duplicates`` the rows dropped as exact duplicates
+    when files are merged, so that events + rejected + duplicates = rows read.
     """
 
     events: pd.DataFrame
     rejected: pd.DataFrame
     n_rows: int
+    detections: tuple[Detection, ...] = ()
+    n_duplicates: int = 0
 
     @property
     def mapped(self) -> pd.DataFrame:
@@ -55,68 +57,23 @@ class EventTable:
         return self.events[self.events["latitude"].isna()]
 
 
-def load_events(source: str | Path | bytes) -> EventTable:
-    """Read and validate an events CSV given as a path or as the file's bytes."""
-    raw = read_event_csv(source)
-    return validate_events(raw)
-
-
-def read_event_csv(source: str | Path | bytes) -> pd.DataFrame:
-    """Read every cell as text, plus ``line`` (the record's first line in the file).
-
-    Raises EventFileError with a sentence when the file is not a readable table.
-    """
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise EventFileError(f"The events file {path} does not exist.") from None
-        except OSError as exc:
-            raise EventFileError(f"The events file {path} cannot be read: {exc.strerror}.") from None
-    else:
-        data = source
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EventFileError(
-            f"The events file is not UTF-8 text (undecodable byte at position {exc.start}). "
-            "Save it as UTF-8 CSV and load it again."
-        ) from None
-    if not text.strip():
-        raise EventFileError("The events file is empty.")
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise EventFileError(f"The events file is not a readable CSV table: {exc}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise EventFileError(
-            "The events file lacks the required column(s) "
-            + ", ".join(missing)
-            + f". Its header has: {', '.join(frame.columns[:12])}."
-        )
-    lines = _record_start_lines(frame)
-    # Blank lines are not records; they are skipped after numbering the lines.
-    blank = (frame == "").all(axis=1).to_numpy()
-    frame.insert(0, "line", lines)
-    return frame[~blank].reset_index(drop=True)
-
-
-def _record_start_lines(frame: pd.DataFrame) -> np.ndarray:
-    """Line number of each record in the file: header is line 1; quoted cells may span lines."""
-    if frame.empty:
-        return np.array([], dtype=np.int64)
-    newlines = frame.apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
-    return 2 + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
+def load_events(
+    source: str | Path | bytes, name: str = "", headerless_ucdp: bool = False,
+    mapping: ColumnMapping | None = None, limits: Limits | None = None,
+) -> EventTable:
+    """Read, recognise, map and validate one events file given as a path or as bytes named ``name``."""
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    raw = read_source(source, name, header=not headerless_ucdp, limits=limits)
+    frame = name_headerless_ucdp(raw.frame) if headerless_ucdp else raw.frame
+    projected, detection = to_project(frame, mapping)
+    table = validate_events(projected)
+    events = table.events.assign(file=name)
+    rejected = table.rejected.assign(file=name)
+    return replace(table, events=events, rejected=rejected, detections=(detection,))
 
 
 def validate_events(raw: pd.DataFrame) -> EventTable:
-    """Type and check every row of a frame read by ``read_event_csv``."""
+    """Type and check every row of a frame in the project schema (text cells, plus ``line``)."""
     raw = raw.copy()
     for column in TEXT_COLUMNS + NUMBER_COLUMNS:
         if column not in raw.columns:
@@ -210,7 +167,7 @@ def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:
 def _rejected_rows(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
     """One output row per rejected input row; several problems are joined with '; '."""
     if rows.empty:
-        return pd.DataFrame(columns=list(REJECTED_COLUMNS) + [c for c in rows.columns if c != "line"])
+        return pd.DataFrame(columns=list(REJECTED_COLUMNS) + [c for c in rows.columns if c not in ("line", "event_id")])
     columns = reasons.map(lambda ps: ", ".join(dict.fromkeys(p.split("\t")[0] for p in ps)))
     text = reasons.map(lambda ps: "; ".join(p.split("\t")[1] for p in ps))
     head = pd.DataFrame({
@@ -219,3 +176,19 @@ def _rejected_rows(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
     })
     original = rows.drop(columns=["line", "event_id"])
     return pd.concat([head, original], axis=1).reset_index(drop=True)
+
+
+def merge_tables(tables: list[EventTable]) -> EventTable:
+    """Several loaded files as one: the same dataset + event id twice is kept once if identical,
+    and kept twice, flagged ``conflict``, if the two rows differ."""
+    events = pd.concat([t.events for t in tables], ignore_index=True)
+    rejected = pd.concat([t.rejected for t in tables], ignore_index=True)
+    content = [c for c in events.columns if c not in ("line", "file")]
+    exact = events.duplicated(subset=content, keep="first")
+    events = events[~exact].reset_index(drop=True)
+    events["conflict"] = events.duplicated(subset=["dataset", "event_id"], keep=False)
+    return EventTable(
+        events=events, rejected=rejected, n_rows=sum(t.n_rows for t in tables),
+        detections=tuple(d for t in tables for d in t.detections),
+        n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
+    )

@@ -42,15 +42,18 @@ class Counts:
     filtered_out: int
     unmapped: int
     rejected: int
+    duplicates: int = 0  # exact repeats dropped when files are merged
     total: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "total", self.shown + self.filtered_out + self.unmapped + self.rejected)
+        total = self.shown + self.filtered_out + self.unmapped + self.rejected + self.duplicates
+        object.__setattr__(self, "total", total)
 
     def line(self) -> str:
+        merged = f" · {self.duplicates} duplicates merged" if self.duplicates else ""
         return (
             f"{self.shown} shown · {self.filtered_out} filtered out · {self.unmapped} unmapped · "
-            f"{self.rejected} rejected = {self.total} rows in file"
+            f"{self.rejected} rejected{merged} = {self.total} rows in file"
         )
 
 
@@ -112,7 +115,7 @@ def _text_match(events: pd.DataFrame, text: str) -> pd.Series:
     return pd.Series(hit, index=events.index)
 
 
-def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int) -> Counts:
+def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplicates: int = 0) -> Counts:
     mapped = int(events["latitude"].notna().sum())
     shown = int(mask.sum())
     return Counts(
@@ -120,6 +123,7 @@ def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int) -> Counts
         filtered_out=mapped - shown,
         unmapped=len(events) - mapped,
         rejected=n_rejected,
+        duplicates=n_duplicates,
     )
 
 

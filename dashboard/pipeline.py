@@ -26,9 +26,16 @@ class Selection:
     counts: Counts
 
 
-def load_joined_events(source: str | Path | bytes, boundaries: Boundaries) -> EventTable:
-    """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary."""
-    table = load_events(source)
+def load_joined_events(source: str | Path | bytes, boundaries: Boundaries, **options: object) -> EventTable:
+    """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
+
+    ``options`` go to ``load_events`` (name, headerless_ucdp, mapping, limits).
+    """
+    table = load_events(source, **options)
+    return join_table(table, boundaries)
+
+
+def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
     return replace(table, events=join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY))
 
 
@@ -38,5 +45,5 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     return Selection(
         events=events[mask],
         all_events=events,
-        counts=count_rows(events, mask, len(table.rejected)),
+        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates),
     )

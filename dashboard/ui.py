@@ -39,3 +39,10 @@ EXPORT_CHOICES: Final[dict[str, tuple[str, int]]] = {
     "CSV — filtered events with joined regions": ("csv", 150),
     "GeoJSON — filtered events as points": ("geojson", 150),
 }
+
+KEY_UPLOAD: Final = "uploads"
+KEY_DATA_MODE: Final = "data_mode"
+KEY_HEADERLESS: Final = "headerless_ucdp"
+KEY_MAPPING: Final = "column_mapping"
+UPLOADS_ALONE: Final = "Uploaded files only"
+UPLOADS_MERGED: Final = "Uploaded files and the bundled events"

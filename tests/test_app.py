@@ -115,7 +115,7 @@ def test_unreadable_file_is_a_sentence_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("CCM_EVENTS_PATH", str(events))
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    assert "lacks the required column(s) event_id" in at.error[0].value
+    assert "The columns do not match the project schema, an ACLED export or a UCDP GED file" in at.error[0].value
 
 
 SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG", "svg": b"<?xml", "html": b"<!DOCTYPE html>",
@@ -133,3 +133,37 @@ def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
     assert data.startswith(SIGNATURES[fmt])
     assert name.startswith("events_2022-09-12_2022-09-14") and name.endswith("." + fmt)
     assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def upload(at: AppTest, *names: str) -> AppTest:
+    files = [(name, (FIXTURES / name).read_bytes(), "text/csv") for name in names]
+    at.file_uploader(key=ui.KEY_UPLOAD).set_value(files).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
+    upload(app, "acled_2023_text_inter.csv")
+    assert counts_line(app) == "3 shown · 0 filtered out · 0 unmapped · 1 rejected = 4 rows in file"
+    captions = " ".join(c.value for c in app.caption)
+    assert "Detected: ACLED 2023+ export; 31 columns; used: event_id_cnty" in captions
+    assert any("acled_2023_text_inter.csv" in m.value and "1 rejected" in m.value for m in app.markdown)
+    assert set(events_table(app)["ID"]) == {"ARM1001", "ARM1002", "AZE2001"}
+
+
+def test_uploads_merge_with_the_bundled_events(app):
+    upload(app, "acled_2023_text_inter.csv", "ucdp_ged_241.zip")
+    assert app.radio(key=ui.KEY_DATA_MODE).value == ui.UPLOADS_ALONE
+    app.radio(key=ui.KEY_DATA_MODE).set_value(ui.UPLOADS_MERGED).run()
+    assert counts_line(app) == "63 shown · 0 filtered out · 20 unmapped · 1 rejected = 84 rows in file"
+
+
+def test_unknown_table_is_loaded_through_the_column_mapping(app):
+    upload(app, "other_columns.csv")
+    assert "Choose which columns hold the date" in app.error[0].value
+    app.checkbox(key=f"{ui.KEY_MAPPING}:other_columns.csv:go").check().run()
+    assert not app.exception
+    assert counts_line(app) == "1 shown · 0 filtered out · 0 unmapped · 1 rejected = 2 rows in file"

@@ -54,7 +54,7 @@ def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
         capture_output=True, text=True,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("error: The events file is not UTF-8 text")
+    assert result.stderr.startswith("error: The file contains binary data (NUL bytes); it is not a text table.")
     assert "Traceback" not in result.stderr
 
 

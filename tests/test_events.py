@@ -114,8 +114,10 @@ def test_utf8_bom_and_crlf_are_read():
     [
         (b"", "empty"),
         (b"   \n", "empty"),
-        (b"\xff\xfe\x00a\x00b", "not UTF-8"),
-        (b"id,date\n1,2\n", "lacks the required column(s) event_id, event_date, event_type"),
+        (b"\xff\xfe\x00a\x00b", "do not match"),
+        (b"id,date\n1,2\n", "The columns do not match the project schema"),
+        (b"<!DOCTYPE html><html><body>x</body></html>", "web page or JSON document"),
+        (b"\x00\x01\x02binary", "binary data"),
     ],
 )
 def test_unreadable_files_raise_a_sentence(content, message):

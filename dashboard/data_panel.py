@@ -1,0 +1,124 @@
+"""Streamlit: which events the dashboard shows — the bundled file and/or the analyst's uploads.
+
+Uploads stay in memory (Streamlit's UploadedFile); they are only parsed as
+text or xlsx, never executed or unpickled, and never written to disk. Results
+are cached by file content, so a filter change never re-reads or re-joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.events import EventFileError, EventTable, merge_tables
+from dashboard.formats import ColumnMapping, guess_mapping
+from dashboard.geo import Boundaries, load_boundaries
+from dashboard.pipeline import load_joined_events
+from dashboard.reading import read_source
+from dashboard.settings import EVENT_TYPES, default_events_path
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx"]
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    name: str
+    table: EventTable | None
+    error: str | None = None
+
+
+@st.cache_resource(show_spinner="Reading boundary layers…")
+def cached_boundaries() -> Boundaries:
+    return load_boundaries()
+
+
+@st.cache_data(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
+def cached_file(data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None) -> EventTable:
+    return load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
+
+
+def _bundled() -> SourceReport:
+    path = default_events_path()
+    try:
+        return SourceReport(path.name, cached_file(path.read_bytes(), path.name))
+    except FileNotFoundError:
+        return SourceReport(path.name, None, f"The events file {path} does not exist. Check CCM_EVENTS_PATH "
+                                             "or restore data/events.csv.")
+    except (EventFileError, OSError) as exc:
+        return SourceReport(path.name, None, f"The events in {path.name} could not be loaded. {exc}")
+
+
+def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
+    """Ask which columns hold what, for a table of no known format; None until date/lat/lon are chosen."""
+    try:
+        columns = [c for c in read_source(data, name).frame.columns if c != "line"]
+    except EventFileError:
+        return None
+    guess = guess_mapping(columns)
+    none = "—"
+    with st.sidebar.expander(f"Map the columns of {name}", expanded=True):
+        st.caption("This table is not in a known format. Say which columns hold what; "
+                   "the choice is kept for this session.")
+
+        def pick(label: str, field: str, required: bool) -> str | None:
+            options = columns if required else [none, *columns]
+            default = guess.get(field)
+            index = options.index(default) if default in options else 0
+            value = st.selectbox(label, options, index=index, key=f"{ui.KEY_MAPPING}:{name}:{field}")
+            return None if value == none else value
+
+        date, lat, lon = pick("Date", "event_date", True), pick("Latitude", "latitude", True), pick(
+            "Longitude", "longitude", True)
+        event_id = pick("Event id", "event_id", False)
+        type_column = pick("Event type column", "event_type_column", False)
+        type_value = None
+        if type_column is None:
+            type_value = st.selectbox("Event type for every row", EVENT_TYPES, key=f"{ui.KEY_MAPPING}:{name}:type")
+        optional = {field: pick(label, field, False) for field, label in
+                    (("location", "Place"), ("notes", "Notes"), ("source", "Source"), ("fatalities", "Fatalities"))}
+        if not st.checkbox("Load with this mapping", key=f"{ui.KEY_MAPPING}:{name}:go"):
+            return None
+    return ColumnMapping(event_date=date, latitude=lat, longitude=lon, event_id=event_id,
+                         event_type_column=type_column, event_type_value=type_value, **optional)
+
+
+def _upload_report(upload, headerless: bool) -> SourceReport:
+    data = upload.getvalue()
+    try:
+        return SourceReport(upload.name, cached_file(data, upload.name, headerless))
+    except EventFileError as exc:
+        message = str(exc)
+    if "Choose which columns" in message:
+        mapping = _mapping_widgets(upload.name, data)
+        if mapping is not None:
+            try:
+                return SourceReport(upload.name, cached_file(data, upload.name, headerless, mapping))
+            except EventFileError as exc:
+                message = str(exc)
+    return SourceReport(upload.name, None, f"{upload.name}: {message}")
+
+
+def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
+    """The sidebar's data section; the table to show (None if nothing loaded) and a report per file."""
+    sb = st.sidebar
+    sb.header("Data")
+    uploads = sb.file_uploader(
+        "Add event files: ACLED or UCDP GED exports, or the project's CSV (.csv, .csv.gz, .zip, .xlsx)",
+        type=UPLOAD_TYPES, accept_multiple_files=True, key=ui.KEY_UPLOAD,
+    )
+    headerless = False
+    merged_with_bundled = True
+    if uploads:
+        merged_with_bundled = sb.radio(
+            "Show", [ui.UPLOADS_ALONE, ui.UPLOADS_MERGED], key=ui.KEY_DATA_MODE
+        ) == ui.UPLOADS_MERGED
+        headerless = sb.checkbox("Files without a header row are UCDP Candidate files", key=ui.KEY_HEADERLESS)
+    reports = [_upload_report(upload, headerless) for upload in uploads or []]
+    if not uploads or merged_with_bundled:
+        reports.insert(0, _bundled())
+    tables = [r.table for r in reports if r.table is not None]
+    if not tables:
+        return None, reports
+    return (tables[0] if len(tables) == 1 else merge_tables(tables)), reports

@@ -1,0 +1,213 @@
+"""Turn an uploaded or local file into a table of text cells, whatever its packaging.
+
+Accepts CSV (``,`` ``;`` or tab, sniffed), gzip-compressed CSV, a ZIP holding
+one CSV (as UCDP ships), and Excel ``.xlsx``; text in UTF-8 (with or without
+BOM), UTF-16 (BOM) or Windows-1251/1252. Nothing is executed or unpickled:
+bytes are only decompressed and parsed as text or as an xlsx workbook. Every
+way it can fail raises ``EventFileError`` with a sentence.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.errors import EventFileError
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 2_000_000
+DELIMITERS = ",;\t"
+XLSX_MAGIC = b"PK\x03\x04"
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Limits raised or lowered with CCM_MAX_UPLOAD_MB and CCM_MAX_ROWS."""
+        megabytes = os.environ.get("CCM_MAX_UPLOAD_MB")
+        rows = os.environ.get("CCM_MAX_ROWS")
+        return cls(
+            max_bytes=int(float(megabytes) * 1024 * 1024) if megabytes else MAX_BYTES,
+            max_rows=int(rows) if rows else MAX_ROWS,
+        )
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Cells as text, a ``line`` column (first line of each record; 2 = first row under a header)."""
+
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    container: str  # "csv", "gzip", "zip", "xlsx"
+
+
+def read_source(
+    source: str | Path | bytes, name: str = "", header: bool = True, limits: Limits | None = None
+) -> RawTable:
+    """Read a path or bytes (``name`` tells the file type of bytes)."""
+    limits = limits or Limits.from_env()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            if path.stat().st_size > limits.max_bytes:
+                raise EventFileError(_too_big(path.stat().st_size, limits))
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise EventFileError(f"The events file {path} does not exist.") from None
+        except OSError as exc:
+            raise EventFileError(f"The events file {path} cannot be read: {exc.strerror}.") from None
+    else:
+        data = source
+    if len(data) > limits.max_bytes:
+        raise EventFileError(_too_big(len(data), limits))
+    return _unpack(data, name.lower(), header, limits)
+
+
+def _too_big(size: int, limits: Limits) -> str:
+    return (f"The file is {size / 1e6:,.0f} MB, over the limit of {limits.max_bytes / 1e6:,.0f} MB. "
+            "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable.")
+
+
+def _unpack(data: bytes, name: str, header: bool, limits: Limits) -> RawTable:
+    if data.startswith(GZIP_MAGIC) or name.endswith(".gz"):
+        try:
+            inner = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise EventFileError(f"The file looks gzip-compressed but cannot be decompressed ({exc}).") from None
+        if len(inner) > limits.max_bytes:
+            raise EventFileError(_too_big(len(inner), limits))
+        return _with_container(_parse_text(inner, header, limits), "gzip")
+    if data.startswith(XLSX_MAGIC):
+        try:
+            return _unzip(data, header, limits)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+            raise EventFileError(f"The file looks like a ZIP archive but cannot be opened ({exc}).") from None
+    return _parse_text(data, header, limits)
+
+
+def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
+    """A ZIP is either an xlsx workbook or an archive holding one CSV (UCDP ships these)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        if "xl/workbook.xml" in names:
+            return _parse_xlsx(data, header, limits)
+        tables = [n for n in names if n.lower().endswith((".csv", ".tsv", ".txt")) and not n.startswith("__MACOSX")]
+        if len(tables) != 1:
+            raise EventFileError(
+                f"The ZIP archive holds {len(tables)} CSV files ({', '.join(tables[:5]) or 'none'}); "
+                "it must hold exactly one."
+            )
+        info = archive.getinfo(tables[0])
+        if info.file_size > limits.max_bytes:
+            raise EventFileError(_too_big(info.file_size, limits))
+        return _with_container(_parse_text(archive.read(tables[0]), header, limits), "zip")
+
+
+def _with_container(table: RawTable, container: str) -> RawTable:
+    return RawTable(table.frame, table.encoding, table.delimiter, container)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: BOMs first, then UTF-8, then Windows-1251 or -1252 by content."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise EventFileError(
+                f"The file starts like UTF-8 text but has an invalid byte at position {exc.start + 3}."
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise EventFileError("The file contains binary data (NUL bytes); it is not a text table.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Legacy single-byte text. Cyrillic words in Windows-1251 are runs of bytes 0xC0–0xFF;
+    # accented letters of Western text (Windows-1252) stand alone between ASCII letters.
+    sample = np.frombuffer(data[:200_000], dtype=np.uint8)
+    letters = sample >= 0xC0
+    in_runs = letters[1:] & letters[:-1]
+    encoding = "cp1251" if letters.any() and in_runs.sum() > 0.5 * letters.sum() else "cp1252"
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+
+
+def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
+    text, encoding = decode(data)
+    if not text.strip():
+        raise EventFileError("The events file is empty.")
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml", "{", "[")):
+        raise EventFileError("The file is a web page or JSON document, not a CSV table; export the data as CSV.")
+    delimiter = _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, header=0 if header else None, nrows=limits.max_rows + 1,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise EventFileError(f"The file is not a readable CSV table: {str(exc).strip()}.") from None
+    if len(frame) > limits.max_rows:
+        raise EventFileError(
+            f"The file has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
+            "with the CCM_MAX_ROWS environment variable."
+        )
+    if not header:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    return RawTable(_number_lines(frame, first_line=2 if header else 1), encoding, delimiter, "csv")
+
+
+def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
+    try:
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, header=0 if header else None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise EventFileError(f"The Excel workbook cannot be read: {exc}.") from None
+    if len(frame) > limits.max_rows:
+        raise EventFileError(f"The workbook has more than {limits.max_rows:,} rows, over the limit.")
+    frame = frame.fillna("")
+    # Excel exports often carry trailing empty columns.
+    frame = frame.loc[:, [not (str(c).startswith("Unnamed:") and (frame[c] == "").all()) for c in frame.columns]]
+    if not header:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # pandas reads whole-number cells as '12' and dates as '2022-09-13 00:00:00'.
+    frame = frame.apply(lambda col: col.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
+    return RawTable(_number_lines(frame, first_line=2 if header else 1), "xlsx", "", "xlsx")
+
+
+def _number_lines(frame: pd.DataFrame, first_line: int) -> pd.DataFrame:
+    """Add the line of each record (quoted cells may span lines) and drop blank records."""
+    frame = frame.astype(str)
+    if frame.empty:
+        return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]]
+    newlines = frame.apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
+    lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
+    blank = (frame == "").all(axis=1).to_numpy()
+    frame.insert(0, "line", lines)
+    return frame[~blank].reset_index(drop=True)
