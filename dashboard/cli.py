@@ -42,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write the filtered events with their joined regions")
     export.add_argument("--events", type=Path, default=default_events_path(),
-                        help="events CSV in the project schema (default: $CCM_EVENTS_PATH or data/events.csv)")
+                        help="events file: project CSV, ACLED or UCDP GED export (.csv, .csv.gz, .zip, .xlsx); "
+                        "default: $CCM_EVENTS_PATH or data/events.csv")
+    export.add_argument("--ucdp-candidate-without-header", action="store_true",
+                        help="the events file is a UCDP GED Candidate file published without a header row")
     export.add_argument("--out", type=Path, required=True,
                         help="output file; its extension chooses the format unless --format is given")
     export.add_argument("--format", choices=FORMATS, help="png, svg, pdf (map snapshots), html (interactive "
@@ -73,7 +76,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         fmt = format_for(args.out, args.format)
         boundaries = load_boundaries()
-        table = load_joined_events(args.events, boundaries)
+        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
         flt = EventFilter(
             start=args.start, end=args.end,
             event_types=tuple(args.types) if args.types else None,

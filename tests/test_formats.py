@@ -158,3 +158,55 @@ def test_cli_accepts_every_format(tmp_path, capsys, name):
     assert main(["export", "--events", str(FIXTURES / name), "--out", str(out)]) == 0
     assert "rows in file" in capsys.readouterr().err
     assert out.stat().st_size > 0
+
+
+def test_cli_reads_a_headerless_ucdp_candidate_file(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    args = ["export", "--events", str(FIXTURES / "ucdp_candidate_noheader.csv"), "--out", str(out)]
+    assert main(args) == 1
+    assert main([*args, "--ucdp-candidate-without-header"]) == 0
+    assert "2 shown · 0 filtered out · 1 unmapped · 0 rejected = 3 rows in file" in capsys.readouterr().err
+
+
+# --- property-based: garbage under real headers is accounted for, never a crash
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dashboard.formats import ACLED_2023_COLUMNS, UCDP_COLUMNS  # noqa: E402
+
+garbage = st.one_of(st.text(max_size=10), st.sampled_from(["", "1", "3", "40.1", "45.5", "2022-09-13",
+                                                           "13 September 2022", "Battles", "Armed clash", "x"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(header=st.sampled_from([ACLED_2023_COLUMNS, UCDP_COLUMNS]), data=st.data())
+def test_garbage_rows_in_real_formats_are_accounted_for(header, data):
+    import csv
+    import io
+
+    rows = data.draw(st.lists(st.lists(garbage, min_size=len(header), max_size=len(header)), max_size=12))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    try:
+        table = load_events(buffer.getvalue().encode("utf-8"), name="garbage.csv")
+    except EventFileError as exc:
+        assert str(exc)
+        return
+    assert len(table.events) + len(table.rejected) == table.n_rows
+    assert table.detections[0].dataset in ("ACLED", "UCDP GED")
+
+
+@settings(max_examples=80, deadline=None)
+@given(prefix=st.sampled_from([b"", b"PK\x03\x04", b"\x1f\x8b", b"\xef\xbb\xbf", b"\xff\xfe",
+                               b"event_id_cnty,event_date,latitude,longitude,sub_event_type\n"]),
+       body=st.binary(max_size=200), name=st.sampled_from(["a.csv", "a.csv.gz", "a.zip", "a.xlsx"]))
+def test_arbitrary_bytes_in_any_packaging_never_crash(prefix, body, name):
+    try:
+        table = load_events(prefix + body, name=name)
+    except EventFileError as exc:
+        assert str(exc)
+    else:
+        assert len(table.events) + len(table.rejected) == table.n_rows
