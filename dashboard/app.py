@@ -53,6 +53,11 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
     sb.header("Filters")
 
     first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    if st.session_state.get(ui.KEY_DATE_SPAN) != (first, last):
+        # Other data: start from its whole period rather than a range chosen for the previous file.
+        st.session_state[ui.KEY_DATE_SPAN] = (first, last)
+        st.session_state[ui.KEY_DATES] = (first, last)
+        st.session_state[ui.KEY_PRESET] = ui.ALL_DATES
 
     def apply_preset() -> None:
         preset = st.session_state[ui.KEY_PRESET]
@@ -63,7 +68,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
 
     sb.selectbox("Period", [ui.ALL_DATES, *DATE_PRESETS, ui.CUSTOM_DATES], key=ui.KEY_PRESET, on_change=apply_preset)
     picked = sb.date_input(
-        "Date range", value=(first, last), min_value=min(first, dt.date(2018, 1, 1)),
+        "Date range", min_value=min(first, dt.date(2018, 1, 1)),
         max_value=max(last, dt.date.today()), key=ui.KEY_DATES, format="YYYY-MM-DD",
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)

@@ -68,7 +68,8 @@ def load_events(
     projected, detection = to_project(frame, mapping)
     table = validate_events(projected)
     events = table.events.assign(file=name)
-    rejected = table.rejected.assign(file=name)
+    rejected = table.rejected.copy()
+    rejected.insert(0, "file", name)
     return replace(table, events=events, rejected=rejected, detections=(detection,))
 
 

@@ -9,6 +9,7 @@ CUSTOM_DATES: Final = "Custom range"
 
 KEY_PRESET: Final = "date_preset"
 KEY_DATES: Final = "date_range"
+KEY_DATE_SPAN: Final = "date_span"  # the loaded data's first and last day
 KEY_TYPES: Final = "event_types"
 KEY_NK: Final = "nk_boundary"
 KEY_REGIONS: Final = "regions"

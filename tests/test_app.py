@@ -167,3 +167,10 @@ def test_unknown_table_is_loaded_through_the_column_mapping(app):
     app.checkbox(key=f"{ui.KEY_MAPPING}:other_columns.csv:go").check().run()
     assert not app.exception
     assert counts_line(app) == "1 shown · 0 filtered out · 0 unmapped · 1 rejected = 2 rows in file"
+
+
+def test_new_data_resets_the_date_range_to_its_own_period(app):
+    app.date_input(key=ui.KEY_DATES).set_value((dt.date(2023, 9, 19), dt.date(2023, 9, 30))).run()
+    upload(app, "acled_2023_text_inter.csv")
+    assert app.date_input(key=ui.KEY_DATES).value == (dt.date(2020, 10, 4), dt.date(2022, 9, 13))
+    assert counts_line(app).startswith("3 shown")
