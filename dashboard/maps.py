@@ -114,33 +114,47 @@ def events_view(events: pd.DataFrame) -> MapView:
     return view_for_bounds(south, west, north, east, right_inset_px=LEGEND_WIDTH_PX)
 
 
-class _MapExtras(MacroElement):
-    """Adds the boundary attribution and an on-map legend (HTML built and escaped in Python)."""
+class HtmlControl(MacroElement):
+    """A Leaflet control showing HTML built (and escaped) in Python, passed as a JSON string."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
-            map.attributionControl.setPrefix(false);
-            map.attributionControl.addAttribution({{ this.attribution|tojson }});
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create("div", "ccm-legend");
-                div.innerHTML = {{ this.legend|tojson }};
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function() {
+                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
-            legend.addTo(map);
+            control.addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend: str, attribution: str) -> None:
+    def __init__(self, html_text: str, position: str, css_class: str) -> None:
         super().__init__()
-        self._name = "MapExtras"
-        self.legend = legend
+        self._name = "HtmlControl"
+        self.html, self.position, self.css_class = html_text, position, css_class
+
+
+class _Attribution(MacroElement):
+    """Credits the boundary data in Leaflet's attribution control, whatever the basemap."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, attribution: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
         self.attribution = attribution
 
 
@@ -243,7 +257,8 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
         layers.nagorno_karabakh[nk_boundary], name=f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
         style_function=lambda _: NK_STYLE, interactive=False,
     ).add_to(fmap)
-    _MapExtras(legend_html(nk_boundary), BOUNDARY_ATTRIBUTION).add_to(fmap)
+    _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
+    HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
     return fmap
 
 

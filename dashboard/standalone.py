@@ -5,38 +5,10 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from dashboard.assets import inline_vendored_assets
 from dashboard.layers import BaseLayers
-from dashboard.maps import LEGEND_WIDTH_PX, build_event_map
-
-
-class _InfoBox(MacroElement):
-    """Title and filter caption on the map (escaped in Python, inserted as a JSON string)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var info = L.control({position: "topleft"});
-            info.onAdd = function() {
-                var div = L.DomUtil.create("div", "ccm-info");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            info.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html_text: str) -> None:
-        super().__init__()
-        self._name = "InfoBox"
-        self.html = html_text
+from dashboard.maps import LEGEND_WIDTH_PX, HtmlControl, build_event_map
 
 
 def info_html(title: str, lines: list[str]) -> str:
@@ -64,6 +36,6 @@ def standalone_html(
             padding_top_left=(40, 40), padding_bottom_right=(LEGEND_WIDTH_PX, 40), max_zoom=11,
         )
     fmap.get_root().title = title
-    _InfoBox(info_html(title, lines)).add_to(fmap)
+    HtmlControl(info_html(title, lines), "topleft", "ccm-info").add_to(fmap)
     inline_vendored_assets(fmap)
     return fmap.get_root().render()
