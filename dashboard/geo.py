@@ -37,6 +37,7 @@ class Boundaries:
     neighbours: gpd.GeoDataFrame  # Georgia, Iran, Turkey, Russia (context)
     water: gpd.GeoDataFrame  # Caspian and large lakes (context)
     border_metric: BaseGeometry  # Armenia-Azerbaijan international border, METRIC_CRS
+    border_segments: shapely.STRtree  # the border cut into two-point segments, for nearest-distance queries
 
     def nk_polygon(self, key: str) -> BaseGeometry:
         return self.nagorno_karabakh.geometry.loc[key]
@@ -65,6 +66,11 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     border = shapely.line_merge(
         shapely.intersection(metric.loc[ARMENIA].boundary, metric.loc[AZERBAIJAN].boundary)
     )
+    parts = shapely.get_parts(border)
+    segments = np.concatenate([
+        shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1))
+        for coords in (shapely.get_coordinates(part) for part in parts)
+    ])
     return Boundaries(
         countries=countries,
         provinces=provinces,
@@ -72,6 +78,7 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
         neighbours=_read(geo_dir / "neighbours.geojson")[["name", "geometry"]],
         water=_read(geo_dir / "water.geojson")[["name", "kind", "geometry"]],
         border_metric=border,
+        border_segments=shapely.STRtree(segments),
     )
 
 
@@ -94,7 +101,10 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
     n = len(joined)
 
     unit = np.full(n, -1)
-    hit_point, hit_unit = boundaries.provinces.sindex.query(points, predicate="intersects")
+    # Query a tree of the points with each (prepared) unit polygon: much faster than
+    # testing every point against the tree of complex polygons.
+    point_tree = shapely.STRtree(points.values)
+    hit_unit, hit_point = point_tree.query(boundaries.provinces.geometry.values, predicate="intersects")
     # A point on a shared edge touches two units: keep the first, deterministically.
     first_hit, first_idx = np.unique(hit_point, return_index=True)
     unit[first_hit] = hit_unit[first_idx]
@@ -124,8 +134,14 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
         inside = shapely.contains_xy(polygon, np.nan_to_num(x), np.nan_to_num(y))
         joined[f"in_{key}"] = pd.array(np.where(mapped, inside, None), dtype="boolean")
 
-    distance_km = shapely.distance(metric_points.to_numpy(), boundaries.border_metric) / 1000.0
-    joined["border_distance_km"] = np.round(distance_km.astype(float), 3)
+    distance_km = np.full(n, np.nan)
+    located = np.flatnonzero(mapped)
+    if len(located):
+        (nearest_point, _), distance_m = boundaries.border_segments.query_nearest(
+            metric_points.values[located], return_distance=True, all_matches=False
+        )
+        distance_km[located[nearest_point]] = distance_m / 1000.0
+    joined["border_distance_km"] = np.round(distance_km, 3)
     joined["on_border"] = pd.array(np.where(mapped, distance_km <= ON_BORDER_KM, None), dtype="boolean")
     joined["snapped"] = pd.array(np.where(mapped, snapped, None), dtype="boolean")
     joined["region"] = assign_region(joined, nk_boundary)
