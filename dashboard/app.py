@@ -26,7 +26,7 @@ from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa
 from dashboard.data_panel import SourceReport, cached_boundaries, choose_events  # noqa: E402
 from dashboard.layers import BaseLayers, base_layers  # noqa: E402
 from dashboard.maps import (  # noqa: E402
-    BASEMAPS, MAP_HEIGHT_PX, MapView, build_base_map, build_event_layer, events_view,
+    BASEMAPS, MAP_HEIGHT_PX, MapView, build_base_map, build_selection_layer, events_view,
 )
 from dashboard.pipeline import Selection, select_events  # noqa: E402
 from dashboard.settings import (  # noqa: E402
@@ -133,7 +133,7 @@ def selection_summary(selection: Selection, flt: EventFilter) -> str:
     period = period_text(flt.start, flt.end)
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
     noun = "event" if counts.shown == 1 else "events"
-    return f"**{counts.shown} {noun}** · {period} · {regions} · {counts.unmapped} unmapped"
+    return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
 
 
 def show_map(selection: Selection, nk_boundary: str) -> Bbox | None:
@@ -147,7 +147,9 @@ def show_map(selection: Selection, nk_boundary: str) -> Bbox | None:
     fit = st.session_state.get(ui.KEY_FIT)
 
     base = build_base_map(cached_base_layers(), nk_boundary, initial)
-    layer = build_event_layer(selection.events)
+    layer, note = build_selection_layer(selection.events)
+    if note:
+        st.info(note)
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_vendored_assets(element)

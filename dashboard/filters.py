@@ -50,10 +50,10 @@ class Counts:
         object.__setattr__(self, "total", total)
 
     def line(self) -> str:
-        merged = f" · {self.duplicates} duplicates merged" if self.duplicates else ""
+        merged = f" · {self.duplicates:,} duplicates merged" if self.duplicates else ""
         return (
-            f"{self.shown} shown · {self.filtered_out} filtered out · {self.unmapped} unmapped · "
-            f"{self.rejected} rejected{merged} = {self.total} rows in file"
+            f"{self.shown:,} shown · {self.filtered_out:,} filtered out · {self.unmapped:,} unmapped · "
+            f"{self.rejected:,} rejected{merged} = {self.total:,} rows in file"
         )
 
 

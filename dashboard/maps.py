@@ -17,6 +17,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.aggregate import MAX_MARKERS, Grid, aggregate_grid, cell_records
 from dashboard.layers import BaseLayers
 from dashboard.popups import event_popup_html, event_tooltip
 from dashboard.settings import (
@@ -324,11 +325,69 @@ def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.Feat
     return layer
 
 
+class _CellMarkers(MacroElement):
+    """Grid cells as circles, larger ones labelled with their count; tooltips are plain text (textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var target = {{ this._parent.get_name() }};
+            {{ this.cells|tojson }}.forEach(function(cell) {
+                var tip = document.createElement("div");
+                tip.textContent = cell.t;
+                tip.style.maxWidth = "320px";
+                tip.style.whiteSpace = "normal";
+                var label = document.createElement("span");
+                label.textContent = cell.n.toLocaleString();
+                label.style.cssText = "display:block;text-align:center;font:600 11px/14px sans-serif;"
+                    + "color:#111;text-shadow:0 0 2px #fff,0 0 2px #fff";
+                L.circleMarker([cell.lat, cell.lon], {
+                    radius: cell.r, color: "#222222", weight: 1, fillColor: cell.c, fillOpacity: 0.55
+                }).bindTooltip(tip, {sticky: true}).addTo(target);
+                if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
+                L.marker([cell.lat, cell.lon], {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "ccm-cell-count", html: label.outerHTML,
+                                     iconSize: [48, 14], iconAnchor: [24, 7]})
+                }).addTo(target);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cells: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "CellMarkers"
+        self.cells = cells
+
+
+def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name=name)
+    _CellMarkers(cell_records(grid)).add_to(layer)
+    return layer
+
+
+def build_selection_layer(events: pd.DataFrame) -> tuple[folium.FeatureGroup, str | None]:
+    """Single events while they stay few enough to draw; grid counts above MAX_MARKERS, with a note why."""
+    located = int(events["latitude"].notna().sum())
+    if located <= MAX_MARKERS:
+        return build_event_layer(events), None
+    grid = aggregate_grid(events)
+    note = (
+        f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws one by one: they are shown as "
+        f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), sized by count and "
+        "coloured by their most frequent type. Narrow the filters to see single events."
+    )
+    return build_cell_layer(grid), note
+
+
 def build_event_map(
     events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, view: MapView | None = None
 ) -> folium.Map:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
-    build_event_layer(events).add_to(fmap)
+    build_selection_layer(events)[0].add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

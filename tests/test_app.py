@@ -174,3 +174,16 @@ def test_new_data_resets_the_date_range_to_its_own_period(app):
     upload(app, "acled_2023_text_inter.csv")
     assert app.date_input(key=ui.KEY_DATES).value == (dt.date(2020, 10, 4), dt.date(2022, 9, 13))
     assert counts_line(app).startswith("3 shown")
+
+
+def test_large_selections_are_drawn_as_grid_cells_with_a_note(tmp_path, monkeypatch):
+    from benchmarks.generate_events import generate
+
+    events = tmp_path / "large.csv"
+    generate(4000, seed=3).to_csv(events, index=False)
+    monkeypatch.setenv("CCM_EVENTS_PATH", str(events))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    note = next(i.value for i in at.info if "grid cells" in i.value)
+    shown = int(counts_line(at).split(" shown")[0].replace(",", ""))
+    assert note.startswith(f"{shown:,} events match, more than the 3,000")

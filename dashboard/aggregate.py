@@ -1,0 +1,85 @@
+"""Grid aggregation for selections too large to draw event by event.
+
+Above ``MAX_MARKERS`` events the map shows one circle per grid cell instead
+of one per event: the browser stays responsive and the page stays small. The
+cell size adapts to the extent of the selection (about 25 cells across).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.popups import format_date
+from dashboard.settings import EVENT_TYPE_COLOURS
+
+MAX_MARKERS = 3000
+CELLS_ACROSS = 25
+NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # degrees
+
+
+@dataclass(frozen=True)
+class Grid:
+    cells: pd.DataFrame  # lat, lon, events, fatalities, dominant_type, first, last, breakdown
+    cell_deg: float
+
+    @property
+    def cell_km(self) -> float:
+        return self.cell_deg * 111.32
+
+
+def cell_size(events: pd.DataFrame) -> float:
+    span = max(events["longitude"].max() - events["longitude"].min(),
+               events["latitude"].max() - events["latitude"].min(), 1e-9)
+    wanted = span / CELLS_ACROSS
+    return next((size for size in NICE_SIZES if size >= wanted), NICE_SIZES[-1])
+
+
+def aggregate_grid(events: pd.DataFrame, cell_deg: float | None = None) -> Grid:
+    """Counts per grid cell of the located events, placed at the mean position of each cell's events."""
+    located = events[events["latitude"].notna()]
+    if located.empty:
+        return Grid(pd.DataFrame(columns=["lat", "lon", "events", "fatalities", "dominant_type", "first", "last",
+                                          "breakdown"]), cell_deg or NICE_SIZES[0])
+    size = cell_deg or cell_size(located)
+    keys = pd.DataFrame({
+        "gx": np.floor(located["longitude"].to_numpy() / size).astype(np.int64),
+        "gy": np.floor(located["latitude"].to_numpy() / size).astype(np.int64),
+    }, index=located.index)
+    frame = pd.concat([keys, located[["latitude", "longitude", "event_type", "fatalities", "event_date"]]], axis=1)
+    grouped = frame.groupby(["gx", "gy"], sort=False)
+    cells = grouped.agg(
+        lat=("latitude", "mean"), lon=("longitude", "mean"), events=("event_type", "size"),
+        fatalities=("fatalities", "sum"), first=("event_date", "min"), last=("event_date", "max"),
+    )
+    by_type = frame.groupby(["gx", "gy", "event_type"], sort=False).size().unstack(fill_value=0)
+    by_type = by_type.reindex(columns=[t for t in EVENT_TYPE_COLOURS if t in by_type.columns]).loc[cells.index]
+    cells["dominant_type"] = by_type.idxmax(axis=1)
+    cells["breakdown"] = [
+        ", ".join(f"{name} {count:,}" for name, count in row.items() if count)
+        for row in by_type.sort_index(axis=1).to_dict("records")
+    ]
+    return Grid(cells.reset_index(drop=True), size)
+
+
+def cell_records(grid: Grid) -> list[dict[str, object]]:
+    """What the browser needs per cell: position, radius, colour and the tooltip text (plain text)."""
+    cells = grid.cells
+    if cells.empty:
+        return []
+    largest = max(int(cells["events"].max()), 1)
+    return [
+        {
+            "lat": round(float(row.lat), 5), "lon": round(float(row.lon), 5),
+            "r": round(4 + 18 * math.sqrt(row.events / largest), 1),
+            "c": EVENT_TYPE_COLOURS.get(row.dominant_type, "#666666"),
+            "n": int(row.events),
+            "t": (f"{row.events:,} event{'s' if row.events != 1 else ''} · "
+                  f"{format_date(row.first)} – {format_date(row.last)} · "
+                  f"{int(row.fatalities):,} reported fatalities (single figures) · {row.breakdown}"),
+        }
+        for row in cells.itertuples()
+    ]
