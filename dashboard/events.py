@@ -137,11 +137,13 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     check(bad_fatalities, "fatalities",
           "fatalities '" + stripped["fatalities"].str.slice(0, 20) + "' is not a whole number ≥ 0")
 
-    matrix = pd.concat(problems, axis=1).to_numpy(dtype=object)
-    reasons = pd.Series([[p for p in row if isinstance(p, str)] for row in matrix], index=raw.index, dtype=object)
-    failed = pd.Series([bool(r) for r in reasons], index=raw.index, dtype=bool)
+    found = pd.concat(problems, axis=1)
+    failed = found.notna().any(axis=1)
+    # Only the (few) failing rows need their reasons collected one by one.
+    reasons = pd.Series([[p for p in row if isinstance(p, str)] for row in found[failed].to_numpy(dtype=object)],
+                        index=raw.index[failed], dtype=object)
 
-    rejected = _rejected_rows(raw[failed], reasons[failed])
+    rejected = _rejected_rows(raw[failed], reasons)
     raw["event_id"], raw["event_type"] = event_id, event_type
     raw["event_date"], raw["latitude"], raw["longitude"] = dates, lat, lon
     raw["geo_precision"], raw["fatalities"] = precision, fatalities

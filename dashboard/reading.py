@@ -206,8 +206,12 @@ def _number_lines(frame: pd.DataFrame, first_line: int) -> pd.DataFrame:
     frame = frame.astype(str)
     if frame.empty:
         return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]]
-    newlines = frame.apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
-    lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
+    cells = frame.columns[[frame[c].str.contains("\n", regex=False).any() for c in frame.columns]]
+    if len(cells):
+        newlines = frame[cells].apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
+        lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
+    else:  # no quoted multi-line cell: one record per line
+        lines = first_line + np.arange(len(frame))
     blank = (frame == "").all(axis=1).to_numpy()
     frame.insert(0, "line", lines)
     return frame[~blank].reset_index(drop=True)
