@@ -38,6 +38,7 @@ from dashboard.exports import MIME_TYPES, ExportError, ExportRequest, export_byt
 from dashboard.table import display_table  # noqa: E402
 
 Bbox = tuple[float, float, float, float]
+TABLE_MAX_ROWS = 5_000
 
 ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 
@@ -310,8 +311,13 @@ def main() -> None:
     with tab_counts:
         st.dataframe(counts_by_region_and_type(selection.events))
     with tab_table:
+        shown = selection.events
+        if len(shown) > TABLE_MAX_ROWS:
+            # Sending every row to the browser on each rerun would make filter changes slow.
+            st.caption(f"The first {TABLE_MAX_ROWS:,} of {len(shown):,} events by date; the CSV export has them all.")
+            shown = shown.sort_values("event_date", kind="stable").head(TABLE_MAX_ROWS)
         st.dataframe(
-            display_table(selection.events), hide_index=True, width="stretch",
+            display_table(shown), hide_index=True, width="stretch",
             column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
         )
     with tab_export:
