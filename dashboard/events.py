@@ -70,6 +70,7 @@ def load_events(
     events = table.events.assign(file=name)
     rejected = table.rejected.copy()
     rejected.insert(0, "file", name)
+    detection = replace(detection, read_as=raw.description())
     return replace(table, events=events, rejected=rejected, detections=(detection,))
 
 

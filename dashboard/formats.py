@@ -74,11 +74,13 @@ class Detection:
     n_columns: int
     used: tuple[str, ...]
     ignored: tuple[str, ...]
+    read_as: str = ""  # packaging, encoding and delimiter, e.g. "gzip-compressed CSV, utf-8, ';'"
 
     def sentence(self) -> str:
         ignored = ", ".join(self.ignored) if self.ignored else "none"
+        read_as = f" Read as {self.read_as}." if self.read_as else ""
         return (f"Detected: {self.label}; {self.n_columns} columns; used: {', '.join(self.used)}; "
-                f"ignored: {ignored}.")
+                f"ignored: {ignored}.{read_as}")
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,13 @@ class RawTable:
     delimiter: str
     container: str  # "csv", "gzip", "zip", "xlsx"
 
+    def description(self) -> str:
+        if self.container == "xlsx":
+            return "an Excel workbook (first sheet)"
+        packaging = {"csv": "CSV", "gzip": "gzip-compressed CSV", "zip": "CSV inside a ZIP archive"}[self.container]
+        delimiter = {",": "comma", ";": "semicolon", "\t": "tab"}.get(self.delimiter, repr(self.delimiter))
+        return f"{packaging}, {self.encoding}, {delimiter}-separated"
+
 
 def read_source(
     source: str | Path | bytes, name: str = "", header: bool = True, limits: Limits | None = None

@@ -52,6 +52,10 @@ def test_acled_detection_sentence_lists_used_and_ignored_columns():
     sentence = load("acled_2023_population.csv").detections[0].sentence()
     assert sentence.startswith("Detected: ACLED 2023+ export with population columns; 35 columns; used: event_id_cnty")
     assert "ignored: year" in sentence and "population_best" in sentence
+    assert sentence.endswith("Read as CSV, utf-8, comma-separated.")
+    assert load("project_semicolon.csv").detections[0].read_as == "CSV, utf-8, semicolon-separated"
+    assert load("project_cp1251.csv").detections[0].read_as == "CSV, cp1251, comma-separated"
+    assert load("ucdp_ged_241.zip").detections[0].read_as.startswith("CSV inside a ZIP archive")
 
 
 @pytest.mark.parametrize("name", ["ucdp_ged_241.csv", "ucdp_ged_241.zip"])
