@@ -62,6 +62,7 @@ def measure(size: int) -> dict[str, float]:
     started = time.perf_counter()
     selection = select_events(table, DEFAULT_NK_BOUNDARY, flt)
     figures["filter_s"] = time.perf_counter() - started
+    figures["filtered_events"] = selection.counts.shown
     everything = select_events(table, DEFAULT_NK_BOUNDARY, EventFilter())
     started = time.perf_counter()
     layer, _ = build_selection_layer(everything.events)

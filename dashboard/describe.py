@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
+
 from dashboard.filters import Counts, EventFilter
 from dashboard.settings import GEO_PRECISION_LABELS, NK_BOUNDARIES
 
@@ -82,3 +84,22 @@ def export_filename(flt: EventFilter, extension: str, suffix: str = "") -> str:
     if suffix:
         parts.append(_slug(suffix))
     return "_".join(parts) + "." + extension.lstrip(".")
+
+
+def selection_summary(counts: Counts, flt: EventFilter) -> str:
+    """The one-line summary above the map, in Markdown."""
+    period = period_text(flt.start, flt.end)
+    regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
+    noun = "event" if counts.shown == 1 else "events"
+    return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
+
+
+def province_options(events: pd.DataFrame) -> dict[str, str]:
+    """Province code -> 'Country · Province (code)', grouped by country, for units that have events."""
+    units = (
+        events.dropna(subset=["province_code"])
+        .query("province_code != ''")
+        .drop_duplicates("province_code")
+        .sort_values(["country", "province"])
+    )
+    return {row.province_code: f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()}

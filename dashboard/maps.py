@@ -391,3 +391,14 @@ def build_event_map(
     build_selection_layer(events)[0].add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
+
+
+def view_bbox(state: dict | None) -> tuple[float, float, float, float] | None:
+    """The lon/lat bounds st_folium reports for the map view, or None before the browser has reported."""
+    bounds = (state or {}).get("bounds") or {}
+    try:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        bbox = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+    except (KeyError, TypeError):
+        return None
+    return bbox if all(isinstance(v, (int, float)) for v in bbox) and bbox[0] < bbox[2] and bbox[1] < bbox[3] else None

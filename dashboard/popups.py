@@ -78,7 +78,7 @@ def event_popup_html(row: pd.Series) -> str:
     e = html.escape
     colour = EVENT_TYPE_COLOURS.get(row["event_type"], "#666666")
     lines = [
-        f'<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
+        '<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
         f'<div style="font-weight:600">{e(format_date(row["event_date"]))}'
         + (f' <span style="font-weight:400;color:#555">({e(_text(row.get("date_note")))})</span>'
            if _text(row.get("date_note")) else "")

@@ -1,0 +1,103 @@
+"""Streamlit: the Export and Data quality tabs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import ui
+from dashboard.data_panel import SourceReport, cached_boundaries
+from dashboard.describe import default_title, export_filename
+from dashboard.events import EventTable
+from dashboard.exports import MIME_TYPES, ExportError, ExportRequest, export_bytes
+from dashboard.filters import EventFilter
+from dashboard.layers import BaseLayers, base_layers
+from dashboard.maps import BASEMAPS
+from dashboard.pipeline import Selection
+
+Bbox = tuple[float, float, float, float]
+
+
+@st.cache_resource(show_spinner="Preparing the map layers…")
+def cached_base_layers() -> BaseLayers:
+    return base_layers(cached_boundaries())
+
+
+def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: Bbox | None) -> None:
+    choice = st.selectbox("Format", list(ui.EXPORT_CHOICES), key=ui.KEY_EXPORT_FORMAT)
+    fmt, dpi = ui.EXPORT_CHOICES[choice]
+    # No key: the default title follows the filters until the analyst edits it.
+    title = st.text_input("Title", value=default_title(flt))
+    area = st.radio("Area", [ui.AREA_VIEW, ui.AREA_ALL], key=ui.KEY_EXPORT_AREA, horizontal=True,
+                    help="The current map view is what the map shows now; pan or zoom the map to change it.")
+    bbox = view if area == ui.AREA_VIEW else None
+    basemap = None
+    if fmt in ("png", "svg", "pdf"):
+        picked = st.selectbox("Background", [ui.NO_TILES, *BASEMAPS], key=ui.KEY_EXPORT_BASEMAP,
+                              help="Web tiles need internet; without it the snapshot uses the offline basemap.")
+        basemap = None if picked == ui.NO_TILES else picked
+    if area == ui.AREA_VIEW and view is None:
+        st.caption("The map has not reported its view yet; the export covers all filtered events.")
+    request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox, basemap=basemap)
+    wanted = (request, flt, nk_boundary)
+    if st.button("Prepare the file", type="primary"):
+        with st.spinner(f"Preparing the {fmt.upper()} file…"):
+            try:
+                data = export_bytes(request, selection, flt, nk_boundary, cached_boundaries(), cached_base_layers())
+            except ExportError as exc:
+                st.error(str(exc))
+                return
+        suffix = "print" if fmt == "png" and dpi >= 300 else ("view" if bbox else "")
+        st.session_state[ui.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
+    prepared = st.session_state.get(ui.KEY_EXPORT_FILE)
+    if prepared and prepared[0] == wanted:
+        _, name, data = prepared
+        st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name,
+                           mime=MIME_TYPES[fmt])
+    elif prepared:
+        st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
+    st.caption(
+        "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
+        "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "
+        "CSV and GeoJSON list the filters and the generation time in their header."
+    )
+
+
+def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
+    for report in reports:
+        if report.table is None:
+            continue
+        t = report.table
+        st.markdown(f"**{report.name}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
+                    f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected.")
+        for detection in t.detections:
+            st.caption(detection.sentence())
+    if table.n_duplicates:
+        st.markdown(f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "
+                    "(same dataset and event id) and were merged.")
+    if "conflict" in table.events and table.events["conflict"].any():
+        conflicts = table.events[table.events["conflict"]]
+        st.warning(f"{len(conflicts)} rows share a dataset and event id with a different row; both are kept.")
+        st.dataframe(conflicts[["file", "line", "dataset", "event_id", "event_date", "event_type", "location"]],
+                     hide_index=True, width="stretch")
+    unmapped = table.unmapped
+    with st.expander(f"Unmapped events ({len(unmapped)}): kept, but not placed on the map", expanded=True):
+        st.caption("No verified coordinates were found for these places; they are never placed by guess.")
+        st.dataframe(
+            pd.DataFrame({
+                "Line": unmapped["line"], "ID": unmapped["event_id"], "Date": unmapped["event_date"].dt.date,
+                "Type": unmapped["event_type"], "Place": unmapped["location"],
+                "Why unmapped": "no coordinates in the file; " + unmapped["location_note"],
+            }),
+            hide_index=True, width="stretch",
+        )
+    with st.expander(f"Rejected rows ({len(table.rejected)}): not loaded", expanded=not table.rejected.empty):
+        if table.rejected.empty:
+            st.write("Every row of the file passed validation.")
+        else:
+            st.caption("Each rejected row with its line in the file (header = line 1), the column and the reason.")
+            st.dataframe(table.rejected, hide_index=True, width="stretch")
+            st.download_button(
+                "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
+                file_name="rejected_rows.csv", mime="text/csv",
+            )
