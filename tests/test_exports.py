@@ -254,3 +254,24 @@ def test_snapshot_succeeds_without_reachable_tiles(sept, boundaries, layers, mon
     svg = export("svg", sept, boundaries, layers, basemap="Unreachable").decode()
     assert "could not be fetched (offline?); drawn without it" in svg
     assert event_marks(svg) == 15
+
+
+def test_selection_summary_and_province_labels(bundled):
+    from dashboard.describe import province_options, selection_summary
+    from dashboard.filters import Counts
+
+    flt = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14), regions=("Armenia",))
+    summary = selection_summary(Counts(shown=15, filtered_out=43, unmapped=19, rejected=0), flt)
+    assert summary == "**15 events** · 12–14 Sep 2022 · Armenia · 19 unmapped"
+    labels = province_options(bundled.events)
+    assert labels["AM-SU"] == "Armenia · Syunik (AM-SU)"
+    assert list(labels)[0].startswith("AM-")  # grouped by country: Armenia first
+
+
+def test_map_view_is_read_from_the_map_reply():
+    from dashboard.maps import view_bbox
+
+    reply = {"bounds": {"_southWest": {"lat": 39.0, "lng": 45.9}, "_northEast": {"lat": 39.7, "lng": 46.7}}}
+    assert view_bbox(reply) == (45.9, 39.0, 46.7, 39.7)
+    assert view_bbox(None) is None
+    assert view_bbox({"bounds": {"_southWest": {"lat": None, "lng": None}, "_northEast": {}}}) is None
