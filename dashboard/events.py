@@ -19,7 +19,7 @@ from dashboard.formats import ColumnMapping, Detection, name_headerless_ucdp, to
 from dashboard.reading import Limits, read_source
 from dashboard.settings import EVENT_TYPES, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
 
-__all__ = ["EventFileError", "EventTable", "load_events", "validate_events"]
+__all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
 
 REQUIRED_COLUMNS = ("event_id", "event_date", "event_type", "latitude", "longitude")
 TEXT_COLUMNS = (
