@@ -91,30 +91,52 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
 
     Rows without coordinates get empty join columns. A point up to
     SNAP_DISTANCE_M outside every outline takes the nearest unit (``snapped``).
+    The spatial work is done once per distinct location: event datasets code
+    many events to the same place.
     """
     mapped = events["latitude"].notna().to_numpy()
-    points = gpd.GeoSeries(
-        np.where(mapped, gpd.points_from_xy(events["longitude"], events["latitude"]), None),
-        index=events.index, crs=WGS84,
-    )
-    joined = gpd.GeoDataFrame(events.copy(), geometry=points)
-    n = len(joined)
+    x = events["longitude"].to_numpy(dtype=float)
+    y = events["latitude"].to_numpy(dtype=float)
+    places, which = np.unique(np.column_stack([x[mapped], y[mapped]]), axis=0, return_inverse=True)
+    at_place = join_locations(places[:, 0], places[:, 1], boundaries).iloc[which.ravel()]
+    at_place.index = events.index[mapped]
 
+    joined = gpd.GeoDataFrame(
+        events.copy(),
+        geometry=gpd.GeoSeries(np.where(mapped, gpd.points_from_xy(x, y), None), index=events.index, crs=WGS84),
+    )
+    for column, dtype in JOIN_DTYPES.items():
+        joined[column] = at_place[column].reindex(events.index).astype(dtype)
+    joined["region"] = assign_region(joined, nk_boundary)
+    return joined
+
+
+JOIN_DTYPES = {
+    "country": "string", "province": "string", "province_code": "string",
+    **{f"in_{key}": "boolean" for key in NK_BOUNDARIES},
+    "border_distance_km": "float64", "on_border": "boolean", "snapped": "boolean",
+}
+
+
+def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> pd.DataFrame:
+    """The join columns (all but ``region``) for distinct lon/lat points."""
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84)
+    n = len(points)
     unit = np.full(n, -1)
     # Query a tree of the points with each (prepared) unit polygon: much faster than
     # testing every point against the tree of complex polygons.
-    point_tree = shapely.STRtree(points.values)
-    hit_unit, hit_point = point_tree.query(boundaries.provinces.geometry.values, predicate="intersects")
+    hit_unit, hit_point = shapely.STRtree(points.values).query(
+        boundaries.provinces.geometry.values, predicate="intersects"
+    )
     # A point on a shared edge touches two units: keep the first, deterministically.
     first_hit, first_idx = np.unique(hit_point, return_index=True)
     unit[first_hit] = hit_unit[first_idx]
 
     metric_points = points.to_crs(METRIC_CRS)
     snapped = np.zeros(n, dtype=bool)
-    orphans = np.flatnonzero(mapped & (unit < 0))
+    orphans = np.flatnonzero(unit < 0)
     if len(orphans):
-        provinces_metric = boundaries.provinces.to_crs(METRIC_CRS)
-        near_point, near_unit = provinces_metric.sindex.nearest(
+        near_point, near_unit = boundaries.provinces.to_crs(METRIC_CRS).sindex.nearest(
             metric_points.iloc[orphans], max_distance=SNAP_DISTANCE_M, return_all=False
         )
         unit[orphans[near_point]] = near_unit
@@ -122,30 +144,23 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
 
     found = unit >= 0
     units = boundaries.provinces.iloc[np.where(found, unit, 0)]
-    for column in ("country", "province", "province_code"):
-        values = units[column].to_numpy(dtype=object)
-        joined[column] = pd.array(np.where(found, values, np.where(mapped, "", None)), dtype="string")
-
-    x = events["longitude"].to_numpy(dtype=float)
-    y = events["latitude"].to_numpy(dtype=float)
+    columns: dict[str, np.ndarray] = {
+        name: np.where(found, units[name].to_numpy(dtype=object), "") for name in ("country", "province", "province_code")
+    }
     for key in NK_BOUNDARIES:
         polygon = boundaries.nk_polygon(key)
         shapely.prepare(polygon)
-        inside = shapely.contains_xy(polygon, np.nan_to_num(x), np.nan_to_num(y))
-        joined[f"in_{key}"] = pd.array(np.where(mapped, inside, None), dtype="boolean")
-
+        columns[f"in_{key}"] = shapely.contains_xy(polygon, lon, lat)
     distance_km = np.full(n, np.nan)
-    located = np.flatnonzero(mapped)
-    if len(located):
+    if n:
         (nearest_point, _), distance_m = boundaries.border_segments.query_nearest(
-            metric_points.values[located], return_distance=True, all_matches=False
+            metric_points.values, return_distance=True, all_matches=False
         )
-        distance_km[located[nearest_point]] = distance_m / 1000.0
-    joined["border_distance_km"] = np.round(distance_km, 3)
-    joined["on_border"] = pd.array(np.where(mapped, distance_km <= ON_BORDER_KM, None), dtype="boolean")
-    joined["snapped"] = pd.array(np.where(mapped, snapped, None), dtype="boolean")
-    joined["region"] = assign_region(joined, nk_boundary)
-    return joined
+        distance_km[nearest_point] = distance_m / 1000.0
+    columns["border_distance_km"] = np.round(distance_km, 3)
+    columns["on_border"] = distance_km <= ON_BORDER_KM
+    columns["snapped"] = snapped
+    return pd.DataFrame(columns)
 
 
 def assign_region(joined: pd.DataFrame, nk_boundary: str) -> pd.Series:

@@ -110,3 +110,19 @@ def test_unknown_boundary_is_a_clear_error(bundled):
 def test_border_line_is_the_shared_edge(boundaries):
     # ~1,000 km: the mainland border plus Nakhchivan's border with Armenia.
     assert 900 < boundaries.border_metric.length / 1000 < 1100
+
+
+def test_events_at_the_same_place_share_their_join(boundaries):
+    places = {"Goris": (39.50778, 46.33861), "Ganja": (40.68278, 46.36056), "sea": OFFSHORE}
+    names = ["Goris", "Ganja", "sea", "Goris", None, "Ganja", "Goris"]
+    events = pd.DataFrame({
+        "event_id": [f"e{i}" for i in range(len(names))],
+        "latitude": [places[n][0] if n else None for n in names],
+        "longitude": [places[n][1] if n else None for n in names],
+    }).astype({"latitude": float, "longitude": float})
+    joined = join_regions(events, boundaries, "nkao_1991")
+    assert joined["province_code"].iloc[[0, 1, 3, 5, 6]].tolist() == ["AM-SU", "AZ-GA", "AM-SU", "AZ-GA", "AM-SU"]
+    assert joined.loc[[0, 3, 6], "border_distance_km"].nunique() == 1
+    assert bool(joined.loc[2, "snapped"]) and joined.loc[2, "country"] == "Azerbaijan"
+    assert pd.isna(joined.loc[4, "region"]) and pd.isna(joined.loc[4, "border_distance_km"])
+    assert joined["region"].tolist()[:4] == ["Armenia", "Azerbaijan", "Azerbaijan", "Armenia"]
