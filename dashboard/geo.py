@@ -86,7 +86,7 @@ def _read(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path, engine="pyogrio").to_crs(WGS84)
 
 
-def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str) -> gpd.GeoDataFrame:
+def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str) -> pd.DataFrame:
     """Attach country, province, Nagorno-Karabakh flags, border distance and region to each event.
 
     Rows without coordinates get empty join columns. A point up to
@@ -101,10 +101,9 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
     at_place = join_locations(places[:, 0], places[:, 1], boundaries).iloc[which.ravel()]
     at_place.index = events.index[mapped]
 
-    joined = gpd.GeoDataFrame(
-        events.copy(),
-        geometry=gpd.GeoSeries(np.where(mapped, gpd.points_from_xy(x, y), None), index=events.index, crs=WGS84),
-    )
+    # No geometry column: every later step works from latitude/longitude, and a million
+    # point objects would cost memory and time for nothing.
+    joined = events.copy()
     for column, dtype in JOIN_DTYPES.items():
         joined[column] = at_place[column].reindex(events.index).astype(dtype)
     joined["region"] = assign_region(joined, nk_boundary)

@@ -16,7 +16,7 @@ DISPLAY_COLUMNS = {
 }
 # Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-INTERNAL_COLUMNS = ("line", "geometry")
+INTERNAL_COLUMNS = ("line",)
 
 
 def display_table(events: pd.DataFrame) -> pd.DataFrame:
