@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.popups import format_date
-from dashboard.settings import EVENT_TYPE_COLOURS
+from dashboard.settings import EVENT_TYPE_COLOURS, KM_PER_DEGREE
 
 MAX_MARKERS = 3000
 CELLS_ACROSS = 25
@@ -28,7 +28,7 @@ class Grid:
 
     @property
     def cell_km(self) -> float:
-        return self.cell_deg * 111.32
+        return self.cell_deg * KM_PER_DEGREE
 
 
 def cell_size(events: pd.DataFrame) -> float:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import ui
-from dashboard.events import EventFileError, EventTable, merge_tables
+from dashboard.errors import EventFileError, UnknownFormatError
+from dashboard.events import EventTable, merge_tables
 from dashboard.formats import ColumnMapping, guess_mapping
 from dashboard.geo import Boundaries, load_boundaries
 from dashboard.pipeline import load_joined_events
@@ -91,15 +92,16 @@ def _upload_report(upload, headerless: bool) -> SourceReport:
     data = upload.getvalue()
     try:
         return SourceReport(upload.name, cached_file(data, upload.name, headerless))
-    except EventFileError as exc:
+    except UnknownFormatError as exc:
         message = str(exc)
-    if "Choose which columns" in message:
         mapping = _mapping_widgets(upload.name, data)
         if mapping is not None:
             try:
                 return SourceReport(upload.name, cached_file(data, upload.name, headerless, mapping))
             except EventFileError as exc:
                 message = str(exc)
+    except EventFileError as exc:
+        message = str(exc)
     return SourceReport(upload.name, None, f"{upload.name}: {message}")
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard.errors import EventFileError
 from dashboard.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
 from dashboard.reading import Limits, read_source
-from dashboard.settings import EVENT_TYPES, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+from dashboard.settings import EVENT_TYPES, KM_PER_DEGREE, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
 
 __all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
 
@@ -29,7 +29,6 @@ TEXT_COLUMNS = (
 )
 NUMBER_COLUMNS = ("geo_precision", "fatalities")
 REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
-KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)

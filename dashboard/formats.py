@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.errors import EventFileError
+from dashboard.errors import EventFileError, UnknownFormatError
 
 PROJECT = "project"
 ACLED = "ACLED"
@@ -135,7 +135,7 @@ def to_project(frame: pd.DataFrame, mapping: ColumnMapping | None = None) -> tup
         out = frame.copy()
         out["dataset"] = out["dataset"] if "dataset" in out else PROJECT
         return out, Detection(PROJECT, "project schema", len(columns), tuple(columns), ())
-    raise EventFileError(
+    raise UnknownFormatError(
         "The columns do not match the project schema, an ACLED export or a UCDP GED file "
         f"(found: {', '.join(columns[:15])}{'…' if len(columns) > 15 else ''}). "
         "Choose which columns hold the date, latitude and longitude to load it."

@@ -96,6 +96,9 @@ KEY_DATES: Final[dict[dt.date, str]] = {
 STUDY_AREA_BBOX: Final = (43.44714, 38.39296, 50.87006, 41.91344)
 STUDY_AREA_MARGIN_KM: Final = 50.0
 
+# Length of a degree of latitude (and of longitude at the equator), for quick approximations.
+KM_PER_DEGREE: Final = 111.32
+
 # Metric CRS for distances (UTM zone 38N covers both countries).
 METRIC_CRS: Final = "EPSG:32638"
 # Points this close outside every outline are put in the nearest unit: the
