@@ -147,8 +147,13 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _join(*parts: pd.Series, sep: str = "; ") -> pd.Series:
-    stacked = pd.concat(parts, axis=1).fillna("")
-    return stacked.apply(lambda row: sep.join(p for p in row if p), axis=1) if len(stacked) else stacked.iloc[:, 0]
+    """Non-empty parts joined with ``sep``, row by row, without a Python loop over rows."""
+    joined = parts[0].fillna("").astype(str)
+    for part in parts[1:]:
+        part = part.fillna("").astype(str)
+        glue = pd.Series(np.where((joined != "") & (part != ""), sep, ""), index=joined.index)
+        joined = joined + glue + part
+    return joined
 
 
 def _iso_dates(text: pd.Series) -> pd.Series:
