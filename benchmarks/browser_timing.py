@@ -22,8 +22,10 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app
 
 PRESETS = ["2020 war (27 Sep – 10 Nov 2020)", "Attack on Armenia (12–14 Sep 2022)", "All dates"]
 LAYER = "window.feature_group && window.feature_group.length > 0"
+# The newest event layer, once drawn (the packed layer draws after inflating its columns).
 SIGNATURE = ("() => { var g = window.feature_group[window.feature_group.length - 1];"
-             " return JSON.stringify(g.getLayers().map(l => l.getLayers ? l.getLayers().length : 1)); }")
+             " var drawn = g.getLayers().every(l => !l.isDrawn || l.isDrawn());"
+             " return drawn ? L.stamp(g) : null; }")
 
 
 def main() -> None:
@@ -42,7 +44,7 @@ def main() -> None:
                 page.goto(app.url)
                 page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=180_000)
                 frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                frame.wait_for_function(f"() => {LAYER}", timeout=180_000)
+                frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=180_000)
                 print(f"{size:,} events: first map after {time.perf_counter() - started:.2f} s "
                       "(cold: read, validate, join, render)")
                 for preset in PRESETS:
@@ -50,7 +52,8 @@ def main() -> None:
                     page.get_by_role("combobox", name="Period").click()
                     page.get_by_role("option", name=preset).click()
                     started = time.perf_counter()
-                    frame.wait_for_function(f"before => ({SIGNATURE})() !== before", arg=before, timeout=60_000)
+                    frame.wait_for_function(f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
+                                            arg=before, timeout=60_000)
                     print(f"{size:,} events: '{preset}' -> map updated in {time.perf_counter() - started:.2f} s")
                 browser.close()
         finally:

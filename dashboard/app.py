@@ -6,11 +6,11 @@ Run with:  streamlit run dashboard/app.py
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 from pathlib import Path
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -18,15 +18,16 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard import ui  # noqa: E402
-from dashboard.assets import link_vendored_assets  # noqa: E402
+from dashboard.assets import link_local_assets  # noqa: E402
 from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart  # noqa: E402
 from dashboard.data_panel import choose_events  # noqa: E402
-from dashboard.describe import province_options, selection_summary  # noqa: E402
+from dashboard.describe import selection_summary  # noqa: E402
 from dashboard.events import EventTable  # noqa: E402
-from dashboard.filters import EventFilter, actor_names, emptying_filters  # noqa: E402
+from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices  # noqa: E402
 from dashboard.maps import (  # noqa: E402
     MAP_HEIGHT_PX, MapView, build_base_map, build_selection_layer, events_view, view_bbox,
 )
+from dashboard.packing import EventCodes, encode_events  # noqa: E402
 from dashboard.panels import cached_base_layers, show_data_quality, show_export  # noqa: E402
 from dashboard.pipeline import Selection, select_events  # noqa: E402
 from dashboard.settings import (  # noqa: E402
@@ -41,12 +42,23 @@ TABLE_MAX_ROWS = 5_000
 ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 
 
+@st.cache_resource(max_entries=16)
+def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
+    return filter_choices(_events)
+
+
+@st.cache_resource(max_entries=8)
+def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
+    """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
+    return encode_events(_events)
+
+
 def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
-    events = table.events
+    choices = cached_filter_choices(table.key, table.events)
     sb = st.sidebar
     sb.header("Filters")
 
-    first, last = events["event_date"].min().date(), events["event_date"].max().date()
+    first, last = choices.first, choices.last
     if st.session_state.get(ui.KEY_DATE_SPAN) != (first, last):
         # Other data: start from its whole period rather than a range chosen for the previous file.
         st.session_state[ui.KEY_DATE_SPAN] = (first, last)
@@ -75,13 +87,13 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
         help="Drawn on the map and used for the region 'Nagorno-Karabakh'. Natural Earth lines, ±1–3 km.",
     )
     regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=ui.KEY_REGIONS)
-    provinces = province_options(events)
+    provinces = choices.provinces
     picked_provinces = sb.multiselect(
         "Province / rayon", list(provinces), key=ui.KEY_PROVINCES, format_func=provinces.get,
         placeholder="All provinces", help="Natural Earth units, accurate to ~1–3 km.",
     )
     with sb.expander("More filters", expanded=False):
-        actors = st.multiselect("Actor", actor_names(events), key=ui.KEY_ACTORS, placeholder="All actors")
+        actors = st.multiselect("Actor", choices.actors, key=ui.KEY_ACTORS, placeholder="All actors")
         text = st.text_input("Search place, notes, source", key=ui.KEY_TEXT)
         min_fatalities = st.number_input(
             "Minimum reported fatalities", min_value=0, value=0, step=1, key=ui.KEY_MIN_FATALITIES,
@@ -91,7 +103,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
             "Location precision", list(GEO_PRECISION_LABELS), default=list(GEO_PRECISION_LABELS),
             format_func=GEO_PRECISION_LABELS.get, key=ui.KEY_PRECISION,
         )
-        border_max = max(1, math.ceil(events["border_distance_km"].max(skipna=True) or 1))
+        border_max = choices.border_km_max
         border_km = st.slider(
             "Maximum distance to the international border (km)", 0, border_max, border_max,
             key=ui.KEY_BORDER_KM, help="At the right end the distance is not limited.",
@@ -111,7 +123,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
     return flt, nk_boundary
 
 
-def show_map(selection: Selection, nk_boundary: str) -> Bbox | None:
+def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | None:
     """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
@@ -122,12 +134,13 @@ def show_map(selection: Selection, nk_boundary: str) -> Bbox | None:
     fit = st.session_state.get(ui.KEY_FIT)
 
     base = build_base_map(cached_base_layers(), nk_boundary, initial)
-    layer, note = build_selection_layer(selection.events)
+    layer, note = build_selection_layer(
+        selection.events, encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events))
     if note:
         st.info(note)
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
-        link_vendored_assets(element)
+        link_local_assets(element)
     state = st_folium(
         base, key=ui.KEY_MAP, height=MAP_HEIGHT_PX, use_container_width=True,
         feature_group_to_add=layer, layer_control=control, returned_objects=["bounds"],
@@ -180,7 +193,7 @@ def main() -> None:
                if culprits else "Each filter alone keeps some events; their combination keeps none.")
         st.info(f"No mapped event matches the filters. {why}")
 
-    view = show_map(selection, nk_boundary)
+    view = show_map(selection, table.key, nk_boundary)
 
     tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
         ["Timeline", "By region and type", "Events table", "Export",

@@ -1,10 +1,11 @@
-"""Point folium's front-end assets at the copies vendored in dashboard/static/vendor.
+"""Point folium's front-end assets at local copies in dashboard/static.
 
 folium and its plugins reference Leaflet, jQuery, Bootstrap and Font Awesome on
 public CDNs; without internet the map would stay blank. The map only needs
-Leaflet and Leaflet.markercluster, so those are served locally and the rest is
-dropped. An element that asks for an asset we have not vendored raises, so a
-new plugin cannot silently bring a CDN back.
+Leaflet and Leaflet.markercluster (vendored in static/vendor) and the
+project's own packed-events script (static/js), so those are served locally
+and the rest is dropped. An element that asks for an asset we do not have
+raises, so a new plugin cannot silently bring a CDN back.
 """
 
 from __future__ import annotations
@@ -17,19 +18,21 @@ from pathlib import Path
 
 from branca.element import Element
 
+from dashboard.elements import Verbatim
 from dashboard.settings import PACKAGE_DIR
 
-VENDOR_DIR = PACKAGE_DIR / "static" / "vendor"
+STATIC_DIR = PACKAGE_DIR / "static"
 # URL path at which Streamlit serves dashboard/static (server.enableStaticServing).
-STREAMLIT_STATIC_URL = "/app/static/vendor"
+STREAMLIT_STATIC_URL = "/app/static"
 
-# folium asset name -> file under VENDOR_DIR
-VENDORED: dict[str, str] = {
-    "leaflet": "leaflet/leaflet.js",
-    "leaflet_css": "leaflet/leaflet.css",
-    "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
-    "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
-    "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
+# folium asset name -> file under STATIC_DIR
+LOCAL_ASSETS: dict[str, str] = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "ccm_packed_events": "js/packed-events.js",
 }
 # Assets folium adds by default that none of our layers uses.
 UNUSED = frozenset({
@@ -48,20 +51,20 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
-def link_vendored_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> None:
+def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> None:
     """Rewrite default_js/default_css of every element under ``root`` to ``base_url``."""
     for element in _walk(root):
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
             if assets:
                 setattr(element, attr, [
-                    (name, f"{base_url}/{VENDORED[name]}")
+                    (name, f"{base_url}/{LOCAL_ASSETS[name]}")
                     for name, _ in assets if _keep(name, element)
                 ])
 
 
-def inline_vendored_assets(root: Element) -> None:
-    """Embed the vendored files in the page itself, so a saved map opens offline, years later.
+def inline_local_assets(root: Element) -> None:
+    """Embed the local files in the page itself, so a saved map opens offline, years later.
 
     Leaflet's CSS refers to its control images by relative URL; those become data URIs.
     """
@@ -74,24 +77,13 @@ def inline_vendored_assets(root: Element) -> None:
                 setattr(element, attr, [])
     header = root.get_root().header
     for name in needed:
-        path = VENDOR_DIR / VENDORED[name]
+        path = STATIC_DIR / LOCAL_ASSETS[name]
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".js":
             html = "<script>" + text.replace("</script", "<\\/script") + "</script>"
         else:
             html = "<style>" + _inline_css_urls(text, path.parent) + "</style>"
-        header.add_child(_RawHTML(html), name=name)
-
-
-class _RawHTML(Element):
-    """Text placed in the page as is (a vendored file is not a Jinja template)."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.html = html
-
-    def render(self, **kwargs: object) -> str:
-        return self.html
+        header.add_child(Verbatim(html), name=name)
 
 
 def _inline_css_urls(css: str, folder: Path) -> str:
@@ -108,7 +100,7 @@ def _inline_css_urls(css: str, folder: Path) -> str:
 def _keep(name: str, element: Element) -> bool:
     if name in UNUSED:
         return False
-    if name not in VENDORED:
+    if name not in LOCAL_ASSETS:
         raise UnvendoredAssetError(
             f"{type(element).__name__} needs the front-end asset '{name}', which is not vendored; "
             "add it to tools/vendor_assets.py and dashboard/assets.py."

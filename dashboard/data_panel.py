@@ -8,7 +8,8 @@ result only by supplying the same bytes), so a filter change never re-reads or r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -40,7 +41,16 @@ def cached_boundaries() -> Boundaries:
 # a rerun does not pay for unpickling a copy (~0.4 s per 100k events). Keyed by the file's content.
 @st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
 def cached_file(data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None) -> EventTable:
-    return load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
+    table = load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
+    digest = hashlib.sha256(data)
+    digest.update(repr((name, headerless_ucdp, mapping)).encode())
+    return replace(table, key=digest.hexdigest())
+
+
+@st.cache_resource(show_spinner="Merging the files…", max_entries=8)
+def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable:
+    """Merged once per combination of files (the underscore keeps Streamlit from hashing the tables)."""
+    return merge_tables(_tables)
 
 
 def _bundled() -> SourceReport:
@@ -126,4 +136,6 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
     tables = [r.table for r in reports if r.table is not None]
     if not tables:
         return None, reports
-    return (tables[0] if len(tables) == 1 else merge_tables(tables)), reports
+    if len(tables) == 1:
+        return tables[0], reports
+    return cached_merge(tuple(t.key for t in tables), tables), reports

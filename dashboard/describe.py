@@ -92,14 +92,3 @@ def selection_summary(counts: Counts, flt: EventFilter) -> str:
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
-
-
-def province_options(events: pd.DataFrame) -> dict[str, str]:
-    """Province code -> 'Country · Province (code)', grouped by country, for units that have events."""
-    units = (
-        events.dropna(subset=["province_code"])
-        .query("province_code != ''")
-        .drop_duplicates("province_code")
-        .sort_values(["country", "province"])
-    )
-    return {row.province_code: f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()}

@@ -39,6 +39,8 @@ class EventTable:
     ``rejected``: one row per rejected input row: line, event_id, column, reason, then its cells.
     ``n_rows`` counts the data rows read; ``n_duplicates`` the rows dropped as exact duplicates
     when files are merged, so that events + rejected + duplicates = rows read.
+    ``key`` names the content the table came from (set by whoever loaded it, e.g. a digest of
+    the file's bytes), so that work derived from the table can be cached under it.
     """
 
     events: pd.DataFrame
@@ -46,6 +48,7 @@ class EventTable:
     n_rows: int
     detections: tuple[Detection, ...] = ()
     n_duplicates: int = 0
+    key: str = ""
 
     @property
     def mapped(self) -> pd.DataFrame:
@@ -194,4 +197,5 @@ def merge_tables(tables: list[EventTable]) -> EventTable:
         events=events, rejected=rejected, n_rows=sum(t.n_rows for t in tables),
         detections=tuple(d for t in tables for d in t.detections),
         n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
+        key="+".join(t.key for t in tables),
     )

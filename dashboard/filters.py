@@ -7,6 +7,7 @@ on their own, so that shown + filtered out + unmapped + rejected = rows in file.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -96,6 +97,39 @@ def actor_names(events: pd.DataFrame) -> list[str]:
         for value in events[column].dropna().unique():
             names.update(split_actors(value))
     return sorted(names, key=str.casefold)
+
+
+def province_options(events: pd.DataFrame) -> dict[str, str]:
+    """Province code -> 'Country · Province (code)', grouped by country, for units that have events."""
+    units = (
+        events.dropna(subset=["province_code"])
+        .query("province_code != ''")
+        .drop_duplicates("province_code")
+        .sort_values(["country", "province"])
+    )
+    return {row.province_code: f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()}
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter widgets offer for one table: its period, actors, provinces, largest border distance."""
+
+    first: dt.date
+    last: dt.date
+    actors: list[str]
+    provinces: dict[str, str]
+    border_km_max: int
+
+
+def filter_choices(events: pd.DataFrame) -> FilterChoices:
+    """Computed once per table (the app caches it), not on every filter change."""
+    return FilterChoices(
+        first=events["event_date"].min().date(),
+        last=events["event_date"].max().date(),
+        actors=actor_names(events),
+        provinces=province_options(events),
+        border_km_max=max(1, math.ceil(events["border_distance_km"].max(skipna=True) or 1)),
+    )
 
 
 def _actors_match(events: pd.DataFrame, wanted: set[str]) -> pd.Series:

@@ -7,7 +7,6 @@ app caches the result instead of redoing it on every rerun.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,7 @@ class BaseLayers:
     land: GeoJSON  # Armenia and Azerbaijan, simplified, for the offline basemap fill
     neighbours: GeoJSON
     water: GeoJSON
-    provinces: GeoJSON  # properties: province, province_code (HTML-escaped for the tooltip)
+    provinces: GeoJSON  # properties: province, province_code (shown as plain text)
     nagorno_karabakh: dict[str, GeoJSON]  # by NK_BOUNDARIES key
     labels: list[Label]  # place names for the offline basemap
 
@@ -52,7 +51,7 @@ def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) 
     geometry = shapely.set_precision(geometry.values, GRID, mode="pointwise")
     frame = gpd.GeoDataFrame(gdf[columns].copy(), geometry=geometry, crs=gdf.crs)
     for column in columns:
-        frame[column] = frame[column].astype(str).map(html.escape)
+        frame[column] = frame[column].astype(str)
     return frame.__geo_interface__
 
 

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import folium
 import folium.plugins
 import pandas as pd
-from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from dashboard.aggregate import MAX_MARKERS, Grid, aggregate_grid, cell_records
+from dashboard.elements import ScriptElement
 from dashboard.layers import BaseLayers
+from dashboard.packing import MAX_PACKED, EventCodes, Packed, encode_events, pack_selection
 from dashboard.popups import event_popup_html, event_tooltip
 from dashboard.settings import (
     BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL,
     STUDY_AREA_BBOX,
 )
+from dashboard.symbols import marker_radius
 
 NO_BASEMAP = "None (boundaries only, works offline)"
 BASEMAPS: dict[str, tuple[str, str]] = {
@@ -115,7 +119,7 @@ def events_view(events: pd.DataFrame) -> MapView:
     return view_for_bounds(south, west, north, east, right_inset_px=LEGEND_WIDTH_PX)
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(ScriptElement):
     """A Leaflet control showing HTML built (and escaped) in Python, passed as a JSON string."""
 
     _template = Template(
@@ -141,7 +145,7 @@ class HtmlControl(MacroElement):
         self.html, self.position, self.css_class = html_text, position, css_class
 
 
-class _Attribution(MacroElement):
+class _Attribution(ScriptElement):
     """Credits the boundary data in Leaflet's attribution control, whatever the basemap."""
 
     _template = Template(
@@ -159,7 +163,7 @@ class _Attribution(MacroElement):
         self.attribution = attribution
 
 
-class _Labels(MacroElement):
+class _Labels(ScriptElement):
     """Place names for the offline basemap, in a pane above the land fill and below the markers."""
 
     _template = Template(
@@ -196,6 +200,54 @@ class _Labels(MacroElement):
         self.labels = labels
 
 
+class _Shapes(ScriptElement):
+    """A GeoJSON boundary layer with one fixed style, added to its parent group.
+
+    Lighter than folium.GeoJson, which styles feature by feature in Python and
+    whose bounds walk every coordinate when st_folium asks on each rerun; here
+    the bounds come from the FeatureCollection's "bbox" (geopandas writes one).
+    A tooltip, if asked for, joins the named properties as plain text.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var fields = {{ this.tooltip_fields|tojson }};
+            var layer = L.geoJson({{ this.data|tojson }}, {
+                style: {{ this.style|tojson }}, interactive: fields.length > 0
+            });
+            if (fields.length) {
+                layer.bindTooltip(function(shape) {
+                    var text = document.createElement("span");
+                    text.textContent = fields.map(function(f) { return shape.feature.properties[f]; }).join(" · ");
+                    return text;
+                }, {sticky: true});
+            }
+            layer.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, style: dict[str, object], tooltip_fields: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._name = "Shapes"
+        self.data, self.style, self.tooltip_fields = data, style, list(tooltip_fields)
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        west, south, east, north = self.data["bbox"][:4]
+        return [[south, west], [north, east]]
+
+
+def _shapes_group(
+    data: dict, name: str, style: dict[str, object], show: bool = True, tooltip_fields: tuple[str, ...] = ()
+) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=show)
+    _Shapes(data, style, tooltip_fields).add_to(group)
+    return group
+
+
 def legend_html(nk_boundary: str) -> str:
     e = html.escape
     rows = "".join(
@@ -224,13 +276,6 @@ def legend_html(nk_boundary: str) -> str:
     )
 
 
-def marker_radius(fatalities: object) -> float:
-    """Circle radius in pixels: area grows with reported fatalities; unknown figures get the smallest."""
-    if fatalities is None or pd.isna(fatalities) or int(fatalities) <= 0:
-        return 4.0
-    return round(min(4.0 + 1.2 * math.sqrt(int(fatalities)), 18.0), 1)
-
-
 def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> folium.Map:
     """Basemaps, land context, boundaries, legend and attribution; no events."""
     fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
@@ -239,31 +284,24 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
     for data, style in ((layers.neighbours, LAND_STYLE), (layers.land, HOME_LAND_STYLE), (layers.water, WATER_STYLE)):
-        folium.GeoJson(data, style_function=lambda _, style=style: style, interactive=False).add_to(offline)
+        _Shapes(data, style).add_to(offline)
     _Labels([asdict(label) for label in layers.labels]).add_to(offline)
     offline.add_to(fmap)
     for name, (url, attribution) in BASEMAPS.items():
         folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)
 
-    folium.GeoJson(
-        layers.countries, name="Armenia and Azerbaijan (OSM)",
-        style_function=lambda _: COUNTRY_STYLE, interactive=False,
-    ).add_to(fmap)
-    folium.GeoJson(
-        layers.provinces, name="Provinces / rayons (Natural Earth, ±1–3 km)", show=False,
-        style_function=lambda _: PROVINCE_STYLE,
-        tooltip=folium.GeoJsonTooltip(["province", "province_code"], aliases=["", ""]),
-    ).add_to(fmap)
-    folium.GeoJson(
-        layers.nagorno_karabakh[nk_boundary], name=f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
-        style_function=lambda _: NK_STYLE, interactive=False,
-    ).add_to(fmap)
+    _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", COUNTRY_STYLE).add_to(fmap)
+    _shapes_group(layers.provinces, "Provinces / rayons (Natural Earth, ±1–3 km)", PROVINCE_STYLE, show=False,
+                  tooltip_fields=("province", "province_code")).add_to(fmap)
+    _shapes_group(layers.nagorno_karabakh[nk_boundary], f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
+                  NK_STYLE).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
+    _EventLayerScripts().add_to(fmap)
     return fmap
 
 
-class _EventMarkers(MacroElement):
+class _EventMarkers(ScriptElement):
     """All events of a layer as one JSON array drawn by a short loop.
 
     Popup and tooltip HTML travel as JSON strings (``tojson`` escapes quotes,
@@ -325,7 +363,7 @@ def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.Feat
     return layer
 
 
-class _CellMarkers(MacroElement):
+class _CellMarkers(ScriptElement):
     """Grid cells as circles, larger ones labelled with their count; tooltips are plain text (textContent)."""
 
     _template = Template(
@@ -369,14 +407,71 @@ def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.F
     return layer
 
 
-def build_selection_layer(events: pd.DataFrame) -> tuple[folium.FeatureGroup, str | None]:
-    """Single events while they stay few enough to draw; grid counts above MAX_MARKERS, with a note why."""
+class _EventLayerScripts(JSCSSMixin):
+    """The scripts every kind of event layer needs: marker clustering and the packed layer.
+
+    Declared by the base map, because the dashboard swaps event layers without
+    reloading the page: a filter change can turn a packed layer into markers and back.
+    """
+
+    default_js = [
+        ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        ("ccm_packed_events", "js/packed-events.js"),
+    ]
+    default_css = [
+        ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    ]
+
+
+class _PackedEvents(ScriptElement):
+    """Events in the compact encoding of dashboard.packing, drawn and clustered by the browser."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccmPackedEvents({{ this.packed|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, packed: Packed) -> None:
+        super().__init__()
+        self._name = "PackedEvents"
+        self.packed = packed
+
+
+def build_packed_layer(packed: Packed, name: str = "Events") -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name=name)
+    _PackedEvents(packed).add_to(layer)
+    return layer
+
+
+def build_selection_layer(
+    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None
+) -> tuple[folium.FeatureGroup, str | None]:
+    """The event layer that suits the number of events, and a note saying which one it is and why.
+
+    Up to MAX_MARKERS: a marker per event with its full popup. Up to MAX_PACKED:
+    every event, packed and clustered in the browser. Above: grid counts.
+    ``encode`` returns codes for a table that includes ``events`` (the app passes
+    cached ones); by default the events are encoded here.
+    """
     located = int(events["latitude"].notna().sum())
     if located <= MAX_MARKERS:
         return build_event_layer(events), None
+    if located <= MAX_PACKED:
+        note = (
+            f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
+            "event is drawn from a compact encoding and clustered in your browser. Circles with numbers count "
+            "events; click one to zoom in, click a place to list its events (date, type, actors, fatalities, "
+            "source). Notes and disputes are in the Events table."
+        )
+        encoded = encode() if encode is not None else encode_events(events)
+        return build_packed_layer(pack_selection(encoded, events.index)), note
     grid = aggregate_grid(events)
     note = (
-        f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws one by one: they are shown as "
+        f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "
         f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), sized by count and "
         "coloured by their most frequent type. Narrow the filters to see single events."
     )

@@ -7,6 +7,8 @@ popups and tooltips as HTML; a source URL becomes a link only when it is http(s)
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -14,6 +16,8 @@ import pandas as pd
 from dashboard.settings import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS
 
 NOT_REPORTED = "not reported"
+# A row of the events table: a pandas Series, or a plain dict where speed matters.
+Row = pd.Series | Mapping[str, Any]
 
 
 def safe_url(value: object) -> str | None:
@@ -40,7 +44,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def fatalities_text(row: pd.Series) -> str:
+def fatalities_text(row: Row) -> str:
     """Reported fatalities as the sources give them; an unknown figure is 'not reported', never 0."""
     reported = _text(row.get("fatalities_reported"))
     if reported and reported.lower() != "n/a":
@@ -51,14 +55,26 @@ def fatalities_text(row: pd.Series) -> str:
     return NOT_REPORTED
 
 
-def place_text(row: pd.Series) -> str:
+def fatalities_line(row: Row) -> str:
+    """The figure and, when known, who reported it."""
+    fatalities = fatalities_text(row)
+    by = _text(row.get("fatalities_reported_by"))
+    return fatalities + (f" (reported by {by})" if by and fatalities != NOT_REPORTED else "")
+
+
+def actors_text(row: Row) -> str:
+    actors = " — ".join(a for a in (_text(row.get("actor1")), _text(row.get("actor2"))) if a)
+    return actors or NOT_REPORTED
+
+
+def place_text(row: Row) -> str:
     location = _text(row.get("location"))
     alt = _text(row.get("location_alt_names"))
     names = [n.strip() for n in alt.split(";") if n.strip() and n.strip() != location]
     return f"{location} ({' / '.join(names)})" if names else location
 
 
-def region_text(row: pd.Series) -> str:
+def region_text(row: Row) -> str:
     place = " · ".join(p for p in (_text(row.get("region")), _text(row.get("province"))) if p)
     if bool(row.get("on_border")):
         return (
@@ -70,11 +86,11 @@ def region_text(row: pd.Series) -> str:
     return place
 
 
-def event_tooltip(row: pd.Series) -> str:
+def event_tooltip(row: Row) -> str:
     return html.escape(f"{format_date(row['event_date'])} · {row['event_type']} · {_text(row.get('location'))}")
 
 
-def event_popup_html(row: pd.Series) -> str:
+def event_popup_html(row: Row) -> str:
     e = html.escape
     colour = EVENT_TYPE_COLOURS.get(row["event_type"], "#666666")
     lines = [
@@ -94,11 +110,8 @@ def event_popup_html(row: pd.Series) -> str:
     precision = row.get("geo_precision")
     if precision is not None and not pd.isna(precision):
         lines.append(_field("Location precision", GEO_PRECISION_LABELS.get(int(precision), str(precision))))
-    actors = " — ".join(a for a in (_text(row.get("actor1")), _text(row.get("actor2"))) if a)
-    lines.append(_field("Actors", actors or NOT_REPORTED))
-    fatalities = fatalities_text(row)
-    by = _text(row.get("fatalities_reported_by"))
-    lines.append(_field("Fatalities", fatalities + (f" (reported by {by})" if by and fatalities != NOT_REPORTED else "")))
+    lines.append(_field("Actors", actors_text(row)))
+    lines.append(_field("Fatalities", fatalities_line(row)))
     if _text(row.get("notes")):
         lines.append(f'<div style="margin-top:4px">{e(_text(row.get("notes")))}</div>')
     if _text(row.get("disputes")):
@@ -112,10 +125,13 @@ def _field(label: str, value: str) -> str:
     return f'<div><span style="color:#555">{html.escape(label)}:</span> {html.escape(value)}</div>'
 
 
-def _source_html(row: pd.Series) -> str:
-    outlet = _text(row.get("source"))
-    title = _text(row.get("source_title"))
-    label = " — ".join(p for p in (outlet, title) if p) or "source"
+def source_label(row: Row) -> str:
+    """Outlet and headline, or 'source' when the row names neither."""
+    return " — ".join(p for p in (_text(row.get("source")), _text(row.get("source_title"))) if p) or "source"
+
+
+def _source_html(row: Row) -> str:
+    label = source_label(row)
     url = safe_url(row.get("source_url"))
     if url:
         body = (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'

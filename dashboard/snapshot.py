@@ -28,11 +28,11 @@ from shapely.geometry import box
 
 from dashboard.geo import Boundaries
 from dashboard.layers import Label, place_labels
-from dashboard.maps import marker_radius
 from dashboard.maps import BASEMAPS
 from dashboard.settings import (
     BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX,
 )
+from dashboard.symbols import marker_radius
 from dashboard.tiles import fetch_tiles
 
 FORMATS = ("png", "svg", "pdf")

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from dashboard.assets import inline_vendored_assets
+from dashboard.assets import inline_local_assets
 from dashboard.layers import BaseLayers
 from dashboard.maps import LEGEND_WIDTH_PX, HtmlControl, build_event_map
 
@@ -37,5 +37,5 @@ def standalone_html(
         )
     fmap.get_root().title = title
     HtmlControl(info_html(title, lines), "topleft", "ccm-info").add_to(fmap)
-    inline_vendored_assets(fmap)
+    inline_local_assets(fmap)
     return fmap.get_root().render()

@@ -9,6 +9,7 @@ import pandas as pd
 from benchmarks.generate_events import generate
 from dashboard.aggregate import MAX_MARKERS, aggregate_grid, cell_records, cell_size
 from dashboard.events import validate_events
+from dashboard import maps
 from dashboard.maps import build_selection_layer
 
 
@@ -34,17 +35,22 @@ def test_cell_size_adapts_to_the_extent():
     assert cell_size(narrow) == 0.01
 
 
-def test_small_selections_keep_single_events_and_large_ones_are_aggregated():
+def test_the_layer_follows_the_number_of_events(monkeypatch):
     small, note = build_selection_layer(synthetic(200))
     assert note is None
     events = synthetic(MAX_MARKERS + 500)
+    located = int(events["latitude"].notna().sum())
+    _, note = build_selection_layer(events)
+    assert note is not None and "compact encoding" in note and f"{located:,} events" in note
+
+    monkeypatch.setattr(maps, "MAX_PACKED", MAX_MARKERS + 100)
     layer, note = build_selection_layer(events)
-    assert note is not None and "grid cells" in note and f"{MAX_MARKERS:,}" in note
+    assert note is not None and "grid cells" in note and f"{MAX_MARKERS + 100:,}" in note
     fmap = folium.Map()
     layer.add_to(fmap)
     html = fmap.get_root().render()
     cells = json.loads(re.search(r"(\[\{.*?\}\])\.forEach", html, re.S).group(1))
-    assert sum(cell["n"] for cell in cells) == events["latitude"].notna().sum()
+    assert sum(cell["n"] for cell in cells) == located
     assert len(html) < 200 * len(cells) + 20_000  # a few hundred bytes per cell, not per event
 
 

@@ -176,7 +176,7 @@ def test_new_data_resets_the_date_range_to_its_own_period(app):
     assert counts_line(app).startswith("3 shown")
 
 
-def test_large_selections_are_drawn_as_grid_cells_with_a_note(tmp_path, monkeypatch):
+def test_large_selections_are_packed_with_a_note_saying_so(tmp_path, monkeypatch):
     from benchmarks.generate_events import generate
 
     events = tmp_path / "large.csv"
@@ -184,6 +184,11 @@ def test_large_selections_are_drawn_as_grid_cells_with_a_note(tmp_path, monkeypa
     monkeypatch.setenv("CCM_EVENTS_PATH", str(events))
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    note = next(i.value for i in at.info if "grid cells" in i.value)
+    note = next(i.value for i in at.info if "compact encoding" in i.value)
     shown = int(counts_line(at).split(" shown")[0].replace(",", ""))
     assert note.startswith(f"{shown:,} events match, more than the 3,000")
+
+    sept_2022 = next(name for name in DATE_PRESETS if "Sep 2022" in name)
+    at.selectbox(key=ui.KEY_PRESET).set_value(sept_2022).run()  # few enough for single markers again
+    assert not at.exception
+    assert not any("compact encoding" in i.value for i in at.info)

@@ -256,16 +256,13 @@ def test_snapshot_succeeds_without_reachable_tiles(sept, boundaries, layers, mon
     assert event_marks(svg) == 15
 
 
-def test_selection_summary_and_province_labels(bundled):
-    from dashboard.describe import province_options, selection_summary
+def test_selection_summary():
+    from dashboard.describe import selection_summary
     from dashboard.filters import Counts
 
     flt = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14), regions=("Armenia",))
     summary = selection_summary(Counts(shown=15, filtered_out=43, unmapped=19, rejected=0), flt)
     assert summary == "**15 events** · 12–14 Sep 2022 · Armenia · 19 unmapped"
-    labels = province_options(bundled.events)
-    assert labels["AM-SU"] == "Armenia · Syunik (AM-SU)"
-    assert list(labels)[0].startswith("AM-")  # grouped by country: Armenia first
 
 
 def test_map_view_is_read_from_the_map_reply():

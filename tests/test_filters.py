@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import event_frame
-from dashboard.filters import Counts, EventFilter, actor_names, count_rows, emptying_filters, filter_mask
+from dashboard.filters import (
+    Counts, EventFilter, actor_names, count_rows, emptying_filters, filter_choices, filter_mask,
+)
 from dashboard.pipeline import select_events
 
 EVENTS = event_frame([
@@ -94,3 +96,12 @@ def test_selection_on_bundled_data_accounts_for_every_row(bundled):
     assert counts.shown == len(selection.events) == 15
     assert set(selection.events["region"]) == {"Armenia"}
     assert selection.events["event_date"].between("2022-09-12", "2022-09-14").all()
+
+
+def test_filter_choices_offer_what_the_table_holds(bundled):
+    choices = filter_choices(bundled.events)
+    assert choices.first == bundled.events["event_date"].min().date() <= dt.date(2020, 9, 27) <= choices.last
+    assert choices.provinces["AM-SU"] == "Armenia · Syunik (AM-SU)"
+    assert list(choices.provinces)[0].startswith("AM-")  # grouped by country: Armenia first
+    assert "Azerbaijani Armed Forces" in choices.actors
+    assert choices.border_km_max >= bundled.events["border_distance_km"].max()

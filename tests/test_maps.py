@@ -7,10 +7,12 @@ import folium
 import folium.plugins
 import pytest
 
-from dashboard.assets import UnvendoredAssetError, link_vendored_assets
+from dashboard.assets import UnvendoredAssetError, link_local_assets
 from dashboard.maps import (
-    build_base_map, build_event_layer, build_event_map, event_records, events_view, marker_radius, view_for_bounds,
+    build_base_map, build_event_layer, build_event_map, build_packed_layer, event_records, events_view,
+    view_for_bounds,
 )
+from dashboard.packing import pack_events
 from dashboard.layers import BaseLayers, base_layers
 from dashboard.settings import EVENT_TYPE_COLOURS
 
@@ -25,7 +27,7 @@ def layers(boundaries) -> BaseLayers:
 @pytest.fixture(scope="module")
 def rendered(bundled, layers) -> str:
     fmap = build_event_map(bundled.events, layers, "nkao_1991")
-    link_vendored_assets(fmap)
+    link_local_assets(fmap)
     return fmap.get_root().render()
 
 
@@ -55,7 +57,7 @@ def test_map_has_boundaries_legend_attribution_and_basemaps(rendered):
 def test_map_loads_no_asset_from_a_cdn(rendered):
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', rendered)
     assert sources, "no asset references found"
-    assert all(s.startswith("/app/static/vendor/") for s in sources), sources
+    assert all(s.startswith(("/app/static/vendor/", "/app/static/js/")) for s in sources), sources
     assert "jquery" not in rendered.lower()
 
 
@@ -70,21 +72,38 @@ def test_event_text_cannot_escape_the_script(bundled):
     assert "&lt;script&gt;" in data[0]["p"] and "`);alert(1)" in data[0]["p"]
 
 
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% if %}", "{# note"])
+def test_template_syntax_in_the_data_reaches_the_page_literally(bundled, text):
+    events = bundled.events.head(1).assign(notes=f"before {text} after")
+    fmap = folium.Map()
+    build_event_layer(events).add_to(fmap)
+    html = fmap.get_root().render()
+    assert f"before {text} after" in embedded_events(html)[0]["p"]
+
+
+def test_packed_layer_is_one_call_on_compact_data_and_its_script_is_served_locally(bundled, layers):
+    fmap = build_base_map(layers, "nkao_1991", events_view(bundled.events))
+    build_packed_layer(pack_events(bundled.events)).add_to(fmap)
+    link_local_assets(fmap)
+    html = fmap.get_root().render()
+    assert '<script src="/app/static/js/packed-events.js"></script>' in html
+    call = re.search(r"L\.ccmPackedEvents\((\{.*?\})\)\.addTo\(", html, re.S)
+    assert call, "packed layer call not found"
+    packed = json.loads(call.group(1))
+    assert packed["n"] == len(bundled.mapped)
+    assert "<" not in call.group(1)  # markup in the data is escaped inside the script
+
+
 def test_unvendored_plugin_is_refused(layers, bundled):
     fmap = build_base_map(layers, "nkao_1991", events_view(bundled.events))
     folium.plugins.Fullscreen().add_to(fmap)
     with pytest.raises(UnvendoredAssetError, match="Fullscreen"):
-        link_vendored_assets(fmap)
+        link_local_assets(fmap)
 
 
 def test_nk_boundary_choice_is_drawn(layers, bundled):
     html = build_base_map(layers, "nk_1994_2020", events_view(bundled.events)).get_root().render()
     assert "Area held by Armenian forces 1994" in html
-
-
-def test_radius_grows_with_fatalities_and_unknown_is_smallest():
-    assert marker_radius(None) == marker_radius(0) == 4.0
-    assert marker_radius(1) < marker_radius(10) < marker_radius(100) <= 18.0
 
 
 def test_view_fits_bounds_like_leaflet():
@@ -99,7 +118,7 @@ def test_records_skip_unmapped_events(bundled):
     assert len(event_records(bundled.events)) == 58
 
 
-def test_display_layers_are_light_and_escaped(layers, boundaries):
+def test_display_layers_are_light(layers, boundaries):
     import json as _json
 
     assert len(layers.provinces["features"]) == 89

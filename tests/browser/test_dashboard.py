@@ -39,7 +39,7 @@ def marker_count(page) -> int:
 
 
 def counts_text(page) -> str:
-    caption = page.get_by_text(re.compile(r"\d+ shown · \d+ filtered out"))
+    caption = page.get_by_text(re.compile(r"[\d,]+ shown · [\d,]+ filtered out"))
     caption.wait_for(timeout=30_000)
     return caption.inner_text()
 

@@ -1,0 +1,193 @@
+"""Many events in a compact form that the browser draws itself (the packed event layer).
+
+A Leaflet marker per event costs hundreds of bytes of page and several DOM
+objects, so above a few thousand events the map stops drawing markers. This
+encoding keeps each event to about a dozen bytes, however long its texts:
+
+* events at one place (same point, name, region and precision) share a
+  location record: ACLED-style data codes most events to named places;
+* text that repeats (place names, regions, actors, sources, fatality figures)
+  is sent once in a dictionary and referenced by index;
+* every column is a little-endian typed array of the narrowest unsigned
+  integer type that holds it, in base64.
+
+``dashboard/static/js/packed-events.js`` decodes it, clusters on the client and
+builds popups with ``textContent``, so no text from the data is parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.popups import Row, actors_text, fatalities_line, place_text, region_text, safe_url, source_label
+from dashboard.settings import EVENT_TYPE_COLOURS, EVENT_TYPES, GEO_PRECISION_LABELS
+from dashboard.symbols import marker_radius
+
+# Above this many events even the packed layer grows too heavy for a page (several MB, slow
+# clustering); the map shows grid counts instead.
+MAX_PACKED = 250_000
+COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
+UNSIGNED_TYPES: dict[str, type[np.unsignedinteger]] = {"u8": np.uint8, "u16": np.uint16, "u32": np.uint32}
+
+Packed = dict[str, object]
+PACKED_COLUMNS = (
+    "event_date", "event_type", "latitude", "longitude", "location", "location_alt_names", "geo_precision",
+    "region", "province", "on_border", "snapped", "border_distance_km", "actor1", "actor2",
+    "fatalities", "fatalities_reported", "fatalities_reported_by", "source", "source_title", "source_url",
+)
+
+
+def encode_column(values: np.ndarray) -> dict[str, str]:
+    """Non-negative integers as {"t": type name, "z": base64 of the zlib-compressed little-endian array}.
+
+    Sorted dates, repeated places and few types compress several-fold; browsers
+    inflate with the built-in DecompressionStream("deflate").
+    """
+    values = np.asarray(values, dtype=np.int64)
+    if values.size and values.min() < 0:
+        raise ValueError("only non-negative integers can be packed")
+    top = int(values.max()) if values.size else 0
+    for name, kind in UNSIGNED_TYPES.items():
+        if top <= np.iinfo(kind).max:
+            data = zlib.compress(values.astype(np.dtype(kind).newbyteorder("<")).tobytes(), 1)
+            return {"t": name, "z": base64.b64encode(data).decode("ascii")}
+    raise ValueError(f"{top} does not fit in 32 bits")
+
+
+def _dictionary(
+    frame: pd.DataFrame, columns: Sequence[str], render: Callable[[Row], object]
+) -> tuple[np.ndarray, list[object]]:
+    """Index of each row into the distinct renderings of ``columns``.
+
+    ``render`` runs once per distinct combination of the columns, not per row,
+    and returns something hashable (a string or a tuple, which JSON makes a list).
+    """
+    present = [c for c in columns if c in frame.columns]
+    if not present or frame.empty:
+        return np.zeros(len(frame), dtype=np.int64), [render({})] if len(frame) else []
+    groups = frame.groupby(present, sort=False, dropna=False).ngroup().to_numpy()
+    _, first_rows = np.unique(groups, return_index=True)
+    rendered = [render(row) for row in frame[present].iloc[first_rows].to_dict("records")]
+    # Different combinations can render alike (e.g. a number and the same number as text).
+    codes, values = pd.factorize(pd.Series(rendered, dtype=object), use_na_sentinel=False)
+    return codes[groups], list(values)
+
+
+def _region_keys(events: pd.DataFrame) -> pd.DataFrame:
+    """The columns region_text reads, with the border distance only where it is shown."""
+    keys = events.reindex(columns=["region", "province", "on_border", "snapped", "border_distance_km"])
+    keys["border_distance_km"] = keys["border_distance_km"].where(keys["on_border"].eq(True))
+    return keys
+
+
+def _precision_label(row: Row) -> str:
+    value = row.get("geo_precision")
+    return "" if value is None or pd.isna(value) else GEO_PRECISION_LABELS.get(int(value), str(value))
+
+
+def _source(row: Row) -> tuple[str, str | None]:
+    return source_label(row), safe_url(row.get("source_url"))
+
+
+def _fatalities(row: Row) -> tuple[str, float]:
+    return fatalities_line(row), marker_radius(row.get("fatalities"))
+
+
+@dataclass(frozen=True)
+class EventCodes:
+    """The located events of a table, encoded once; any selection of them is packed from this.
+
+    Per event (in table order, labelled by ``index``): its location, day and
+    codes into the dictionaries. Per location: the scaled point and codes for
+    place, region and precision.
+    """
+
+    index: pd.Index
+    location: np.ndarray
+    day: np.ndarray  # days since 1970-01-01
+    codes: dict[str, np.ndarray]  # type, actors, fatal, source
+    location_columns: dict[str, np.ndarray]  # x, y, place, region, precision
+    dictionaries: dict[str, list[object]]  # places, regions, precisions, actors, fatalities, sources
+
+
+def encode_events(events: pd.DataFrame) -> EventCodes:
+    """Dictionaries and codes for every located event (the slow, once-per-table half of packing)."""
+    located = events.loc[events["latitude"].notna(), [c for c in PACKED_COLUMNS if c in events.columns]]
+    x = np.rint(located["longitude"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64)
+    y = np.rint(located["latitude"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64)
+    place, places = _dictionary(located, ["location", "location_alt_names"], place_text)
+    region, regions = _dictionary(_region_keys(located), ["region", "province", "on_border", "snapped",
+                                                          "border_distance_km"], region_text)
+    precision, precisions = _dictionary(located, ["geo_precision"], _precision_label)
+    keys = pd.DataFrame({"x": x, "y": y, "place": place, "region": region, "precision": precision})
+    location = keys.groupby(list(keys), sort=False).ngroup().to_numpy()
+    _, first = np.unique(location, return_index=True)
+    actors, actor_texts = _dictionary(located, ["actor1", "actor2"], actors_text)
+    fatal, fatal_texts = _dictionary(
+        located, ["fatalities", "fatalities_reported", "fatalities_reported_by"], _fatalities)
+    source, sources = _dictionary(located, ["source", "source_title", "source_url"], _source)
+    return EventCodes(
+        index=located.index,
+        location=location,
+        day=located["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64),
+        codes={"type": pd.Categorical(located["event_type"], categories=EVENT_TYPES).codes.astype(np.int64),
+               "actors": actors, "fatal": fatal, "source": source},
+        location_columns={name: keys[name].to_numpy()[first] for name in keys.columns},
+        dictionaries={"places": places, "regions": regions, "precisions": precisions,
+                      "actors": actor_texts, "fatalities": fatal_texts, "sources": sources},
+    )
+
+
+def _compact(codes: np.ndarray, values: list[object]) -> tuple[np.ndarray, list[object]]:
+    """Codes renumbered over only the values they use, and those values."""
+    used, renumbered = np.unique(codes, return_inverse=True)
+    return renumbered, [values[i] for i in used]
+
+
+def pack_selection(encoded: EventCodes, labels: pd.Index) -> Packed:
+    """The events with these index labels (unlocated ones are skipped), in date order, as a JSON-ready dict."""
+    positions = encoded.index.get_indexer(labels)
+    positions = np.sort(positions[positions >= 0])
+    positions = positions[np.argsort(encoded.day[positions], kind="stable")]
+    words = encoded.dictionaries
+    used_locations, location = np.unique(encoded.location[positions], return_inverse=True)
+    where = {name: column[used_locations] for name, column in encoded.location_columns.items()}
+    place, places = _compact(where["place"], words["places"])
+    region, regions = _compact(where["region"], words["regions"])
+    precision, precisions = _compact(where["precision"], words["precisions"])
+    codes = {name: column[positions] for name, column in encoded.codes.items()}
+    actors, actor_texts = _compact(codes["actors"], words["actors"])
+    fatal, fatal_texts = _compact(codes["fatal"], words["fatalities"])
+    source, sources = _compact(codes["source"], words["sources"])
+    days = encoded.day[positions]
+    day0 = int(days.min()) if len(days) else 0
+    x0 = int(where["x"].min()) if len(positions) else 0
+    y0 = int(where["y"].min()) if len(positions) else 0
+    return {
+        "n": len(positions),
+        "scale": COORD_SCALE, "x0": x0, "y0": y0,
+        "day0": str(np.datetime64(day0, "D")),
+        "types": [[name, EVENT_TYPE_COLOURS[name]] for name in EVENT_TYPES],
+        "places": places, "regions": regions, "precisions": precisions,
+        "actors": actor_texts, "fatalities": fatal_texts, "sources": sources,
+        "loc": {
+            "x": encode_column(where["x"] - x0), "y": encode_column(where["y"] - y0),
+            "place": encode_column(place), "region": encode_column(region),
+            "precision": encode_column(precision),
+        },
+        "ev": {
+            "loc": encode_column(location), "day": encode_column(days - day0), "type": encode_column(codes["type"]),
+            "actors": encode_column(actors), "fatal": encode_column(fatal), "source": encode_column(source),
+        },
+    }
+
+
+def pack_events(events: pd.DataFrame) -> Packed:
+    """All located events of ``events`` packed (encode and pack in one go)."""
+    return pack_selection(encode_events(events), events.index)

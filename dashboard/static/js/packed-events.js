@@ -1,0 +1,380 @@
+/*
+ * Caucasus Conflict Map: the packed event layer.
+ *
+ * Draws many events on one canvas from the compact encoding written by
+ * dashboard/packing.py. Events are clustered on a pixel grid, once per zoom
+ * level; a click on a cluster zooms in, a click on a place lists its events.
+ * Popups and tooltips are built with textContent, so no text from the data
+ * is ever parsed as HTML. Typed arrays are read in the platform's byte order,
+ * which is little-endian on every browser platform in use.
+ */
+(function () {
+    "use strict";
+
+    var ARRAY_TYPES = {u8: Uint8Array, u16: Uint16Array, u32: Uint32Array};
+    var CLUSTER_PX = 45;    // places closer than this on screen share a badge
+    var MAX_LISTED = 25;    // events listed in one popup; the rest are counted
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var DAY_MS = 86400000;
+
+    function inflate(column) {
+        var binary = atob(column.z);
+        var bytes = new Uint8Array(binary.length);
+        for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+        return new Response(stream).arrayBuffer().then(function (buffer) {
+            return new ARRAY_TYPES[column.t](buffer);
+        });
+    }
+
+    function inflateAll(columns) {
+        var names = Object.keys(columns);
+        return Promise.all(names.map(function (name) { return inflate(columns[name]); })).then(function (arrays) {
+            var out = {};
+            names.forEach(function (name, i) { out[name] = arrays[i]; });
+            return out;
+        });
+    }
+
+    function element(tag, text, css) {
+        var node = document.createElement(tag);
+        if (text !== undefined && text !== null) { node.textContent = text; }
+        if (css) { node.style.cssText = css; }
+        return node;
+    }
+
+    function countLabel(n) {
+        return n < 10000 ? n.toLocaleString("en") : Math.round(n / 1000) + "k";
+    }
+
+    function badgeRadius(n) {
+        return n < 10 ? 14 : n < 100 ? 17 : n < 1000 ? 20 : 23;
+    }
+
+    L.CcmPackedEvents = L.Layer.extend({
+        options: {pane: "markerPane"},  // above the boundaries and the place labels
+
+        initialize: function (packed, options) {
+            L.setOptions(this, options);
+            this._packed = packed;
+            this._ready = null;
+            this._clusters = {};
+            this._drawn = [];
+        },
+
+        // Resolves when the columns are inflated; tests and the page can wait on it.
+        whenReady: function () {
+            if (!this._ready) { this._ready = this._decode(); }
+            return this._ready;
+        },
+
+        eventCount: function () { return this._packed.n; },
+
+        // Whether the events have been decoded and drawn at least once.
+        isDrawn: function () { return this._isDrawn === true; },
+
+        // Events per drawn cluster at the current view (for checks that nothing is lost).
+        drawnClusters: function () {
+            return this._drawn.map(function (c) { return {n: c.n, lat: c.latlng.lat, lng: c.latlng.lng}; });
+        },
+
+        _decode: function () {
+            var self = this, p = this._packed;
+            if (typeof DecompressionStream === "undefined") {
+                return Promise.reject(new Error(
+                    "This browser cannot unpack the events layer (it needs DecompressionStream: "
+                    + "Chrome/Edge 80+, Firefox 113+, Safari 16.4+)."));
+            }
+            return Promise.all([inflateAll(p.loc), inflateAll(p.ev)]).then(function (parts) {
+                var loc = parts[0], ev = parts[1], nLoc = loc.x.length;
+                self._lat = new Float64Array(nLoc);
+                self._lng = new Float64Array(nLoc);
+                for (var i = 0; i < nLoc; i++) {
+                    self._lat[i] = (p.y0 + loc.y[i]) / p.scale;
+                    self._lng[i] = (p.x0 + loc.x[i]) / p.scale;
+                }
+                self._loc = loc;
+                self._ev = ev;
+                // Events of each location, in date order (the events arrive sorted by date).
+                var start = new Uint32Array(nLoc + 1);
+                for (var e = 0; e < ev.loc.length; e++) { start[ev.loc[e] + 1]++; }
+                for (i = 0; i < nLoc; i++) { start[i + 1] += start[i]; }
+                var fill = start.slice(0, nLoc), byLocation = new Uint32Array(ev.loc.length);
+                for (e = 0; e < ev.loc.length; e++) { byLocation[fill[ev.loc[e]]++] = e; }
+                self._start = start;
+                self._byLocation = byLocation;
+                var d = p.day0.split("-");
+                self._day0 = Date.UTC(+d[0], +d[1] - 1, +d[2]);
+            });
+        },
+
+        onAdd: function (map) {
+            this._canvas = L.DomUtil.create("canvas", "ccm-packed-events");
+            this._canvas.style.pointerEvents = "none";
+            this.getPane().appendChild(this._canvas);
+            map.on("moveend resize", this._redraw, this);
+            map.on("zoomstart", this._hide, this);
+            map.on("click", this._onClick, this);
+            map.on("mousemove", this._onMouseMove, this);
+            var self = this;
+            this.whenReady().then(function () { if (self._map) { self._redraw(); } }, function (error) {
+                self._showProblem(error.message);
+            });
+        },
+
+        onRemove: function (map) {
+            map.off("moveend resize", this._redraw, this);
+            map.off("zoomstart", this._hide, this);
+            map.off("click", this._onClick, this);
+            map.off("mousemove", this._onMouseMove, this);
+            if (this._tooltip) { map.closeTooltip(this._tooltip); }
+            L.DomUtil.remove(this._canvas);
+            if (this._problem) { L.DomUtil.remove(this._problem); }
+            map.getContainer().style.cursor = "";
+            this._drawn = [];
+        },
+
+        _showProblem: function (message) {
+            this._problem = element("div", message,
+                "position:absolute;top:10px;left:60px;z-index:1000;background:#fff3cd;border:1px solid #c9a227;"
+                + "padding:6px 9px;font:13px sans-serif;max-width:360px");
+            this._map.getContainer().appendChild(this._problem);
+        },
+
+        _hide: function () { if (this._canvas) { this._canvas.style.visibility = "hidden"; } },
+
+        // Places binned on a pixel grid, then each bin, largest first, absorbs the
+        // neighbouring bins whose centre lies within CLUSTER_PX: badges do not pile up
+        // the way plain grid cells do, at a fraction of pairwise clustering's cost.
+        _clustersAt: function (zoom) {
+            if (this._clusters[zoom]) { return this._clusters[zoom]; }
+            var bins = new Map(), list = [], map = this._map;
+            for (var i = 0; i < this._lat.length; i++) {
+                var count = this._start[i + 1] - this._start[i];
+                if (!count) { continue; }
+                var point = map.project([this._lat[i], this._lng[i]], zoom);
+                var gx = Math.floor(point.x / CLUSTER_PX), gy = Math.floor(point.y / CLUSTER_PX);
+                var key = gx + ":" + gy, bin = bins.get(key);
+                if (!bin) {
+                    bin = {gx: gx, gy: gy, x: 0, y: 0, n: 0, locations: [], absorbed: false};
+                    bins.set(key, bin);
+                    list.push(bin);
+                }
+                bin.x += point.x * count;
+                bin.y += point.y * count;
+                bin.n += count;
+                bin.locations.push(i);
+            }
+            list.forEach(function (b) { b.cx = b.x / b.n; b.cy = b.y / b.n; });
+            list.sort(function (a, b) { return b.n - a.n; });
+            var clusters = [];
+            list.forEach(function (bin) {
+                if (bin.absorbed) { return; }
+                for (var dx = -1; dx <= 1; dx++) {
+                    for (var dy = -1; dy <= 1; dy++) {
+                        var other = (dx || dy) && bins.get((bin.gx + dx) + ":" + (bin.gy + dy));
+                        if (!other || other.absorbed) { continue; }
+                        var ox = other.cx - bin.cx, oy = other.cy - bin.cy;
+                        if (ox * ox + oy * oy > CLUSTER_PX * CLUSTER_PX) { continue; }
+                        other.absorbed = true;
+                        bin.x += other.x;
+                        bin.y += other.y;
+                        bin.n += other.n;
+                        Array.prototype.push.apply(bin.locations, other.locations);
+                    }
+                }
+                bin.absorbed = true;
+                clusters.push({x: bin.x / bin.n, y: bin.y / bin.n, n: bin.n, locations: bin.locations});
+            });
+            // Small clusters drawn first, so that the large counts stay readable on top.
+            clusters.sort(function (a, b) { return a.n - b.n; });
+            this._clusters[zoom] = clusters;
+            return clusters;
+        },
+
+        _redraw: function () {
+            var map = this._map;
+            if (!map || !this._lat) { return; }
+            var size = map.getSize(), ratio = window.devicePixelRatio || 1, canvas = this._canvas;
+            canvas.width = size.x * ratio;
+            canvas.height = size.y * ratio;
+            canvas.style.width = size.x + "px";
+            canvas.style.height = size.y + "px";
+            L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+            var ctx = canvas.getContext("2d");
+            ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+            var zoom = map.getZoom(), origin = map.getPixelBounds().min, drawn = [];
+            var types = this._packed.types, fatal = this._packed.fatalities;
+            this._clustersAt(zoom).forEach(function (c) {
+                var x = c.x - origin.x, y = c.y - origin.y;
+                if (x < -30 || y < -30 || x > size.x + 30 || y > size.y + 30) { return; }
+                var single = c.n === 1 ? this._byLocation[this._start[c.locations[0]]] : -1;
+                var radius = single >= 0 ? fatal[this._ev.fatal[single]][1] : badgeRadius(c.n);
+                ctx.beginPath();
+                ctx.arc(x, y, radius, 0, 2 * Math.PI);
+                if (single >= 0) {
+                    ctx.globalAlpha = 0.85;
+                    ctx.fillStyle = types[this._ev.type[single]][1];
+                    ctx.fill();
+                    ctx.globalAlpha = 1;
+                    ctx.lineWidth = 1;
+                    ctx.strokeStyle = "#222222";
+                    ctx.stroke();
+                } else {
+                    ctx.fillStyle = "rgba(255,255,255,0.92)";
+                    ctx.fill();
+                    ctx.lineWidth = 2;
+                    ctx.strokeStyle = "#333333";
+                    ctx.stroke();
+                    ctx.fillStyle = "#222222";
+                    ctx.font = "600 12px sans-serif";
+                    ctx.textAlign = "center";
+                    ctx.textBaseline = "middle";
+                    ctx.fillText(countLabel(c.n), x, y + 0.5);
+                }
+                drawn.push({cluster: c, x: x, y: y, r: radius, latlng: map.unproject([c.x, c.y], zoom), n: c.n});
+            }, this);
+            this._drawn = drawn;
+            this._isDrawn = true;
+            canvas.style.visibility = "visible";
+        },
+
+        _hit: function (containerPoint) {
+            for (var i = this._drawn.length - 1; i >= 0; i--) {
+                var d = this._drawn[i], dx = d.x - containerPoint.x, dy = d.y - containerPoint.y;
+                if (dx * dx + dy * dy <= (d.r + 2) * (d.r + 2)) { return d; }
+            }
+            return null;
+        },
+
+        _eventsOf: function (cluster) {
+            var events = [];
+            cluster.locations.forEach(function (loc) {
+                for (var k = this._start[loc]; k < this._start[loc + 1]; k++) { events.push(this._byLocation[k]); }
+            }, this);
+            return events.sort(function (a, b) { return a - b; });  // event order is date order
+        },
+
+        _date: function (event) {
+            var d = new Date(this._day0 + this._ev.day[event] * DAY_MS);
+            return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+        },
+
+        _onMouseMove: function (e) {
+            var hit = this._hit(e.containerPoint), map = this._map;
+            map.getContainer().style.cursor = hit ? "pointer" : "";
+            if (!hit) {
+                if (this._tooltip) { map.closeTooltip(this._tooltip); this._tooltipFor = null; }
+                return;
+            }
+            if (this._tooltipFor === hit.cluster) { return; }
+            this._tooltipFor = hit.cluster;
+            var events = this._eventsOf(hit.cluster), p = this._packed, text;
+            if (events.length === 1) {
+                var loc = this._ev.loc[events[0]];
+                text = this._date(events[0]) + " · " + p.types[this._ev.type[events[0]]][0] + " · "
+                    + p.places[this._loc.place[loc]];
+            } else {
+                text = events.length.toLocaleString("en") + " events · " + this._date(events[0]) + " – "
+                    + this._date(events[events.length - 1])
+                    + (this._splits(hit.cluster) ? " · click to zoom in" : " · click to list");
+            }
+            this._tooltip = this._tooltip || L.tooltip({direction: "top", opacity: 0.95});
+            this._tooltip.setContent(element("span", text)).setLatLng(hit.latlng);
+            map.openTooltip(this._tooltip);
+        },
+
+        // Whether zooming in would separate the cluster's places.
+        _splits: function (cluster) {
+            return cluster.locations.length > 1 && this._map.getZoom() < this._map.getMaxZoom();
+        },
+
+        _onClick: function (e) {
+            var hit = this._hit(e.containerPoint), map = this._map;
+            if (!hit) { return; }
+            if (this._splits(hit.cluster)) {
+                var bounds = L.latLngBounds(hit.cluster.locations.map(function (loc) {
+                    return [this._lat[loc], this._lng[loc]];
+                }, this));
+                map.fitBounds(bounds.pad(0.1), {maxZoom: Math.min(map.getMaxZoom(), map.getZoom() + 4)});
+                return;
+            }
+            L.popup({maxWidth: 360}).setLatLng(hit.latlng).setContent(this._popup(hit.cluster)).openOn(map);
+        },
+
+        // What all the cluster's places share (name, region, precision) is said once at the
+        // top; what differs is said per event.
+        _popup: function (cluster) {
+            var p = this._packed, ev = this._ev, loc = this._loc, events = this._eventsOf(cluster);
+            var box = element("div", null, "font:13px/1.35 sans-serif;max-width:340px;max-height:320px;overflow:auto");
+            box.className = "ccm-popup";
+            var fields = [["place", "Place", p.places], ["region", "Region", p.regions],
+                          ["precision", "Location precision", p.precisions]];
+            var shared = fields.filter(function (f) {
+                var first = loc[f[0]][cluster.locations[0]];
+                return cluster.locations.every(function (l) { return loc[f[0]][l] === first; });
+            });
+            var varying = fields.filter(function (f) { return shared.indexOf(f) < 0; });
+            shared.forEach(function (f) {
+                var value = f[2][loc[f[0]][cluster.locations[0]]];
+                if (!value) { return; }
+                box.appendChild(f[0] === "place" ? element("div", value, "font-weight:600") : this._field(f[1], value));
+            }, this);
+            if (events.length > 1) {
+                box.appendChild(element("div", events.length.toLocaleString("en") + " events"
+                    + (varying.length && shared.indexOf(fields[0]) < 0 ? " at places close together" : " here")
+                    + (events.length > MAX_LISTED ? "; the earliest " + MAX_LISTED + " are listed" : ""),
+                    "color:#555;margin-top:2px"));
+            }
+            events.slice(0, MAX_LISTED).forEach(function (e) {
+                var item = element("div", null, "border-top:1px solid #ddd;margin-top:5px;padding-top:4px");
+                var head = element("div", null, "font-weight:600");
+                var type = p.types[ev.type[e]];
+                head.appendChild(element("span", this._date(e) + " "));
+                head.appendChild(element("span", null, "display:inline-block;width:10px;height:10px;border-radius:50%;"
+                    + "border:1px solid #333;margin:0 4px 0 2px;background:" + type[1]));
+                head.appendChild(element("span", type[0]));
+                item.appendChild(head);
+                varying.forEach(function (f) {
+                    var value = f[2][loc[f[0]][ev.loc[e]]];
+                    if (value) { item.appendChild(this._field(f[1], value)); }
+                }, this);
+                item.appendChild(this._field("Actors", p.actors[ev.actors[e]]));
+                item.appendChild(this._field("Fatalities", p.fatalities[ev.fatal[e]][0]));
+                item.appendChild(this._source(p.sources[ev.source[e]]));
+                box.appendChild(item);
+            }, this);
+            if (events.length > MAX_LISTED) {
+                box.appendChild(element("div", "… and " + (events.length - MAX_LISTED).toLocaleString("en")
+                    + " later events. Narrow the filters, or read them all in the Events table.",
+                    "margin-top:5px;color:#555"));
+            }
+            return box;
+        },
+
+        _field: function (label, value) {
+            var row = element("div");
+            row.appendChild(element("span", label + ": ", "color:#555"));
+            row.appendChild(element("span", value));
+            return row;
+        },
+
+        _source: function (source) {
+            var row = element("div");
+            row.appendChild(element("span", "Source: ", "color:#555"));
+            // Python passes a URL only when it is absolute http(s); checked again here.
+            if (source[1] && /^https?:\/\//i.test(source[1])) {
+                var link = element("a", source[0]);
+                link.href = source[1];
+                link.target = "_blank";
+                link.rel = "noopener noreferrer";
+                row.appendChild(link);
+            } else {
+                row.appendChild(element("span", source[0]));
+            }
+            return row;
+        }
+    });
+
+    L.ccmPackedEvents = function (packed, options) { return new L.CcmPackedEvents(packed, options); };
+})();

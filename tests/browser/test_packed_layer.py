@@ -1,0 +1,104 @@
+"""The packed event layer (thousands of events drawn and clustered by the browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate_events import generate
+from dashboard.exports import ExportRequest, export_bytes
+from dashboard.filters import EventFilter
+from dashboard.layers import base_layers
+from dashboard.pipeline import load_joined_events, select_events
+from tests.browser.test_dashboard import SEPT_2022, XSS_IMG, XSS_SCRIPT, choose, counts_text, open_dashboard
+
+pytestmark = pytest.mark.browser
+
+N_EVENTS = 3_600
+HOSTILE_AT = (40.31234, 44.91234)  # a point no synthetic event uses
+# The packed layer on the map (in the app, streamlit-folium keeps event layers in window.feature_group).
+FIND_LAYER = """(() => {
+    var found = null;
+    Object.values(window).concat(window.feature_group || []).forEach(function (v) {
+        if (!(v instanceof L.FeatureGroup)) { return; }
+        v.eachLayer(function (l) { if (l instanceof L.CcmPackedEvents && l._map) { found = l; } });
+    });
+    return found;
+})()"""
+DRAWN_TOTAL = f"() => {{ var l = {FIND_LAYER}; return l && l.isDrawn() ? l.drawnClusters().reduce((n, c) => n + c.n, 0) : -1; }}"
+
+
+@pytest.fixture(scope="module")
+def many_events(tmp_path_factory) -> Path:
+    frame = generate(N_EVENTS, seed=11)
+    hostile = {
+        "location": f"Hostile {XSS_SCRIPT}", "actor1": XSS_IMG, "actor2": "`);alert(2);// ${alert(3)}",
+        "source": XSS_SCRIPT, "source_url": "javascript:alert(1)", "fatalities": "3",
+        "latitude": str(HOSTILE_AT[0]), "longitude": str(HOSTILE_AT[1]), "event_date": "2021-05-12",
+        "event_type": "Battle",
+    }
+    for column, value in hostile.items():
+        frame.loc[0, column] = value
+    path = tmp_path_factory.mktemp("packed") / "events.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_exported_page_draws_every_event_and_shows_hostile_text_literally(session, boundaries, many_events, tmp_path):
+    table = load_joined_events(many_events, boundaries)
+    selection = select_events(table, "nkao_1991", EventFilter())
+    assert selection.counts.shown > 3_000
+    page_file = tmp_path / "many.html"
+    page_file.write_bytes(export_bytes(ExportRequest(fmt="html", title="Many"), selection, EventFilter(),
+                                       "nkao_1991", boundaries, base_layers(boundaries)))
+    page = session.page
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+               else route.abort())
+    page.goto(page_file.as_uri())
+    page.wait_for_function(f"() => ({DRAWN_TOTAL})() >= 0", timeout=15_000)
+    assert page.evaluate(DRAWN_TOTAL) == selection.counts.shown  # clusters account for every event
+    assert page.locator("canvas.ccm-packed-events").count() == 1
+
+    # A click on the largest cluster zooms in.
+    zoom_before = page.evaluate(f"() => {FIND_LAYER}._map.getZoom()")
+    x, y = page.evaluate(f"""() => {{ var l = {FIND_LAYER}; var d = l._drawn.slice().sort((a, b) => b.n - a.n)[0];
+        var box = l._map.getContainer().getBoundingClientRect(); return [box.left + d.x, box.top + d.y]; }}""")
+    page.mouse.click(x, y)
+    page.wait_for_function(f"z => {FIND_LAYER}._map.getZoom() > z && !{FIND_LAYER}._map._animatingZoom",
+                           arg=zoom_before, timeout=10_000)
+
+    # The hostile event, alone at its place: its popup shows the text as text.
+    page.evaluate(f"() => {FIND_LAYER}._map.setView({list(HOSTILE_AT)}, 15, {{animate: false}})")
+    page.wait_for_timeout(300)
+    x, y = page.evaluate(f"""() => {{ var l = {FIND_LAYER}, map = l._map;
+        var p = map.latLngToContainerPoint({list(HOSTILE_AT)}), box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y]; }}""")
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert f"Hostile {XSS_SCRIPT}" in text and XSS_IMG in text and "${alert(3)}" in text
+    assert "12 May 2021" in text and "Battle" in text and "Fatalities: 3" in text
+    assert popup.locator("img, script").count() == 0
+    assert popup.locator("a").count() == 0, "a javascript: URL must not become a link"
+    assert session.dialogs == []
+
+
+def test_dashboard_swaps_between_packed_and_single_markers(session, live_app_factory, many_events):
+    app = live_app_factory(many_events)
+    page, frame = open_dashboard(session, app.url)
+    shown = int(counts_text(page).split(" shown")[0].replace(",", ""))
+    assert shown > 3_000
+    leaflet = next(f for f in page.frames if "streamlit_folium" in f.url)
+    leaflet.wait_for_function(f"() => ({DRAWN_TOTAL})() === {shown}", timeout=30_000)
+    assert page.get_by_text("compact encoding").count() == 1
+
+    choose(page, "Period", SEPT_2022)
+    page.get_by_text("compact encoding").wait_for(state="detached", timeout=30_000)
+    shown = int(counts_text(page).split(" shown")[0].replace(",", ""))
+    leaflet.wait_for_function(
+        "n => window.feature_group[window.feature_group.length - 1].getLayers()"
+        ".reduce((k, l) => k + (l.getLayers ? l.getLayers().length : 1), 0) === n", arg=shown, timeout=30_000)
+    assert leaflet.evaluate(f"() => {FIND_LAYER}") is None  # the packed layer was removed from the map
+    assert session.dialogs == []

@@ -1,0 +1,141 @@
+"""The packed event layer's encoding decodes to the events it was made from."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import event_frame
+from dashboard.packing import COORD_SCALE, encode_column, encode_events, pack_events, pack_selection
+from dashboard.popups import actors_text, fatalities_line, place_text, source_label
+from dashboard.settings import EVENT_TYPES
+from dashboard.symbols import marker_radius
+
+DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
+
+
+def column(encoded: dict[str, str]) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(base64.b64decode(encoded["z"])), dtype=DTYPES[encoded["t"]])
+
+
+def decode(packed: dict) -> pd.DataFrame:
+    """What packed-events.js reconstructs, one row per event, in the order sent."""
+    packed = json.loads(json.dumps(packed))  # exactly what reaches the browser
+    loc = {name: column(value) for name, value in packed["loc"].items()}
+    ev = {name: column(value) for name, value in packed["ev"].items()}
+    where = ev["loc"]
+    day0 = np.datetime64(packed["day0"], "D")
+    return pd.DataFrame({
+        "latitude": (packed["y0"] + loc["y"][where].astype(np.int64)) / packed["scale"],
+        "longitude": (packed["x0"] + loc["x"][where].astype(np.int64)) / packed["scale"],
+        "event_date": pd.to_datetime(day0 + ev["day"].astype("timedelta64[D]")),
+        "event_type": [packed["types"][i][0] for i in ev["type"]],
+        "place": [packed["places"][i] for i in loc["place"][where]],
+        "region": [packed["regions"][i] for i in loc["region"][where]],
+        "precision": [packed["precisions"][i] for i in loc["precision"][where]],
+        "actors": [packed["actors"][i] for i in ev["actors"]],
+        "fatalities": [packed["fatalities"][i][0] for i in ev["fatal"]],
+        "radius": [packed["fatalities"][i][1] for i in ev["fatal"]],
+        "source": [packed["sources"][i][0] for i in ev["source"]],
+        "url": [packed["sources"][i][1] for i in ev["source"]],
+    })
+
+
+def expected(events: pd.DataFrame) -> pd.DataFrame:
+    """The same, straight from the rows, with the popup's own text functions."""
+    located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
+    rows = located.to_dict("records")
+    return pd.DataFrame({
+        "latitude": located["latitude"].to_numpy(), "longitude": located["longitude"].to_numpy(),
+        "event_date": located["event_date"].dt.normalize().to_numpy(),
+        "event_type": located["event_type"].to_numpy(),
+        "place": [place_text(r) for r in rows],
+        "actors": [actors_text(r) for r in rows],
+        "fatalities": [fatalities_line(r) for r in rows],
+        "radius": [marker_radius(r["fatalities"]) for r in rows],
+        "source": [source_label(r) for r in rows],
+    })
+
+
+def assert_same_events(packed: dict, events: pd.DataFrame) -> None:
+    got, want = decode(packed), expected(events)
+    assert packed["n"] == len(want) == len(got)
+    np.testing.assert_allclose(got["latitude"], want["latitude"], atol=0.5 / COORD_SCALE)
+    np.testing.assert_allclose(got["longitude"], want["longitude"], atol=0.5 / COORD_SCALE)
+    for name in ("event_date", "event_type", "place", "actors", "fatalities", "radius", "source"):
+        assert got[name].tolist() == want[name].tolist(), name
+
+
+def test_bundled_events_decode_to_the_same_points_dates_and_texts(bundled):
+    packed = pack_events(bundled.events)
+    assert_same_events(packed, bundled.events)
+    got = decode(packed)
+    assert {"Armenia", "Azerbaijan"} <= {r.split(" · ")[0] for r in got["region"]}
+    assert any(r.startswith("on the Armenia–Azerbaijan border") for r in got["region"])
+    assert all(pd.isna(url) or url.startswith(("http://", "https://")) for url in got["url"])
+
+
+def test_a_selection_packed_from_table_codes_equals_packing_it_alone(bundled):
+    events = bundled.events
+    codes = encode_events(events)
+    chosen = events[(events["event_date"] >= "2022-09-12") & (events["event_date"] <= "2022-09-14")]
+    from_codes = pack_selection(codes, chosen.index)
+    assert_same_events(from_codes, chosen)
+    assert decode(from_codes).equals(decode(pack_events(chosen)))
+    # Only what the selection uses is sent.
+    assert len(from_codes["places"]) == decode(from_codes)["place"].nunique()
+
+
+def test_unlocated_events_are_left_out_and_an_empty_selection_packs_to_nothing(bundled):
+    packed = pack_events(bundled.events)
+    assert packed["n"] == bundled.events["latitude"].notna().sum() < len(bundled.events)
+    empty = pack_selection(encode_events(bundled.events), bundled.events.index[:0])
+    assert empty["n"] == 0 and decode(empty).empty
+
+
+def test_columns_use_the_narrowest_unsigned_type():
+    assert encode_column(np.array([0, 255]))["t"] == "u8"
+    assert encode_column(np.array([0, 256]))["t"] == "u16"
+    assert encode_column(np.array([70_000]))["t"] == "u32"
+    assert column(encode_column(np.array([3, 70_000, 0]))).tolist() == [3, 70_000, 0]
+    with pytest.raises(ValueError):
+        encode_column(np.array([-1]))
+
+
+def test_many_events_cost_a_few_bytes_each():
+    from benchmarks.generate_events import generate
+    from dashboard.events import validate_events
+
+    raw = generate(20_000, seed=5)
+    raw.insert(0, "line", range(2, len(raw) + 2))
+    events = validate_events(raw).events
+    packed = pack_events(events)
+    assert len(json.dumps(packed)) / packed["n"] < 15
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({
+    "latitude": st.floats(38.0, 42.0), "longitude": st.floats(43.5, 51.0),
+    "event_date": st.dates(min_value=pd.Timestamp("1989-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
+    "event_type": st.sampled_from(EVENT_TYPES),
+    "location": texts, "actor1": texts, "actor2": texts, "source": texts, "source_title": texts,
+    "fatalities_reported": texts, "fatalities": st.one_of(st.none(), st.integers(0, 5000)),
+    "source_url": st.one_of(texts, st.just("https://example.org/a?b=<c>"), st.just("javascript:alert(1)")),
+}), min_size=1, max_size=40))
+def test_any_events_round_trip(rows):
+    frame = event_frame([{**row, "event_date": pd.Timestamp(row["event_date"]),
+                          "fatalities": pd.NA if row["fatalities"] is None else row["fatalities"]} for row in rows])
+    frame["source_url"] = [row["source_url"] for row in rows]
+    packed = pack_events(frame)
+    assert_same_events(packed, frame)
+    assert all(pd.isna(url) or url.startswith("https://") for url in decode(packed)["url"])
