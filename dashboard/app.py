@@ -157,6 +157,17 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | N
     return view_bbox(state)
 
 
+def show_table(events: pd.DataFrame) -> None:
+    if len(events) > TABLE_MAX_ROWS:
+        # Sending every row to the browser on each rerun would make filter changes slow.
+        st.caption(f"The first {TABLE_MAX_ROWS:,} of {len(events):,} events by date; the CSV export has them all.")
+        events = events.sort_values("event_date", kind="stable").head(TABLE_MAX_ROWS)
+    st.dataframe(
+        display_table(events), hide_index=True, width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
+    )
+
+
 def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
@@ -195,34 +206,32 @@ def main() -> None:
 
     view = show_map(selection, table.key, nk_boundary)
 
+    # Only the open tab runs: a filter change then costs the map plus one tab, and the
+    # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
     tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
-        ["Timeline", "By region and type", "Events table", "Export",
-         f"Data quality ({counts.unmapped + counts.rejected})", "About the data"]
-    )
-    with tab_time:
-        if selection.events.empty:
-            st.write("No events to chart.")
-        else:
-            st.altair_chart(timeline_chart(selection.events), width="stretch")
-            st.caption("Dashed lines: 27 Sep 2020, 10 Nov 2020, 13 Sep 2022, 12 Dec 2022, 19 Sep 2023.")
-    with tab_counts:
-        st.dataframe(counts_by_region_and_type(selection.events))
-    with tab_table:
-        shown = selection.events
-        if len(shown) > TABLE_MAX_ROWS:
-            # Sending every row to the browser on each rerun would make filter changes slow.
-            st.caption(f"The first {TABLE_MAX_ROWS:,} of {len(shown):,} events by date; the CSV export has them all.")
-            shown = shown.sort_values("event_date", kind="stable").head(TABLE_MAX_ROWS)
-        st.dataframe(
-            display_table(shown), hide_index=True, width="stretch",
-            column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
-        )
-    with tab_export:
-        show_export(selection, flt, nk_boundary, view)
-    with tab_quality:
-        show_data_quality(table, reports)
-    with tab_about:
-        st.markdown(ABOUT)
+        list(ui.TABS), key=ui.KEY_TAB, on_change="rerun")
+    if tab_time.open:
+        with tab_time:
+            if selection.events.empty:
+                st.write("No events to chart.")
+            else:
+                st.altair_chart(timeline_chart(selection.events), width="stretch")
+                st.caption("Dashed lines: 27 Sep 2020, 10 Nov 2020, 13 Sep 2022, 12 Dec 2022, 19 Sep 2023.")
+    if tab_counts.open:
+        with tab_counts:
+            st.dataframe(counts_by_region_and_type(selection.events))
+    if tab_table.open:
+        with tab_table:
+            show_table(selection.events)
+    if tab_export.open:
+        with tab_export:
+            show_export(selection, flt, nk_boundary, view)
+    if tab_quality.open:
+        with tab_quality:
+            show_data_quality(table, reports)
+    if tab_about.open:
+        with tab_about:
+            st.markdown(ABOUT)
 
 
 main()

@@ -9,8 +9,10 @@ import pandas as pd
 
 from dashboard.settings import EVENT_TYPE_COLOURS, KEY_DATES, REGIONS
 
-# Above this many days the timeline counts weeks instead of days.
+# The timeline counts days over short spans, weeks over a few years and months beyond:
+# a bar stays a few pixels wide, and the chart stays light enough to redraw on every filter change.
 DAILY_MAX_SPAN_DAYS = 120
+WEEKLY_MAX_SPAN_DAYS = 3 * 365
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,18 @@ def key_figures(events: pd.DataFrame) -> KeyFigures:
 
 
 def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Events per day (or per week over long spans) and type: columns period, event_type, events."""
+    """Events per day, week or month (by span) and type: columns period, event_type, events."""
     if events.empty:
         return pd.DataFrame(columns=["period", "event_type", "events"]), "day"
     span = (events["event_date"].max() - events["event_date"].min()).days
-    unit = "day" if span <= DAILY_MAX_SPAN_DAYS else "week"
+    unit = "day" if span <= DAILY_MAX_SPAN_DAYS else "week" if span <= WEEKLY_MAX_SPAN_DAYS else "month"
     dates = events["event_date"].dt.normalize()
-    period = dates if unit == "day" else dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+    if unit == "day":
+        period = dates
+    elif unit == "week":
+        period = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+    else:
+        period = dates - pd.to_timedelta(dates.dt.day - 1, unit="D")
     counts = (
         events.assign(period=period)
         .groupby(["period", "event_type"], observed=True).size()
@@ -57,14 +64,15 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
         scale=alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values())),
     )
     bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("period:T", title="Week starting" if unit == "week" else "Day"),
+        x=alt.X("period:T", title={"day": "Day", "week": "Week starting", "month": "Month"}[unit]),
         y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
         color=colour,
-        tooltip=[alt.Tooltip("period:T", title=unit.capitalize()), "event_type:N", "events:Q"],
+        tooltip=[alt.Tooltip("period:T", title=unit.capitalize(), format="%b %Y" if unit == "month" else "%-d %b %Y"),
+                 "event_type:N", "events:Q"],
     )
     layers: list[alt.Chart] = [bars]
     if not counts.empty:
-        lo, hi = counts["period"].min(), counts["period"].max() + pd.Timedelta(days=7)
+        lo, hi = counts["period"].min(), counts["period"].max() + pd.Timedelta(days=31 if unit == "month" else 7)
         marks = pd.DataFrame(
             [{"date": pd.Timestamp(d), "label": label} for d, label in KEY_DATES.items()
              if lo <= pd.Timestamp(d) <= hi]

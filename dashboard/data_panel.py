@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -53,10 +54,18 @@ def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable
     return merge_tables(_tables)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_path(path: str, modified_ns: int, size: int) -> EventTable:
+    """The bundled (or CCM_EVENTS_PATH) file, keyed by its modification time and size, so that a
+    rerun does not read and hash the whole file again just to find the cached table."""
+    return cached_file(Path(path).read_bytes(), Path(path).name)
+
+
 def _bundled() -> SourceReport:
     path = default_events_path()
     try:
-        return SourceReport(path.name, cached_file(path.read_bytes(), path.name))
+        stat = path.stat()
+        return SourceReport(path.name, cached_path(str(path), stat.st_mtime_ns, stat.st_size))
     except FileNotFoundError:
         return SourceReport(path.name, None, f"The events file {path} does not exist. Check CCM_EVENTS_PATH "
                                              "or restore data/events.csv.")

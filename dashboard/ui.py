@@ -41,6 +41,15 @@ EXPORT_CHOICES: Final[dict[str, tuple[str, int]]] = {
     "GeoJSON — filtered events as points": ("geojson", 150),
 }
 
+KEY_TAB: Final = "tab"
+TAB_TIMELINE: Final = "Timeline"
+TAB_COUNTS: Final = "By region and type"
+TAB_TABLE: Final = "Events table"
+TAB_EXPORT: Final = "Export"
+TAB_QUALITY: Final = "Data quality"
+TAB_ABOUT: Final = "About the data"
+TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
+
 KEY_UPLOAD: Final = "uploads"
 KEY_DATA_MODE: Final = "data_mode"
 KEY_HEADERLESS: Final = "headerless_ucdp"

@@ -24,7 +24,16 @@ def counts_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if "rows in file" in c.value)
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Select a tab as a click would (only the open tab's content runs)."""
+    at.session_state[ui.KEY_TAB] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def events_table(at: AppTest):
+    open_tab(at, ui.TAB_TABLE)
     return next(df.value for df in at.dataframe if "ID" in df.value.columns)
 
 
@@ -33,6 +42,7 @@ def test_app_runs_on_bundled_data(app):
     assert app.title[0].value == "Armenia–Azerbaijan conflict events"
     assert app.metric[0].value == "58"
     assert not app.error
+    open_tab(app, ui.TAB_ABOUT)
     about = "\n".join(m.value for m in app.markdown)
     assert "curated, sourced sample" in about and "imply no judgement" in about
 
@@ -83,7 +93,15 @@ def test_empty_result_says_which_filter_emptied_it(app):
     assert "region filter leaves nothing" in app.info[0].value
 
 
+def test_only_the_open_tab_is_built(app):
+    assert not any("ID" in df.value.columns for df in app.dataframe)  # the timeline is open, not the table
+    assert len(events_table(app)) == 58
+    open_tab(app, ui.TAB_TIMELINE)
+    assert not any("ID" in df.value.columns for df in app.dataframe)
+
+
 def test_unmapped_rows_are_listed_with_their_lines(app):
+    open_tab(app, ui.TAB_QUALITY)
     unmapped = next(df.value for df in app.dataframe if "Why unmapped" in df.value.columns)
     assert len(unmapped) == 19
     row = unmapped.set_index("ID").loc["AA-007"]
@@ -103,6 +121,7 @@ def test_rejected_rows_are_counted_shown_and_downloadable(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert counts_line(at) == "1 shown · 0 filtered out · 1 unmapped · 1 rejected = 3 rows in file"
+    open_tab(at, ui.TAB_QUALITY)
     rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert rejected[["line", "event_id"]].values.tolist() == [[4, "C"]]
     assert "unreadable date '13 Sept'" in rejected["reason"].iloc[0]
@@ -125,6 +144,7 @@ SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG", "svg": b"<?xml", "html": b"<!D
 @pytest.mark.parametrize("choice", list(ui.EXPORT_CHOICES))
 def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
     app.selectbox(key=ui.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    open_tab(app, ui.TAB_EXPORT)
     app.selectbox(key=ui.KEY_EXPORT_FORMAT).set_value(choice).run()
     app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
     assert not app.exception and not app.error
@@ -148,6 +168,7 @@ def upload(at: AppTest, *names: str) -> AppTest:
 def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
     upload(app, "acled_2023_text_inter.csv")
     assert counts_line(app) == "3 shown · 0 filtered out · 0 unmapped · 1 rejected = 4 rows in file"
+    open_tab(app, ui.TAB_QUALITY)
     captions = " ".join(c.value for c in app.caption)
     assert "Detected: ACLED 2023+ export; 31 columns; used: event_id_cnty" in captions
     assert any("acled_2023_text_inter.csv" in m.value and "1 rejected" in m.value for m in app.markdown)

@@ -20,11 +20,19 @@ def test_short_spans_count_per_day_by_type():
     assert counts.set_index(["period", "event_type"]).loc[(pd.Timestamp("2022-09-13"), "Battle"), "events"] == 1
 
 
-def test_long_spans_count_per_week_starting_monday(bundled):
-    counts, unit = timeline_counts(bundled.mapped)
+def test_spans_of_months_count_per_week_starting_monday(bundled):
+    war_to_blockade = bundled.mapped[bundled.mapped["event_date"] < "2023-01-01"]
+    counts, unit = timeline_counts(war_to_blockade)
     assert unit == "week"
-    assert counts["events"].sum() == 58
+    assert counts["events"].sum() == len(war_to_blockade)
     assert (counts["period"].dt.day_of_week == 0).all()
+
+
+def test_spans_of_years_count_per_month(bundled):
+    counts, unit = timeline_counts(bundled.mapped)
+    assert unit == "month"
+    assert counts["events"].sum() == 58
+    assert (counts["period"].dt.day == 1).all()
 
 
 def test_timeline_chart_uses_the_type_colours_and_key_dates():
