@@ -1,10 +1,12 @@
-"""Time the running dashboard in headless chromium: first map, and map updates after a filter change.
+"""Time the running dashboard in headless chromium: first map, and map updates after filter changes.
 
-    python benchmarks/browser_timing.py [N]      (default N = 100000 synthetic events)
+    python benchmarks/browser_timing.py [N ...]      (default: 100000 and 1000000 synthetic events)
 
-Starts `streamlit run dashboard/app.py` on N events from generate_events.py with the browser
-harness of tests/browser, then changes the period preset three times and prints, for each change,
-the seconds from the click until the map's event layer has been replaced.
+For each N, starts `streamlit run dashboard/app.py` on N events from generate_events.py with the
+browser harness of tests/browser, waits for the first map, then changes the period preset three
+times and measures, for each change, the seconds from the click until the map's new event layer
+is drawn. Prints the figures and writes them to the "In the running dashboard" section of
+benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_events import generate  # noqa: E402
+from benchmarks.results import write_section  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
 
 PRESETS = ["2020 war (27 Sep – 10 Nov 2020)", "Attack on Armenia (12–14 Sep 2022)", "All dates"]
@@ -28,36 +31,54 @@ SIGNATURE = ("() => { var g = window.feature_group[window.feature_group.length -
              " return drawn ? L.stamp(g) : null; }")
 
 
-def main() -> None:
+def time_dashboard(size: int, events: Path) -> list[str]:
     from playwright.sync_api import sync_playwright
 
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    with tempfile.TemporaryDirectory() as tmp:
-        events = Path(tmp) / "events.csv"
-        generate(size).to_csv(events, index=False)
-        app = start_app(events)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    lines = []
+    app = start_app(events)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            started = time.perf_counter()
+            page.goto(app.url)
+            page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=300_000)
+            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=300_000)
+            lines.append(f"{size:,} events: first map after {time.perf_counter() - started:.2f} s "
+                         "(cold: read, validate, join, render)")
+            print(lines[-1], flush=True)
+            for preset in PRESETS:
+                before = frame.evaluate(SIGNATURE)
+                page.get_by_role("combobox", name="Period").click()
+                page.get_by_role("option", name=preset).click()
                 started = time.perf_counter()
-                page.goto(app.url)
-                page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=180_000)
-                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=180_000)
-                print(f"{size:,} events: first map after {time.perf_counter() - started:.2f} s "
-                      "(cold: read, validate, join, render)")
-                for preset in PRESETS:
-                    before = frame.evaluate(SIGNATURE)
-                    page.get_by_role("combobox", name="Period").click()
-                    page.get_by_role("option", name=preset).click()
-                    started = time.perf_counter()
-                    frame.wait_for_function(f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
-                                            arg=before, timeout=60_000)
-                    print(f"{size:,} events: '{preset}' -> map updated in {time.perf_counter() - started:.2f} s")
-                browser.close()
-        finally:
-            stop_app(app)
+                frame.wait_for_function(f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
+                                        arg=before, timeout=120_000)
+                shown = page.get_by_text(" shown · ").first.inner_text().split(" shown")[0]
+                lines.append(f"{size:,} events: '{preset}' ({shown} shown) -> map updated in "
+                             f"{time.perf_counter() - started:.2f} s")
+                print(lines[-1], flush=True)
+            browser.close()
+    finally:
+        stop_app(app)
+    return lines
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [100_000, 1_000_000]
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            events = Path(tmp) / f"events_{size}.csv"
+            generate(size).to_csv(events, index=False)
+            lines += time_dashboard(size, events)
+    write_section(
+        "In the running dashboard", "python benchmarks/browser_timing.py " + " ".join(map(str, sizes)),
+        "Headless chromium against `streamlit run dashboard/app.py` with N synthetic events as the data file.\n"
+        "A map update is timed from the click on a period preset until the new event layer is drawn.\n\n"
+        + "\n".join(f"* {line}" for line in lines),
+    )
 
 
 if __name__ == "__main__":

@@ -465,7 +465,7 @@ def build_selection_layer(
             f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
             "event is drawn from a compact encoding and clustered in your browser. Circles with numbers count "
             "events; click one to zoom in, click a place to list its events (date, type, actors, fatalities, "
-            "source). Notes and disputes are in the Events table."
+            "source). Notes and disputes are not in these popups: see the events table or the CSV export."
         )
         encoded = encode() if encode is not None else encode_events(events)
         return build_packed_layer(pack_selection(encoded, events.index)), note
@@ -480,12 +480,14 @@ def build_selection_layer(
 
 def build_event_map(
     events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, view: MapView | None = None
-) -> folium.Map:
-    """A complete map (base + events + layer control), e.g. for a standalone HTML file."""
+) -> tuple[folium.Map, str | None]:
+    """A complete map (base + events + layer control), e.g. for a standalone HTML file,
+    and the note saying how the events are drawn when there are too many for markers."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
-    build_selection_layer(events)[0].add_to(fmap)
+    layer, note = build_selection_layer(events)
+    layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+    return fmap, note
 
 
 def view_bbox(state: dict | None) -> tuple[float, float, float, float] | None:

@@ -25,7 +25,7 @@ def standalone_html(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
-    fmap = build_event_map(events, layers, nk_boundary)
+    fmap, note = build_event_map(events, layers, nk_boundary)
     located = events[events["latitude"].notna()]
     if bbox is not None:
         fmap.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
@@ -36,6 +36,6 @@ def standalone_html(
             padding_top_left=(40, 40), padding_bottom_right=(LEGEND_WIDTH_PX, 40), max_zoom=11,
         )
     fmap.get_root().title = title
-    HtmlControl(info_html(title, lines), "topleft", "ccm-info").add_to(fmap)
+    HtmlControl(info_html(title, [*lines, *([note] if note else [])]), "topleft", "ccm-info").add_to(fmap)
     inline_local_assets(fmap)
     return fmap.get_root().render()

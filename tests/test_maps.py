@@ -26,7 +26,8 @@ def layers(boundaries) -> BaseLayers:
 
 @pytest.fixture(scope="module")
 def rendered(bundled, layers) -> str:
-    fmap = build_event_map(bundled.events, layers, "nkao_1991")
+    fmap, note = build_event_map(bundled.events, layers, "nkao_1991")
+    assert note is None  # few enough for markers
     link_local_assets(fmap)
     return fmap.get_root().render()
 
