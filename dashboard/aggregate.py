@@ -1,7 +1,7 @@
 """Grid aggregation for selections too large to draw event by event.
 
-Above ``MAX_MARKERS`` events the map shows one circle per grid cell instead
-of one per event: the browser stays responsive and the page stays small. The
+Above ``event_layers.MAX_PACKED`` events the map shows one circle per grid cell
+instead of one per event: the browser stays responsive and the page stays small. The
 cell size adapts to the extent of the selection (about 25 cells across).
 """
 
@@ -16,7 +16,6 @@ import pandas as pd
 from dashboard.popups import format_date
 from dashboard.settings import EVENT_TYPE_COLOURS, KM_PER_DEGREE
 
-MAX_MARKERS = 3000
 CELLS_ACROSS = 25
 NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # degrees
 

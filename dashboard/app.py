@@ -24,9 +24,8 @@ from dashboard.data_panel import choose_events  # noqa: E402
 from dashboard.describe import selection_summary  # noqa: E402
 from dashboard.events import EventTable  # noqa: E402
 from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices  # noqa: E402
-from dashboard.maps import (  # noqa: E402
-    MAP_HEIGHT_PX, MapView, build_base_map, build_selection_layer, events_view, view_bbox,
-)
+from dashboard.event_layers import build_selection_layer  # noqa: E402
+from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, events_view, view_bbox  # noqa: E402
 from dashboard.packing import EventCodes, encode_events  # noqa: E402
 from dashboard.panels import cached_base_layers, show_data_quality, show_export  # noqa: E402
 from dashboard.pipeline import Selection, select_events  # noqa: E402
@@ -42,12 +41,13 @@ TABLE_MAX_ROWS = 5_000
 ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
 
 
-@st.cache_resource(max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
     return filter_choices(_events)
 
 
-@st.cache_resource(max_entries=8)
+# Seconds for a million events, once per file and boundary: worth a word on screen.
+@st.cache_resource(show_spinner="Preparing the map's event layer for this file…", max_entries=8)
 def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
     """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
     return encode_events(_events)

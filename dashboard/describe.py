@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pandas as pd
-
 from dashboard.filters import Counts, EventFilter
 from dashboard.settings import GEO_PRECISION_LABELS, NK_BOUNDARIES
 

@@ -1,28 +1,23 @@
-"""Folium maps: a base map (basemaps, boundaries, legend) and an event layer.
+"""Folium maps: the base map (basemaps, boundaries, legend), views, and a complete event map.
 
-The two are built separately so that the dashboard can keep the base map
-unchanged while filters replace only the event layer (no re-mount, the
-analyst's view is kept).
+The base map is built apart from the event layer (dashboard/event_layers.py) so
+that the dashboard can keep it unchanged while filters replace only the event
+layer (no re-mount, the analyst's view is kept).
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import folium
-import folium.plugins
 import pandas as pd
-from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.aggregate import MAX_MARKERS, Grid, aggregate_grid, cell_records
 from dashboard.elements import ScriptElement
+from dashboard.event_layers import EventLayerScripts, build_selection_layer
 from dashboard.layers import BaseLayers
-from dashboard.packing import MAX_PACKED, EventCodes, Packed, encode_events, pack_selection
-from dashboard.popups import event_popup_html, event_tooltip
 from dashboard.settings import (
     BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL,
     STUDY_AREA_BBOX,
@@ -61,21 +56,6 @@ HOME_LAND_STYLE = {"color": "#333333", "weight": 0, "fillColor": "#fafafa", "fil
 WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillOpacity": 1.0}
 MAP_HEIGHT_PX = 620
 LEGEND_WIDTH_PX = 260
-# Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
-CLUSTER_ICON_JS = """
-function(cluster) {
-    var n = cluster.getChildCount();
-    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
-    return L.divIcon({
-        html: '<div style="box-sizing:border-box;width:' + size + 'px;height:' + size + 'px;'
-            + 'border-radius:50%;background:rgba(255,255,255,0.92);border:2px solid #333;'
-            + 'text-align:center;font:600 12px/' + (size - 4) + 'px sans-serif;color:#222">' + n + '</div>',
-        className: 'ccm-cluster', iconSize: L.point(size, size)
-    });
-}
-"""
-
-
 @dataclass(frozen=True)
 class MapView:
     """A centre and zoom that show given bounds in a map of a given pixel size."""
@@ -297,185 +277,8 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
                   NK_STYLE).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
-    _EventLayerScripts().add_to(fmap)
+    EventLayerScripts().add_to(fmap)
     return fmap
-
-
-class _EventMarkers(ScriptElement):
-    """All events of a layer as one JSON array drawn by a short loop.
-
-    Popup and tooltip HTML travel as JSON strings (``tojson`` escapes quotes,
-    ``<``, ``>`` and ``&``), never spliced into JavaScript source, so text from
-    the data cannot break out of the script. folium's own Popup and Tooltip
-    put HTML inside JavaScript template literals, where a backtick or ``${``
-    in a note would run as code, and its Popup needs jQuery.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var target = {{ this._parent.get_name() }};
-            var events = {{ this.events|tojson }};
-            var markers = events.map(function(e) {
-                return L.circleMarker([e.lat, e.lon], {
-                    radius: e.r, color: "#222222", weight: 1, fillColor: e.c, fillOpacity: 0.85
-                }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
-            });
-            if (target.addLayers) { target.addLayers(markers); }
-            else { markers.forEach(function(m) { target.addLayer(m); }); }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, events: list[dict[str, object]]) -> None:
-        super().__init__()
-        self._name = "EventMarkers"
-        self.events = events
-
-
-def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
-    """What the browser needs per event: position, radius, colour, popup and tooltip HTML."""
-    located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
-    return [
-        {
-            "lat": round(float(row["latitude"]), 6),
-            "lon": round(float(row["longitude"]), 6),
-            "r": marker_radius(row["fatalities"]),
-            "c": EVENT_TYPE_COLOURS.get(row["event_type"], "#666666"),
-            "p": event_popup_html(row),
-            "t": event_tooltip(row),
-        }
-        for _, row in located.iterrows()
-    ]
-
-
-def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
-    """Events as circles coloured by type, sized by fatalities, clustered where dense."""
-    layer = folium.FeatureGroup(name=name)
-    cluster = folium.plugins.MarkerCluster(
-        options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
-        icon_create_function=CLUSTER_ICON_JS,
-    )
-    _EventMarkers(event_records(events)).add_to(cluster)
-    cluster.add_to(layer)
-    return layer
-
-
-class _CellMarkers(ScriptElement):
-    """Grid cells as circles, larger ones labelled with their count; tooltips are plain text (textContent)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var target = {{ this._parent.get_name() }};
-            {{ this.cells|tojson }}.forEach(function(cell) {
-                var tip = document.createElement("div");
-                tip.textContent = cell.t;
-                tip.style.maxWidth = "320px";
-                tip.style.whiteSpace = "normal";
-                var label = document.createElement("span");
-                label.textContent = cell.n.toLocaleString();
-                label.style.cssText = "display:block;text-align:center;font:600 11px/14px sans-serif;"
-                    + "color:#111;text-shadow:0 0 2px #fff,0 0 2px #fff";
-                L.circleMarker([cell.lat, cell.lon], {
-                    radius: cell.r, color: "#222222", weight: 1, fillColor: cell.c, fillOpacity: 0.55
-                }).bindTooltip(tip, {sticky: true}).addTo(target);
-                if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
-                L.marker([cell.lat, cell.lon], {
-                    interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "ccm-cell-count", html: label.outerHTML,
-                                     iconSize: [48, 14], iconAnchor: [24, 7]})
-                }).addTo(target);
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, cells: list[dict[str, object]]) -> None:
-        super().__init__()
-        self._name = "CellMarkers"
-        self.cells = cells
-
-
-def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
-    layer = folium.FeatureGroup(name=name)
-    _CellMarkers(cell_records(grid)).add_to(layer)
-    return layer
-
-
-class _EventLayerScripts(JSCSSMixin):
-    """The scripts every kind of event layer needs: marker clustering and the packed layer.
-
-    Declared by the base map, because the dashboard swaps event layers without
-    reloading the page: a filter change can turn a packed layer into markers and back.
-    """
-
-    default_js = [
-        ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
-        ("ccm_packed_events", "js/packed-events.js"),
-    ]
-    default_css = [
-        ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
-        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
-    ]
-
-
-class _PackedEvents(ScriptElement):
-    """Events in the compact encoding of dashboard.packing, drawn and clustered by the browser."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.ccmPackedEvents({{ this.packed|tojson }}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, packed: Packed) -> None:
-        super().__init__()
-        self._name = "PackedEvents"
-        self.packed = packed
-
-
-def build_packed_layer(packed: Packed, name: str = "Events") -> folium.FeatureGroup:
-    layer = folium.FeatureGroup(name=name)
-    _PackedEvents(packed).add_to(layer)
-    return layer
-
-
-def build_selection_layer(
-    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None
-) -> tuple[folium.FeatureGroup, str | None]:
-    """The event layer that suits the number of events, and a note saying which one it is and why.
-
-    Up to MAX_MARKERS: a marker per event with its full popup. Up to MAX_PACKED:
-    every event, packed and clustered in the browser. Above: grid counts.
-    ``encode`` returns codes for a table that includes ``events`` (the app passes
-    cached ones); by default the events are encoded here.
-    """
-    located = int(events["latitude"].notna().sum())
-    if located <= MAX_MARKERS:
-        return build_event_layer(events), None
-    if located <= MAX_PACKED:
-        note = (
-            f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
-            "event is drawn from a compact encoding and clustered in your browser. Circles with numbers count "
-            "events; click one to zoom in, click a place to list its events (date, type, actors, fatalities, "
-            "source). Notes and disputes are not in these popups: see the events table or the CSV export."
-        )
-        encoded = encode() if encode is not None else encode_events(events)
-        return build_packed_layer(pack_selection(encoded, events.index)), note
-    grid = aggregate_grid(events)
-    note = (
-        f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "
-        f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), sized by count and "
-        "coloured by their most frequent type. Narrow the filters to see single events."
-    )
-    return build_cell_layer(grid), note
 
 
 def build_event_map(

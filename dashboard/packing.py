@@ -29,9 +29,6 @@ from dashboard.popups import Row, actors_text, fatalities_line, place_text, regi
 from dashboard.settings import EVENT_TYPE_COLOURS, EVENT_TYPES, GEO_PRECISION_LABELS
 from dashboard.symbols import marker_radius
 
-# Above this many events even the packed layer grows too heavy for a page (several MB, slow
-# clustering); the map shows grid counts instead.
-MAX_PACKED = 250_000
 COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
 UNSIGNED_TYPES: dict[str, type[np.unsignedinteger]] = {"u8": np.uint8, "u16": np.uint16, "u32": np.uint32}
 
@@ -187,7 +184,3 @@ def pack_selection(encoded: EventCodes, labels: pd.Index) -> Packed:
         },
     }
 
-
-def pack_events(events: pd.DataFrame) -> Packed:
-    """All located events of ``events`` packed (encode and pack in one go)."""
-    return pack_selection(encode_events(events), events.index)

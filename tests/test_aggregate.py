@@ -7,10 +7,10 @@ import folium
 import pandas as pd
 
 from benchmarks.generate_events import generate
-from dashboard.aggregate import MAX_MARKERS, aggregate_grid, cell_records, cell_size
+from dashboard import event_layers
+from dashboard.aggregate import aggregate_grid, cell_records, cell_size
+from dashboard.event_layers import MAX_MARKERS, build_selection_layer
 from dashboard.events import validate_events
-from dashboard import maps
-from dashboard.maps import build_selection_layer
 
 
 def synthetic(n: int) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def test_the_layer_follows_the_number_of_events(monkeypatch):
     _, note = build_selection_layer(events)
     assert note is not None and "compact encoding" in note and f"{located:,} events" in note
 
-    monkeypatch.setattr(maps, "MAX_PACKED", MAX_MARKERS + 100)
+    monkeypatch.setattr(event_layers, "MAX_PACKED", MAX_MARKERS + 100)
     layer, note = build_selection_layer(events)
     assert note is not None and "grid cells" in note and f"{MAX_MARKERS + 100:,}" in note
     fmap = folium.Map()

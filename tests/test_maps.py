@@ -8,11 +8,9 @@ import folium.plugins
 import pytest
 
 from dashboard.assets import UnvendoredAssetError, link_local_assets
-from dashboard.maps import (
-    build_base_map, build_event_layer, build_event_map, build_packed_layer, event_records, events_view,
-    view_for_bounds,
-)
-from dashboard.packing import pack_events
+from dashboard.event_layers import build_event_layer, build_packed_layer, event_records
+from dashboard.maps import build_base_map, build_event_map, events_view, view_for_bounds
+from dashboard.packing import encode_events, pack_selection
 from dashboard.layers import BaseLayers, base_layers
 from dashboard.settings import EVENT_TYPE_COLOURS
 
@@ -84,7 +82,7 @@ def test_template_syntax_in_the_data_reaches_the_page_literally(bundled, text):
 
 def test_packed_layer_is_one_call_on_compact_data_and_its_script_is_served_locally(bundled, layers):
     fmap = build_base_map(layers, "nkao_1991", events_view(bundled.events))
-    build_packed_layer(pack_events(bundled.events)).add_to(fmap)
+    build_packed_layer(pack_selection(encode_events(bundled.events), bundled.events.index)).add_to(fmap)
     link_local_assets(fmap)
     html = fmap.get_root().render()
     assert '<script src="/app/static/js/packed-events.js"></script>' in html

@@ -13,12 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import event_frame
-from dashboard.packing import COORD_SCALE, encode_column, encode_events, pack_events, pack_selection
+from dashboard.packing import COORD_SCALE, encode_column, encode_events, pack_selection
 from dashboard.popups import actors_text, fatalities_line, place_text, source_label
 from dashboard.settings import EVENT_TYPES
 from dashboard.symbols import marker_radius
 
 DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
+
+
+def pack_events(events: pd.DataFrame) -> dict:
+    """All located events packed on their own, encoded and packed in one go."""
+    return pack_selection(encode_events(events), events.index)
 
 
 def column(encoded: dict[str, str]) -> np.ndarray:

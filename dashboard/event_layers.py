@@ -1,0 +1,221 @@
+"""The event layer of a map, in the representation that suits the number of events.
+
+Up to MAX_MARKERS events: a Leaflet marker per event with its full popup,
+clustered where dense. Up to MAX_PACKED: every event in the compact encoding of
+dashboard/packing.py, drawn and clustered by dashboard/static/js/packed-events.js.
+Above: grid counts (dashboard/aggregate.py). Each layer is a folium FeatureGroup
+that streamlit-folium can swap without re-mounting the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import folium
+import folium.plugins
+import pandas as pd
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from dashboard.aggregate import Grid, aggregate_grid, cell_records
+from dashboard.elements import ScriptElement
+from dashboard.packing import EventCodes, Packed, encode_events, pack_selection
+from dashboard.popups import event_popup_html, event_tooltip
+from dashboard.settings import EVENT_TYPE_COLOURS
+from dashboard.symbols import marker_radius
+
+MAX_MARKERS = 3000
+# Above this many events even the packed layer grows too heavy for a page (several MB, slow
+# clustering); the map shows grid counts instead.
+MAX_PACKED = 250_000
+# Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
+CLUSTER_ICON_JS = """
+function(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
+    return L.divIcon({
+        html: '<div style="box-sizing:border-box;width:' + size + 'px;height:' + size + 'px;'
+            + 'border-radius:50%;background:rgba(255,255,255,0.92);border:2px solid #333;'
+            + 'text-align:center;font:600 12px/' + (size - 4) + 'px sans-serif;color:#222">' + n + '</div>',
+        className: 'ccm-cluster', iconSize: L.point(size, size)
+    });
+}
+"""
+
+
+
+class _EventMarkers(ScriptElement):
+    """All events of a layer as one JSON array drawn by a short loop.
+
+    Popup and tooltip HTML travel as JSON strings (``tojson`` escapes quotes,
+    ``<``, ``>`` and ``&``), never spliced into JavaScript source, so text from
+    the data cannot break out of the script. folium's own Popup and Tooltip
+    put HTML inside JavaScript template literals, where a backtick or ``${``
+    in a note would run as code, and its Popup needs jQuery.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var target = {{ this._parent.get_name() }};
+            var events = {{ this.events|tojson }};
+            var markers = events.map(function(e) {
+                return L.circleMarker([e.lat, e.lon], {
+                    radius: e.r, color: "#222222", weight: 1, fillColor: e.c, fillOpacity: 0.85
+                }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
+            });
+            if (target.addLayers) { target.addLayers(markers); }
+            else { markers.forEach(function(m) { target.addLayer(m); }); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "EventMarkers"
+        self.events = events
+
+
+def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
+    """What the browser needs per event: position, radius, colour, popup and tooltip HTML."""
+    located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
+    return [
+        {
+            "lat": round(float(row["latitude"]), 6),
+            "lon": round(float(row["longitude"]), 6),
+            "r": marker_radius(row["fatalities"]),
+            "c": EVENT_TYPE_COLOURS.get(row["event_type"], "#666666"),
+            "p": event_popup_html(row),
+            "t": event_tooltip(row),
+        }
+        for _, row in located.iterrows()
+    ]
+
+
+def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
+    """Events as circles coloured by type, sized by fatalities, clustered where dense."""
+    layer = folium.FeatureGroup(name=name)
+    cluster = folium.plugins.MarkerCluster(
+        options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+        icon_create_function=CLUSTER_ICON_JS,
+    )
+    _EventMarkers(event_records(events)).add_to(cluster)
+    cluster.add_to(layer)
+    return layer
+
+
+class _CellMarkers(ScriptElement):
+    """Grid cells as circles, larger ones labelled with their count; tooltips are plain text (textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var target = {{ this._parent.get_name() }};
+            {{ this.cells|tojson }}.forEach(function(cell) {
+                var tip = document.createElement("div");
+                tip.textContent = cell.t;
+                tip.style.maxWidth = "320px";
+                tip.style.whiteSpace = "normal";
+                var label = document.createElement("span");
+                label.textContent = cell.n.toLocaleString();
+                label.style.cssText = "display:block;text-align:center;font:600 11px/14px sans-serif;"
+                    + "color:#111;text-shadow:0 0 2px #fff,0 0 2px #fff";
+                L.circleMarker([cell.lat, cell.lon], {
+                    radius: cell.r, color: "#222222", weight: 1, fillColor: cell.c, fillOpacity: 0.55
+                }).bindTooltip(tip, {sticky: true}).addTo(target);
+                if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
+                L.marker([cell.lat, cell.lon], {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "ccm-cell-count", html: label.outerHTML,
+                                     iconSize: [48, 14], iconAnchor: [24, 7]})
+                }).addTo(target);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cells: list[dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "CellMarkers"
+        self.cells = cells
+
+
+def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name=name)
+    _CellMarkers(cell_records(grid)).add_to(layer)
+    return layer
+
+
+class EventLayerScripts(JSCSSMixin):
+    """The scripts every kind of event layer needs: marker clustering and the packed layer.
+
+    Declared by the base map (dashboard/maps.py), because the dashboard swaps event layers
+    without reloading the page: a filter change can turn a packed layer into markers and back.
+    """
+
+    default_js = [
+        ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        ("ccm_packed_events", "js/packed-events.js"),
+    ]
+    default_css = [
+        ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    ]
+
+
+class _PackedEvents(ScriptElement):
+    """Events in the compact encoding of dashboard.packing, drawn and clustered by the browser."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccmPackedEvents({{ this.packed|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, packed: Packed) -> None:
+        super().__init__()
+        self._name = "PackedEvents"
+        self.packed = packed
+
+
+def build_packed_layer(packed: Packed, name: str = "Events") -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name=name)
+    _PackedEvents(packed).add_to(layer)
+    return layer
+
+
+def build_selection_layer(
+    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None
+) -> tuple[folium.FeatureGroup, str | None]:
+    """The event layer that suits the number of events, and a note saying which one it is and why.
+
+    Up to MAX_MARKERS: a marker per event with its full popup. Up to MAX_PACKED:
+    every event, packed and clustered in the browser. Above: grid counts.
+    ``encode`` returns codes for a table that includes ``events`` (the app passes
+    cached ones); by default the events are encoded here.
+    """
+    located = int(events["latitude"].notna().sum())
+    if located <= MAX_MARKERS:
+        return build_event_layer(events), None
+    if located <= MAX_PACKED:
+        note = (
+            f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
+            "event is drawn from a compact encoding and clustered in your browser. Circles with numbers count "
+            "events; click one to zoom in, click a place to list its events (date, type, actors, fatalities, "
+            "source). Notes and disputes are not in these popups: see the events table or the CSV export."
+        )
+        encoded = encode() if encode is not None else encode_events(events)
+        return build_packed_layer(pack_selection(encoded, events.index)), note
+    grid = aggregate_grid(events)
+    note = (
+        f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "
+        f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), sized by count and "
+        "coloured by their most frequent type. Narrow the filters to see single events."
+    )
+    return build_cell_layer(grid), note
