@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
+from folium.map import FitBounds
 
 from dashboard.assets import inline_local_assets
 from dashboard.layers import BaseLayers
@@ -27,14 +28,19 @@ def standalone_html(
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
     fmap, note = build_event_map(events, layers, nk_boundary)
     located = events[events["latitude"].notna()]
+    opening: FitBounds | None = None
     if bbox is not None:
-        fmap.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
+        opening = FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
     elif not located.empty:
-        fmap.fit_bounds(
+        opening = FitBounds(
             [[located["latitude"].min(), located["longitude"].min()],
              [located["latitude"].max(), located["longitude"].max()]],
             padding_top_left=(40, 40), padding_bottom_right=(LEGEND_WIDTH_PX, 40), max_zoom=11,
         )
+    if opening is not None:
+        # The page opens on its view; an animated zoom would swallow the reader's first clicks.
+        opening.options["animate"] = False
+        opening.add_to(fmap)
     fmap.get_root().title = title
     HtmlControl(info_html(title, [*lines, *([note] if note else [])]), "topleft", "ccm-info").add_to(fmap)
     inline_local_assets(fmap)

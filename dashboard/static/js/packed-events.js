@@ -70,7 +70,7 @@
 
         eventCount: function () { return this._packed.n; },
 
-        // Whether the events have been decoded and drawn at least once.
+        // Whether the events are drawn for the current, settled view (false during a zoom).
         isDrawn: function () { return this._isDrawn === true; },
 
         // Events per drawn cluster at the current view (for checks that nothing is lost).
@@ -112,7 +112,8 @@
             this._canvas = L.DomUtil.create("canvas", "ccm-packed-events");
             this._canvas.style.pointerEvents = "none";
             this.getPane().appendChild(this._canvas);
-            map.on("moveend resize", this._redraw, this);
+            map.on("moveend", this._onMoveEnd, this);
+            map.on("resize", this._redraw, this);
             map.on("zoomstart", this._hide, this);
             map.on("click", this._onClick, this);
             map.on("mousemove", this._onMouseMove, this);
@@ -123,7 +124,8 @@
         },
 
         onRemove: function (map) {
-            map.off("moveend resize", this._redraw, this);
+            map.off("moveend", this._onMoveEnd, this);
+            map.off("resize", this._redraw, this);
             map.off("zoomstart", this._hide, this);
             map.off("click", this._onClick, this);
             map.off("mousemove", this._onMouseMove, this);
@@ -141,7 +143,22 @@
             this._map.getContainer().appendChild(this._problem);
         },
 
-        _hide: function () { if (this._canvas) { this._canvas.style.visibility = "hidden"; } },
+        // From zoomstart to moveend the drawn positions are stale and Leaflet ignores a new
+        // zoom while one is animating (fitBounds then does nothing): nothing is drawn or
+        // clickable until the map has settled and _redraw runs again.
+        _hide: function () {
+            this._settling = true;
+            this._drawn = [];
+            this._isDrawn = false;
+            this._tooltipFor = null;
+            if (this._tooltip && this._map) { this._map.closeTooltip(this._tooltip); }
+            if (this._canvas) { this._canvas.style.visibility = "hidden"; }
+        },
+
+        _onMoveEnd: function () {
+            this._settling = false;
+            this._redraw();
+        },
 
         // Places binned on a pixel grid, then each bin, largest first, absorbs the
         // neighbouring bins whose centre lies within CLUSTER_PX: badges do not pile up
@@ -194,7 +211,7 @@
 
         _redraw: function () {
             var map = this._map;
-            if (!map || !this._lat) { return; }
+            if (!map || !this._lat || this._settling) { return; }
             var size = map.getSize(), ratio = window.devicePixelRatio || 1, canvas = this._canvas;
             canvas.width = size.x * ratio;
             canvas.height = size.y * ratio;
