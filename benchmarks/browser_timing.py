@@ -26,9 +26,11 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app
 PRESETS = ["2020 war (27 Sep – 10 Nov 2020)", "Attack on Armenia (12–14 Sep 2022)", "All dates"]
 LAYER = "window.feature_group && window.feature_group.length > 0"
 # The newest event layer, once drawn (the packed layer draws after inflating its columns).
-SIGNATURE = ("() => { var g = window.feature_group[window.feature_group.length - 1];"
-             " var drawn = g.getLayers().every(l => !l.isDrawn || l.isDrawn());"
-             " return drawn ? L.stamp(g) : null; }")
+SIGNATURE = (
+    "() => { var g = window.feature_group[window.feature_group.length - 1];"
+    " var drawn = g.getLayers().every(l => !l.isDrawn || l.isDrawn());"
+    " return drawn ? L.stamp(g) : null; }"
+)
 
 
 def time_dashboard(size: int, events: Path) -> list[str]:
@@ -48,21 +50,29 @@ def time_dashboard(size: int, events: Path) -> list[str]:
             started = time.perf_counter()
             page.locator('input[type="file"]').set_input_files(str(events))
             page.get_by_text(f"= {size:,} rows in file").wait_for(timeout=300_000)
-            frame.wait_for_function(f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
-                                    arg=before, timeout=300_000)
-            lines.append(f"{size:,} events: first map {time.perf_counter() - started:.2f} s after the upload "
-                         "(send, read, validate, join, draw)")
+            frame.wait_for_function(
+                f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}", arg=before, timeout=300_000
+            )
+            lines.append(
+                f"{size:,} events: first map {time.perf_counter() - started:.2f} s after the upload "
+                "(send, read, validate, join, draw)"
+            )
             print(lines[-1], flush=True)
             for preset in PRESETS:
                 before = frame.evaluate(SIGNATURE)
                 page.get_by_role("combobox", name="Period").click()
                 page.get_by_role("option", name=preset).click()
                 started = time.perf_counter()
-                frame.wait_for_function(f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
-                                        arg=before, timeout=120_000)
+                frame.wait_for_function(
+                    f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}",
+                    arg=before,
+                    timeout=120_000,
+                )
                 shown = page.get_by_text(" shown · ").first.inner_text().split(" shown")[0]
-                lines.append(f"{size:,} events: '{preset}' ({shown} shown) -> map updated in "
-                             f"{time.perf_counter() - started:.2f} s")
+                lines.append(
+                    f"{size:,} events: '{preset}' ({shown} shown) -> map updated in "
+                    f"{time.perf_counter() - started:.2f} s"
+                )
                 print(lines[-1], flush=True)
             browser.close()
     finally:
@@ -79,11 +89,11 @@ def main() -> None:
             generate(size).to_csv(events, index=False)
             lines += time_dashboard(size, events)
     write_section(
-        "In the running dashboard", "python benchmarks/browser_timing.py " + " ".join(map(str, sizes)),
+        "In the running dashboard",
+        "python benchmarks/browser_timing.py " + " ".join(map(str, sizes)),
         "Headless chromium against `streamlit run dashboard/app.py`: N synthetic events are uploaded through\n"
         "the sidebar (timed until their map is drawn); a map update is timed from the click on a period\n"
-        "preset until the new event layer is drawn.\n\n"
-        + "\n".join(f"* {line}" for line in lines),
+        "preset until the new event layer is drawn.\n\n" + "\n".join(f"* {line}" for line in lines),
     )
 
 

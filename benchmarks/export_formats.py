@@ -35,8 +35,9 @@ def run(name: str, path: Path, boundaries, layers) -> None:
     print(f"{name:<10} load+validate+join {load_s:7.2f} s  ({selection.counts.line()})", flush=True)
     for fmt, dpi in FORMATS:
         started = time.perf_counter()
-        data = export_bytes(ExportRequest(fmt=fmt, title=name, dpi=dpi), selection, EventFilter(), "nkao_1991",
-                            boundaries, layers)
+        data = export_bytes(
+            ExportRequest(fmt=fmt, title=name, dpi=dpi), selection, EventFilter(), "nkao_1991", boundaries, layers
+        )
         seconds = time.perf_counter() - started
         label = f"{fmt} {dpi} dpi" if fmt == "png" else fmt
         print(f"{name:<10} {label:<14} {seconds:7.2f} s  {len(data) / 1e6:8.2f} MB", flush=True)

@@ -24,10 +24,18 @@ import shapely
 from dashboard.geo import load_boundaries
 from dashboard.settings import EVENT_TYPES, METRIC_CRS
 
-TOWNS = np.array([  # lat, lon of places that appear in the bundled data
-    (40.1833, 44.5167), (39.81528, 46.75194), (40.68278, 46.36056), (40.345, 46.92889),
-    (39.50778, 46.33861), (40.20306, 45.86472), (39.84167, 45.67222), (39.20111, 46.415),
-])
+TOWNS = np.array(
+    [  # lat, lon of places that appear in the bundled data
+        (40.1833, 44.5167),
+        (39.81528, 46.75194),
+        (40.68278, 46.36056),
+        (40.345, 46.92889),
+        (39.50778, 46.33861),
+        (40.20306, 45.86472),
+        (39.84167, 45.67222),
+        (39.20111, 46.415),
+    ]
+)
 BURSTS = [("2020-09-27", "2020-11-10", 0.35), ("2022-09-12", "2022-09-14", 0.05), ("2023-09-19", "2023-09-21", 0.03)]
 
 
@@ -91,20 +99,23 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
     lat, lon, places = sample_locations(n, rng)
     types = rng.choice(EVENT_TYPES, n, p=[0.3, 0.3, 0.08, 0.08, 0.06, 0.03, 0.03, 0.07, 0.05])
     fatalities = np.where(rng.random(n) < 0.6, rng.poisson(1.2, n).astype(str), "")
-    frame = pd.DataFrame({
-        "event_id": [f"SYN-{i:07d}" for i in range(n)],
-        "event_date": sample_dates(n, rng),
-        "event_type": types,
-        "actor1": rng.choice(["Synthetic force A", "Synthetic force B"], n),
-        "actor2": rng.choice(["Synthetic force B", "Synthetic force A", "civilians"], n),
-        "location": places,
-        "latitude": np.round(lat, 5).astype(str),
-        "longitude": np.round(lon, 5).astype(str),
-        "geo_precision": rng.choice(["1", "2", "3"], n, p=[0.6, 0.3, 0.1]),
-        "fatalities": fatalities,
-        "notes": "SYNTHETIC benchmark row; not a real event.",
-        "source": "synthetic", "source_url": "",
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"SYN-{i:07d}" for i in range(n)],
+            "event_date": sample_dates(n, rng),
+            "event_type": types,
+            "actor1": rng.choice(["Synthetic force A", "Synthetic force B"], n),
+            "actor2": rng.choice(["Synthetic force B", "Synthetic force A", "civilians"], n),
+            "location": places,
+            "latitude": np.round(lat, 5).astype(str),
+            "longitude": np.round(lon, 5).astype(str),
+            "geo_precision": rng.choice(["1", "2", "3"], n, p=[0.6, 0.3, 0.1]),
+            "fatalities": fatalities,
+            "notes": "SYNTHETIC benchmark row; not a real event.",
+            "source": "synthetic",
+            "source_url": "",
+        }
+    )
     unmapped = rng.random(n) < 0.03
     frame.loc[unmapped, ["latitude", "longitude"]] = ""
     invalid = np.flatnonzero(rng.random(n) < 0.005)

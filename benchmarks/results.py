@@ -22,7 +22,9 @@ def machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+    )
 
 
 def write_section(heading: str, command: str, body: str) -> None:
@@ -32,6 +34,6 @@ def write_section(heading: str, command: str, body: str) -> None:
         for part in re.split(r"^## ", RESULTS.read_text(encoding="utf-8"), flags=re.M)[1:]:
             title, _, text = part.partition("\n")
             sections[title.strip()] = text.strip()
-    sections[heading] = (f"`{command}` on {dt.date.today():%d %b %Y}; machine: {machine()}.\n\n" + body.strip())
+    sections[heading] = f"`{command}` on {dt.date.today():%d %b %Y}; machine: {machine()}.\n\n" + body.strip()
     text = "\n\n".join(f"## {title}\n\n{content}" for title, content in sections.items())
     RESULTS.write_text(f"{TITLE}\n\n{text}\n", encoding="utf-8")

@@ -58,8 +58,9 @@ def measure(size: int, path: Path) -> dict[str, float]:
     from dataclasses import replace
 
     table = replace(table, events=joined)
-    flt = EventFilter(start=dt.date(2020, 9, 27), end=dt.date(2020, 11, 10),
-                      event_types=("Battle", "Shelling/artillery"))
+    flt = EventFilter(
+        start=dt.date(2020, 9, 27), end=dt.date(2020, 11, 10), event_types=("Battle", "Shelling/artillery")
+    )
     started = time.perf_counter()
     selection = select_events(table, DEFAULT_NK_BOUNDARY, flt)
     figures["filter_s"] = time.perf_counter() - started
@@ -82,8 +83,14 @@ def measure(size: int, path: Path) -> dict[str, float]:
     layers = base_layers(boundaries)
     for fmt in ("png", "html"):
         started = time.perf_counter()
-        export_bytes(ExportRequest(fmt=fmt, title="benchmark"), everything, EventFilter(), DEFAULT_NK_BOUNDARY,
-                     boundaries, layers)
+        export_bytes(
+            ExportRequest(fmt=fmt, title="benchmark"),
+            everything,
+            EventFilter(),
+            DEFAULT_NK_BOUNDARY,
+            boundaries,
+            layers,
+        )
         figures[f"export_{fmt}_s"] = time.perf_counter() - started
     if size in NAIVE_SIZES:
         started = time.perf_counter()
@@ -98,14 +105,21 @@ def measure(size: int, path: Path) -> dict[str, float]:
 
 
 COLUMNS = [
-    ("events", "events", "{:,.0f}"), ("load_s", "load+validate s", "{:.2f}"), ("join_s", "join s", "{:.2f}"),
-    ("join_events_per_s", "join events/s", "{:,.0f}"), ("locations", "distinct places", "{:,.0f}"),
+    ("events", "events", "{:,.0f}"),
+    ("load_s", "load+validate s", "{:.2f}"),
+    ("join_s", "join s", "{:.2f}"),
+    ("join_events_per_s", "join events/s", "{:,.0f}"),
+    ("locations", "distinct places", "{:,.0f}"),
     ("filter_s", "filter s", "{:.3f}"),
-    ("map_build_s", "map build s", "{:.3f}"), ("map_bytes_per_event", "map bytes/event", "{:,.1f}"),
+    ("map_build_s", "map build s", "{:.3f}"),
+    ("map_bytes_per_event", "map bytes/event", "{:,.1f}"),
     ("repack_s", "re-pack s", "{:.3f}"),
-    ("export_png_s", "PNG s", "{:.2f}"), ("export_html_s", "HTML s", "{:.2f}"),
-    ("naive_map_build_s", "naive map s", "{:.2f}"), ("naive_map_bytes_per_event", "naive bytes/event", "{:,.0f}"),
-    ("joined_rss_mb", "RSS loaded+joined MB", "{:,.0f}"), ("peak_rss_mb", "peak RSS MB", "{:,.0f}"),
+    ("export_png_s", "PNG s", "{:.2f}"),
+    ("export_html_s", "HTML s", "{:.2f}"),
+    ("naive_map_build_s", "naive map s", "{:.2f}"),
+    ("naive_map_bytes_per_event", "naive bytes/event", "{:,.0f}"),
+    ("joined_rss_mb", "RSS loaded+joined MB", "{:,.0f}"),
+    ("peak_rss_mb", "peak RSS MB", "{:,.0f}"),
 ]
 
 
@@ -131,8 +145,9 @@ def main() -> None:
         for size in args.sizes:
             path = Path(tmp) / f"events_{size}.csv"
             generate(size).to_csv(path, index=False)
-            result = subprocess.run([sys.executable, __file__, "--one", str(size), str(path)],
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, __file__, "--one", str(size), str(path)], capture_output=True, text=True
+            )
             path.unlink()
             if result.returncode != 0:
                 print(f"{size:,} events: failed\n{result.stderr[-2000:]}", file=sys.stderr)
@@ -142,14 +157,14 @@ def main() -> None:
     text = table(rows)
     print(text)
     write_section(
-        "Steps, 1k to 1M events", "python benchmarks/run.py",
+        "Steps, 1k to 1M events",
+        "python benchmarks/run.py",
         "Synthetic events from `benchmarks/generate_events.py` (90 % coded to ~N/50 places, 10 % with a\n"
         "point of their own: the join works once per distinct place). Filter: 2020 war dates, two types.\n"
         "Map: the event layer for all events (markers up to 3,000, packed layer up to 250,000, grid cells\n"
         "above), built and rendered. Re-pack: the packed layer of the filtered events from the codes the\n"
         "dashboard caches per table, i.e. the map's share of a filter change. Naive: one folium Marker with\n"
-        "a popup per event. Each size runs in a fresh process; peak RSS excludes generating the events.\n\n"
-        + text,
+        "a popup per event. Each size runs in a fresh process; peak RSS excludes generating the events.\n\n" + text,
     )
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

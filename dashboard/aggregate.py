@@ -31,8 +31,9 @@ class Grid:
 
 
 def cell_size(events: pd.DataFrame) -> float:
-    span = max(events["longitude"].max() - events["longitude"].min(),
-               events["latitude"].max() - events["latitude"].min(), 1e-9)
+    span = max(
+        events["longitude"].max() - events["longitude"].min(), events["latitude"].max() - events["latitude"].min(), 1e-9
+    )
     wanted = span / CELLS_ACROSS
     return next((size for size in NICE_SIZES if size >= wanted), NICE_SIZES[-1])
 
@@ -41,18 +42,27 @@ def aggregate_grid(events: pd.DataFrame, cell_deg: float | None = None) -> Grid:
     """Counts per grid cell of the located events, placed at the mean position of each cell's events."""
     located = events[events["latitude"].notna()]
     if located.empty:
-        return Grid(pd.DataFrame(columns=["lat", "lon", "events", "fatalities", "dominant_type", "first", "last",
-                                          "breakdown"]), cell_deg or NICE_SIZES[0])
+        return Grid(
+            pd.DataFrame(columns=["lat", "lon", "events", "fatalities", "dominant_type", "first", "last", "breakdown"]),
+            cell_deg or NICE_SIZES[0],
+        )
     size = cell_deg or cell_size(located)
-    keys = pd.DataFrame({
-        "gx": np.floor(located["longitude"].to_numpy() / size).astype(np.int64),
-        "gy": np.floor(located["latitude"].to_numpy() / size).astype(np.int64),
-    }, index=located.index)
+    keys = pd.DataFrame(
+        {
+            "gx": np.floor(located["longitude"].to_numpy() / size).astype(np.int64),
+            "gy": np.floor(located["latitude"].to_numpy() / size).astype(np.int64),
+        },
+        index=located.index,
+    )
     frame = pd.concat([keys, located[["latitude", "longitude", "event_type", "fatalities", "event_date"]]], axis=1)
     grouped = frame.groupby(["gx", "gy"], sort=False)
     cells = grouped.agg(
-        lat=("latitude", "mean"), lon=("longitude", "mean"), events=("event_type", "size"),
-        fatalities=("fatalities", "sum"), first=("event_date", "min"), last=("event_date", "max"),
+        lat=("latitude", "mean"),
+        lon=("longitude", "mean"),
+        events=("event_type", "size"),
+        fatalities=("fatalities", "sum"),
+        first=("event_date", "min"),
+        last=("event_date", "max"),
     )
     by_type = frame.groupby(["gx", "gy", "event_type"], sort=False).size().unstack(fill_value=0)
     by_type = by_type.reindex(columns=[t for t in EVENT_TYPE_COLOURS if t in by_type.columns]).loc[cells.index]
@@ -72,13 +82,16 @@ def cell_records(grid: Grid) -> list[dict[str, object]]:
     largest = max(int(cells["events"].max()), 1)
     return [
         {
-            "lat": round(float(row.lat), 5), "lon": round(float(row.lon), 5),
+            "lat": round(float(row.lat), 5),
+            "lon": round(float(row.lon), 5),
             "r": round(4 + 18 * math.sqrt(row.events / largest), 1),
             "c": EVENT_TYPE_COLOURS.get(row.dominant_type, "#666666"),
             "n": int(row.events),
-            "t": (f"{row.events:,} event{'s' if row.events != 1 else ''} · "
-                  f"{format_date(row.first)} – {format_date(row.last)} · "
-                  f"{int(row.fatalities):,} reported fatalities (single figures) · {row.breakdown}"),
+            "t": (
+                f"{row.events:,} event{'s' if row.events != 1 else ''} · "
+                f"{format_date(row.first)} – {format_date(row.last)} · "
+                f"{int(row.fatalities):,} reported fatalities (single figures) · {row.breakdown}"
+            ),
         }
         for row in cells.itertuples()
     ]

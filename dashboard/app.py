@@ -30,8 +30,14 @@ from dashboard.packing import EventCodes, encode_events  # noqa: E402
 from dashboard.panels import cached_base_layers, show_data_quality, show_export  # noqa: E402
 from dashboard.pipeline import Selection, select_events  # noqa: E402
 from dashboard.settings import (  # noqa: E402
-    DATE_PRESETS, DEFAULT_NK_BOUNDARY, EVENT_TYPES, GEO_PRECISION_LABELS,
-    NK_BOUNDARIES, OSM_ATTRIBUTION, PACKAGE_DIR, REGIONS,
+    DATE_PRESETS,
+    DEFAULT_NK_BOUNDARY,
+    EVENT_TYPES,
+    GEO_PRECISION_LABELS,
+    NK_BOUNDARIES,
+    OSM_ATTRIBUTION,
+    PACKAGE_DIR,
+    REGIONS,
 )
 from dashboard.table import display_table  # noqa: E402
 
@@ -74,14 +80,19 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
 
     sb.selectbox("Period", [ui.ALL_DATES, *DATE_PRESETS, ui.CUSTOM_DATES], key=ui.KEY_PRESET, on_change=apply_preset)
     picked = sb.date_input(
-        "Date range", min_value=min(first, dt.date(2018, 1, 1)),
-        max_value=max(last, dt.date.today()), key=ui.KEY_DATES, format="YYYY-MM-DD",
+        "Date range",
+        min_value=min(first, dt.date(2018, 1, 1)),
+        max_value=max(last, dt.date.today()),
+        key=ui.KEY_DATES,
+        format="YYYY-MM-DD",
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
 
     types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=ui.KEY_TYPES)
     nk_boundary = sb.radio(
-        "Nagorno-Karabakh boundary", list(NK_BOUNDARIES), key=ui.KEY_NK,
+        "Nagorno-Karabakh boundary",
+        list(NK_BOUNDARIES),
+        key=ui.KEY_NK,
         index=list(NK_BOUNDARIES).index(DEFAULT_NK_BOUNDARY),
         format_func=lambda key: NK_BOUNDARIES[key][1],
         help="Drawn on the map and used for the region 'Nagorno-Karabakh'. Natural Earth lines, ±1–3 km.",
@@ -89,28 +100,44 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
     regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=ui.KEY_REGIONS)
     provinces = choices.provinces
     picked_provinces = sb.multiselect(
-        "Province / rayon", list(provinces), key=ui.KEY_PROVINCES, format_func=provinces.get,
-        placeholder="All provinces", help="Natural Earth units, accurate to ~1–3 km.",
+        "Province / rayon",
+        list(provinces),
+        key=ui.KEY_PROVINCES,
+        format_func=provinces.get,
+        placeholder="All provinces",
+        help="Natural Earth units, accurate to ~1–3 km.",
     )
     with sb.expander("More filters", expanded=False):
         actors = st.multiselect("Actor", choices.actors, key=ui.KEY_ACTORS, placeholder="All actors")
         text = st.text_input("Search place, notes, source", key=ui.KEY_TEXT)
         min_fatalities = st.number_input(
-            "Minimum reported fatalities", min_value=0, value=0, step=1, key=ui.KEY_MIN_FATALITIES,
+            "Minimum reported fatalities",
+            min_value=0,
+            value=0,
+            step=1,
+            key=ui.KEY_MIN_FATALITIES,
             help="Above 0, events without a single sourced figure are left out.",
         )
         precisions = st.multiselect(
-            "Location precision", list(GEO_PRECISION_LABELS), default=list(GEO_PRECISION_LABELS),
-            format_func=GEO_PRECISION_LABELS.get, key=ui.KEY_PRECISION,
+            "Location precision",
+            list(GEO_PRECISION_LABELS),
+            default=list(GEO_PRECISION_LABELS),
+            format_func=GEO_PRECISION_LABELS.get,
+            key=ui.KEY_PRECISION,
         )
         border_max = choices.border_km_max
         border_km = st.slider(
-            "Maximum distance to the international border (km)", 0, border_max, border_max,
-            key=ui.KEY_BORDER_KM, help="At the right end the distance is not limited.",
+            "Maximum distance to the international border (km)",
+            0,
+            border_max,
+            border_max,
+            key=ui.KEY_BORDER_KM,
+            help="At the right end the distance is not limited.",
         )
 
     flt = EventFilter(
-        start=start, end=end,
+        start=start,
+        end=end,
         event_types=None if set(types) == set(EVENT_TYPES) else tuple(types),
         regions=None if set(regions) == set(REGIONS) else tuple(regions),
         province_codes=tuple(picked_provinces) or None,
@@ -135,16 +162,23 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | N
 
     base = build_base_map(cached_base_layers(), nk_boundary, initial)
     layer, note = build_selection_layer(
-        selection.events, encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events))
+        selection.events, encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events)
+    )
     if note:
         st.info(note)
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_local_assets(element)
     state = st_folium(
-        base, key=ui.KEY_MAP, height=MAP_HEIGHT_PX, use_container_width=True,
-        feature_group_to_add=layer, layer_control=control, returned_objects=["bounds"],
-        center=fit.center if fit else None, zoom=fit.zoom if fit else None,
+        base,
+        key=ui.KEY_MAP,
+        height=MAP_HEIGHT_PX,
+        use_container_width=True,
+        feature_group_to_add=layer,
+        layer_control=control,
+        returned_objects=["bounds"],
+        center=fit.center if fit else None,
+        zoom=fit.zoom if fit else None,
     )
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
         st.session_state[ui.KEY_FIT] = events_view(selection.events)
@@ -163,7 +197,9 @@ def show_table(events: pd.DataFrame) -> None:
         st.caption(f"The first {TABLE_MAX_ROWS:,} of {len(events):,} events by date; the CSV export has them all.")
         events = events.sort_values("event_date", kind="stable").head(TABLE_MAX_ROWS)
     st.dataframe(
-        display_table(events), hide_index=True, width="stretch",
+        display_table(events),
+        hide_index=True,
+        width="stretch",
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
     )
 
@@ -191,7 +227,8 @@ def main() -> None:
     cols = st.columns(4)
     cols[0].metric("Events shown", f"{figures.events:,}")
     cols[1].metric(
-        "Reported fatalities", f"{figures.fatalities_known:,}",
+        "Reported fatalities",
+        f"{figures.fatalities_known:,}",
         help=f"Sum over events with a single sourced figure; {figures.events_without_figure} shown events "
         "have none (see each popup for who reported what).",
     )
@@ -200,8 +237,11 @@ def main() -> None:
     st.caption(counts.line())
     if counts.shown == 0:
         culprits = emptying_filters(selection.all_events, flt)
-        why = (f"The {' and the '.join(culprits)} filter leaves nothing on its own."
-               if culprits else "Each filter alone keeps some events; their combination keeps none.")
+        why = (
+            f"The {' and the '.join(culprits)} filter leaves nothing on its own."
+            if culprits
+            else "Each filter alone keeps some events; their combination keeps none."
+        )
         st.info(f"No mapped event matches the filters. {why}")
 
     view = show_map(selection, table.key, nk_boundary)
@@ -209,7 +249,8 @@ def main() -> None:
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
     tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
-        list(ui.TABS), key=ui.KEY_TAB, on_change="rerun")
+        list(ui.TABS), key=ui.KEY_TAB, on_change="rerun"
+    )
     if tab_time.open:
         with tab_time:
             if selection.events.empty:

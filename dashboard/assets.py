@@ -35,10 +35,18 @@ LOCAL_ASSETS: dict[str, str] = {
     "ccm_packed_events": "js/packed-events.js",
 }
 # Assets folium adds by default that none of our layers uses.
-UNUSED = frozenset({
-    "jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-    "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css",
-})
+UNUSED = frozenset(
+    {
+        "jquery",
+        "bootstrap",
+        "awesome_markers",
+        "bootstrap_css",
+        "glyphicons_css",
+        "awesome_markers_font_css",
+        "awesome_markers_css",
+        "awesome_rotate_css",
+    }
+)
 
 
 class UnvendoredAssetError(RuntimeError):
@@ -57,10 +65,11 @@ def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> No
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
             if assets:
-                setattr(element, attr, [
-                    (name, f"{base_url}/{LOCAL_ASSETS[name]}")
-                    for name, _ in assets if _keep(name, element)
-                ])
+                setattr(
+                    element,
+                    attr,
+                    [(name, f"{base_url}/{LOCAL_ASSETS[name]}") for name, _ in assets if _keep(name, element)],
+                )
 
 
 def inline_local_assets(root: Element) -> None:

@@ -50,8 +50,10 @@ def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         period = dates - pd.to_timedelta(dates.dt.day - 1, unit="D")
     counts = (
         events.assign(period=period)
-        .groupby(["period", "event_type"], observed=True).size()
-        .rename("events").reset_index()
+        .groupby(["period", "event_type"], observed=True)
+        .size()
+        .rename("events")
+        .reset_index()
     )
     return counts, unit
 
@@ -60,26 +62,34 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
     """Stacked bars per day or week in the type colours, with the conflict's key dates as rules."""
     counts, unit = timeline_counts(events)
     colour = alt.Color(
-        "event_type:N", title="Event type",
+        "event_type:N",
+        title="Event type",
         scale=alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values())),
     )
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("period:T", title={"day": "Day", "week": "Week starting", "month": "Month"}[unit]),
-        y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
-        color=colour,
-        tooltip=[alt.Tooltip("period:T", title=unit.capitalize(), format="%b %Y" if unit == "month" else "%-d %b %Y"),
-                 "event_type:N", "events:Q"],
+    bars = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", title={"day": "Day", "week": "Week starting", "month": "Month"}[unit]),
+            y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("period:T", title=unit.capitalize(), format="%b %Y" if unit == "month" else "%-d %b %Y"),
+                "event_type:N",
+                "events:Q",
+            ],
+        )
     )
     layers: list[alt.Chart] = [bars]
     if not counts.empty:
         lo, hi = counts["period"].min(), counts["period"].max() + pd.Timedelta(days=31 if unit == "month" else 7)
         marks = pd.DataFrame(
-            [{"date": pd.Timestamp(d), "label": label} for d, label in KEY_DATES.items()
-             if lo <= pd.Timestamp(d) <= hi]
+            [{"date": pd.Timestamp(d), "label": label} for d, label in KEY_DATES.items() if lo <= pd.Timestamp(d) <= hi]
         )
         if not marks.empty:
             layers.append(
-                alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3], strokeWidth=1)
+                alt.Chart(marks)
+                .mark_rule(color="#555", strokeDash=[3, 3], strokeWidth=1)
                 .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Date"), "label:N"])
             )
     return alt.layer(*layers).properties(height=220)

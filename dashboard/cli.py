@@ -1,6 +1,6 @@
 """Command line: the dashboard's steps and exports without a browser.
 
-    python -m dashboard export --out sept2022.pdf --start 2022-09-12 --end 2022-09-14 --region Armenia
+python -m dashboard export --out sept2022.pdf --start 2022-09-12 --end 2022-09-14 --region Armenia
 """
 
 from __future__ import annotations
@@ -41,31 +41,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Caucasus Conflict Map tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write the filtered events with their joined regions")
-    export.add_argument("--events", type=Path, default=default_events_path(),
-                        help="events file: project CSV, ACLED or UCDP GED export (.csv, .csv.gz, .zip, .xlsx); "
-                        "default: $CCM_EVENTS_PATH or data/events.csv")
-    export.add_argument("--ucdp-candidate-without-header", action="store_true",
-                        help="the events file is a UCDP GED Candidate file published without a header row")
-    export.add_argument("--out", type=Path, required=True,
-                        help="output file; its extension chooses the format unless --format is given")
-    export.add_argument("--format", choices=FORMATS, help="png, svg, pdf (map snapshots), html (interactive "
-                        "map, self-contained), csv, geojson (data)")
+    export.add_argument(
+        "--events",
+        type=Path,
+        default=default_events_path(),
+        help="events file: project CSV, ACLED or UCDP GED export (.csv, .csv.gz, .zip, .xlsx); "
+        "default: $CCM_EVENTS_PATH or data/events.csv",
+    )
+    export.add_argument(
+        "--ucdp-candidate-without-header",
+        action="store_true",
+        help="the events file is a UCDP GED Candidate file published without a header row",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help="output file; its extension chooses the format unless --format is given"
+    )
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv, geojson (data)",
+    )
     export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
-    export.add_argument("--dpi", type=int, default=SCREEN_DPI,
-                        help=f"PNG resolution: {SCREEN_DPI} for screens (default), {PRINT_DPI} for print")
-    export.add_argument("--basemap", choices=list(BASEMAPS), metavar="NAME",
-                        help="web tiles under a PNG/SVG/PDF snapshot if they can be fetched "
-                        f"({', '.join(BASEMAPS)}); without network the snapshot is drawn without them")
-    export.add_argument("--bbox", type=_bbox, metavar="MINLON,MINLAT,MAXLON,MAXLAT",
-                        help="export only this area (the map view): events outside it are left out")
+    export.add_argument(
+        "--dpi",
+        type=int,
+        default=SCREEN_DPI,
+        help=f"PNG resolution: {SCREEN_DPI} for screens (default), {PRINT_DPI} for print",
+    )
+    export.add_argument(
+        "--basemap",
+        choices=list(BASEMAPS),
+        metavar="NAME",
+        help="web tiles under a PNG/SVG/PDF snapshot if they can be fetched "
+        f"({', '.join(BASEMAPS)}); without network the snapshot is drawn without them",
+    )
+    export.add_argument(
+        "--bbox",
+        type=_bbox,
+        metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+        help="export only this area (the map view): events outside it are left out",
+    )
     export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
     export.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")
-    export.add_argument("--type", dest="types", nargs="+", choices=EVENT_TYPES,
-                        metavar="TYPE", help=f"event types ({', '.join(EVENT_TYPES)})")
-    export.add_argument("--region", dest="regions", nargs="+", choices=REGIONS,
-                        metavar="REGION", help=f"regions ({', '.join(REGIONS)})")
-    export.add_argument("--nk-boundary", choices=list(NK_BOUNDARIES), default=DEFAULT_NK_BOUNDARY,
-                        help="Nagorno-Karabakh boundary used for the region column")
+    export.add_argument(
+        "--type",
+        dest="types",
+        nargs="+",
+        choices=EVENT_TYPES,
+        metavar="TYPE",
+        help=f"event types ({', '.join(EVENT_TYPES)})",
+    )
+    export.add_argument(
+        "--region", dest="regions", nargs="+", choices=REGIONS, metavar="REGION", help=f"regions ({', '.join(REGIONS)})"
+    )
+    export.add_argument(
+        "--nk-boundary",
+        choices=list(NK_BOUNDARIES),
+        default=DEFAULT_NK_BOUNDARY,
+        help="Nagorno-Karabakh boundary used for the region column",
+    )
     return parser
 
 
@@ -78,13 +112,15 @@ def run_export(args: argparse.Namespace) -> int:
         boundaries = load_boundaries()
         table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
         flt = EventFilter(
-            start=args.start, end=args.end,
+            start=args.start,
+            end=args.end,
             event_types=tuple(args.types) if args.types else None,
             regions=tuple(args.regions) if args.regions else None,
         )
         selection = select_events(table, args.nk_boundary, flt)
-        request = ExportRequest(fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox,
-                                basemap=args.basemap)
+        request = ExportRequest(
+            fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox, basemap=args.basemap
+        )
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
         args.out.write_bytes(data)

@@ -41,7 +41,9 @@ def cached_boundaries() -> Boundaries:
 # A resource cache, not a data cache: the joined table is shared read-only (nothing mutates it), so
 # a rerun does not pay for unpickling a copy (~0.4 s per 100k events). Keyed by the file's content.
 @st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
-def cached_file(data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None) -> EventTable:
+def cached_file(
+    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
+) -> EventTable:
     table = load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
     digest = hashlib.sha256(data)
     digest.update(repr((name, headerless_ucdp, mapping)).encode())
@@ -67,8 +69,9 @@ def _bundled() -> SourceReport:
         stat = path.stat()
         return SourceReport(path.name, cached_path(str(path), stat.st_mtime_ns, stat.st_size))
     except FileNotFoundError:
-        return SourceReport(path.name, None, f"The events file {path} does not exist. Check CCM_EVENTS_PATH "
-                                             "or restore data/events.csv.")
+        return SourceReport(
+            path.name, None, f"The events file {path} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv."
+        )
     except (EventFileError, OSError) as exc:
         return SourceReport(path.name, None, f"The events in {path.name} could not be loaded. {exc}")
 
@@ -82,8 +85,9 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
     guess = guess_mapping(columns)
     none = "—"
     with st.sidebar.expander(f"Map the columns of {name}", expanded=True):
-        st.caption("This table is not in a known format. Say which columns hold what; "
-                   "the choice is kept for this session.")
+        st.caption(
+            "This table is not in a known format. Say which columns hold what; the choice is kept for this session."
+        )
 
         def pick(label: str, field: str, required: bool) -> str | None:
             options = columns if required else [none, *columns]
@@ -92,19 +96,36 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
             value = st.selectbox(label, options, index=index, key=f"{ui.KEY_MAPPING}:{name}:{field}")
             return None if value == none else value
 
-        date, lat, lon = pick("Date", "event_date", True), pick("Latitude", "latitude", True), pick(
-            "Longitude", "longitude", True)
+        date, lat, lon = (
+            pick("Date", "event_date", True),
+            pick("Latitude", "latitude", True),
+            pick("Longitude", "longitude", True),
+        )
         event_id = pick("Event id", "event_id", False)
         type_column = pick("Event type column", "event_type_column", False)
         type_value = None
         if type_column is None:
             type_value = st.selectbox("Event type for every row", EVENT_TYPES, key=f"{ui.KEY_MAPPING}:{name}:type")
-        optional = {field: pick(label, field, False) for field, label in
-                    (("location", "Place"), ("notes", "Notes"), ("source", "Source"), ("fatalities", "Fatalities"))}
+        optional = {
+            field: pick(label, field, False)
+            for field, label in (
+                ("location", "Place"),
+                ("notes", "Notes"),
+                ("source", "Source"),
+                ("fatalities", "Fatalities"),
+            )
+        }
         if not st.checkbox("Load with this mapping", key=f"{ui.KEY_MAPPING}:{name}:go"):
             return None
-    return ColumnMapping(event_date=date, latitude=lat, longitude=lon, event_id=event_id,
-                         event_type_column=type_column, event_type_value=type_value, **optional)
+    return ColumnMapping(
+        event_date=date,
+        latitude=lat,
+        longitude=lon,
+        event_id=event_id,
+        event_type_column=type_column,
+        event_type_value=type_value,
+        **optional,
+    )
 
 
 def _upload_report(upload, headerless: bool) -> SourceReport:
@@ -130,14 +151,16 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
     sb.header("Data")
     uploads = sb.file_uploader(
         "Add event files: ACLED or UCDP GED exports, or the project's CSV (.csv, .csv.gz, .zip, .xlsx)",
-        type=UPLOAD_TYPES, accept_multiple_files=True, key=ui.KEY_UPLOAD,
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=ui.KEY_UPLOAD,
     )
     headerless = False
     merged_with_bundled = True
     if uploads:
-        merged_with_bundled = sb.radio(
-            "Show", [ui.UPLOADS_ALONE, ui.UPLOADS_MERGED], key=ui.KEY_DATA_MODE
-        ) == ui.UPLOADS_MERGED
+        merged_with_bundled = (
+            sb.radio("Show", [ui.UPLOADS_ALONE, ui.UPLOADS_MERGED], key=ui.KEY_DATA_MODE) == ui.UPLOADS_MERGED
+        )
         headerless = sb.checkbox("Files without a header row are UCDP Candidate files", key=ui.KEY_HEADERLESS)
     reports = [_upload_report(upload, headerless) for upload in uploads or []]
     if not uploads or merged_with_bundled:

@@ -60,8 +60,10 @@ def filter_lines(flt: EventFilter, nk_boundary: str) -> list[str]:
 
 
 def counts_sentence(counts: Counts) -> str:
-    return (f"{counts.shown} events shown; {counts.unmapped} without verified coordinates (not mapped); "
-            f"{counts.rejected} rejected rows; {counts.total} rows in the file")
+    return (
+        f"{counts.shown} events shown; {counts.unmapped} without verified coordinates (not mapped); "
+        f"{counts.rejected} rejected rows; {counts.total} rows in the file"
+    )
 
 
 def _slug(text: str) -> str:

@@ -43,7 +43,6 @@ function(cluster) {
 """
 
 
-
 class _EventMarkers(ScriptElement):
     """All events of a layer as one JSON array drawn by a short loop.
 

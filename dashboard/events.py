@@ -26,9 +26,24 @@ __all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "valid
 
 REQUIRED_COLUMNS = ("event_id", "event_date", "event_type", "latitude", "longitude")
 TEXT_COLUMNS = (
-    "dataset", "date_note", "sub_event_type", "actor1", "actor2", "location", "location_alt_names",
-    "admin_region_reported", "location_note", "fatalities_reported", "fatalities_reported_by",
-    "notes", "disputes", "source", "source_title", "source_url", "additional_sources", "campaign",
+    "dataset",
+    "date_note",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "location_alt_names",
+    "admin_region_reported",
+    "location_note",
+    "fatalities_reported",
+    "fatalities_reported_by",
+    "notes",
+    "disputes",
+    "source",
+    "source_title",
+    "source_url",
+    "additional_sources",
+    "campaign",
 )
 NUMBER_COLUMNS = ("geo_precision", "fatalities")
 REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
@@ -63,8 +78,11 @@ class EventTable:
 
 
 def load_events(
-    source: str | Path | bytes, name: str = "", headerless_ucdp: bool = False,
-    mapping: ColumnMapping | None = None, limits: Limits | None = None,
+    source: str | Path | bytes,
+    name: str = "",
+    headerless_ucdp: bool = False,
+    mapping: ColumnMapping | None = None,
+    limits: Limits | None = None,
 ) -> EventTable:
     """Read, recognise, map and validate one events file given as a path or as bytes named ``name``."""
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
@@ -116,24 +134,40 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     date_text = stripped["event_date"]
     dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
     check(date_text == "", "event_date", "missing date")
-    check((date_text != "") & dates.isna(), "event_date",
-          lambda rows: "unreadable date '" + date_text[rows].str.slice(0, 40) + "' (expected YYYY-MM-DD)")
+    check(
+        (date_text != "") & dates.isna(),
+        "event_date",
+        lambda rows: "unreadable date '" + date_text[rows].str.slice(0, 40) + "' (expected YYYY-MM-DD)",
+    )
 
     event_type = stripped["event_type"]
     check(event_type == "", "event_type", "missing event type")
-    check((event_type != "") & ~event_type.isin(EVENT_TYPES), "event_type",
-          lambda rows: "unknown event type '" + event_type[rows].str.slice(0, 40) + "' (expected one of: "
-          + ", ".join(EVENT_TYPES) + ")")
+    check(
+        (event_type != "") & ~event_type.isin(EVENT_TYPES),
+        "event_type",
+        lambda rows: (
+            "unknown event type '"
+            + event_type[rows].str.slice(0, 40)
+            + "' (expected one of: "
+            + ", ".join(EVENT_TYPES)
+            + ")"
+        ),
+    )
 
     lat_text, lon_text = stripped["latitude"], stripped["longitude"]
     lat = _numbers(lat_text)
     lon = _numbers(lon_text)
-    check((lat_text == "") != (lon_text == ""), "latitude",
-          "only one of latitude and longitude is given")
-    check((lat_text != "") & (lat.isna() | ~np.isfinite(lat)), "latitude",
-          lambda rows: "latitude '" + lat_text[rows].str.slice(0, 40) + "' is not a number")
-    check((lon_text != "") & (lon.isna() | ~np.isfinite(lon)), "longitude",
-          lambda rows: "longitude '" + lon_text[rows].str.slice(0, 40) + "' is not a number")
+    check((lat_text == "") != (lon_text == ""), "latitude", "only one of latitude and longitude is given")
+    check(
+        (lat_text != "") & (lat.isna() | ~np.isfinite(lat)),
+        "latitude",
+        lambda rows: "latitude '" + lat_text[rows].str.slice(0, 40) + "' is not a number",
+    )
+    check(
+        (lon_text != "") & (lon.isna() | ~np.isfinite(lon)),
+        "longitude",
+        lambda rows: "longitude '" + lon_text[rows].str.slice(0, 40) + "' is not a number",
+    )
     check(lat.abs() > 90, "latitude", lambda rows: "latitude " + lat_text[rows] + " is outside -90..90")
     check(lon.abs() > 180, "longitude", lambda rows: "longitude " + lon_text[rows] + " is outside -180..180")
     off_km = distance_outside_study_area_km(lat, lon)
@@ -142,21 +176,34 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     def outside(rows: np.ndarray) -> pd.Series:
         swapped_fits = distance_outside_study_area_km(lon[rows], lat[rows]) <= STUDY_AREA_MARGIN_KM
         hint = np.where(swapped_fits, "; are latitude and longitude swapped?", "")
-        return ("point " + lat_text[rows] + ", " + lon_text[rows] + " lies " + off_km[rows].map("{:,.0f}".format)
-                + f" km outside the study area (Armenia and Azerbaijan, {STUDY_AREA_MARGIN_KM:.0f} km margin)"
-                + hint)
+        return (
+            "point "
+            + lat_text[rows]
+            + ", "
+            + lon_text[rows]
+            + " lies "
+            + off_km[rows].map("{:,.0f}".format)
+            + f" km outside the study area (Armenia and Azerbaijan, {STUDY_AREA_MARGIN_KM:.0f} km margin)"
+            + hint
+        )
 
     check(in_range & (off_km > STUDY_AREA_MARGIN_KM), "latitude", outside)
 
     precision_text = stripped["geo_precision"]
     precision = _numbers(precision_text)
-    check((precision_text != "") & ~precision.isin([1, 2, 3]), "geo_precision",
-          lambda rows: "geo_precision '" + precision_text[rows].str.slice(0, 20) + "' is not 1, 2 or 3")
+    check(
+        (precision_text != "") & ~precision.isin([1, 2, 3]),
+        "geo_precision",
+        lambda rows: "geo_precision '" + precision_text[rows].str.slice(0, 20) + "' is not 1, 2 or 3",
+    )
     fatalities_text = stripped["fatalities"]
     fatalities = _numbers(fatalities_text)
     bad_fatalities = (fatalities_text != "") & ~((fatalities >= 0) & (fatalities % 1 == 0))
-    check(bad_fatalities, "fatalities",
-          lambda rows: "fatalities '" + fatalities_text[rows].str.slice(0, 20) + "' is not a whole number ≥ 0")
+    check(
+        bad_fatalities,
+        "fatalities",
+        lambda rows: "fatalities '" + fatalities_text[rows].str.slice(0, 20) + "' is not a whole number ≥ 0",
+    )
 
     found = pd.concat(problems) if problems else pd.Series(dtype=object)
     failed = raw.index.isin(found.index)
@@ -184,10 +231,15 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 
 def _typed(events: pd.DataFrame) -> pd.DataFrame:
-    return events.astype({
-        "event_date": "datetime64[us]", "latitude": "float64", "longitude": "float64",
-        "geo_precision": "Int64", "fatalities": "Int64",
-    }).reset_index(drop=True)
+    return events.astype(
+        {
+            "event_date": "datetime64[us]",
+            "latitude": "float64",
+            "longitude": "float64",
+            "geo_precision": "Int64",
+            "fatalities": "Int64",
+        }
+    ).reset_index(drop=True)
 
 
 def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:
@@ -206,10 +258,14 @@ def _rejected_rows(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(columns=list(REJECTED_COLUMNS) + [c for c in rows.columns if c not in ("line", "event_id")])
     columns = reasons.map(lambda ps: ", ".join(dict.fromkeys(p.split("\t")[0] for p in ps)))
     text = reasons.map(lambda ps: "; ".join(p.split("\t")[1] for p in ps))
-    head = pd.DataFrame({
-        "line": rows["line"], "event_id": rows["event_id"].str.strip(),
-        "column": columns, "reason": text,
-    })
+    head = pd.DataFrame(
+        {
+            "line": rows["line"],
+            "event_id": rows["event_id"].str.strip(),
+            "column": columns,
+            "reason": text,
+        }
+    )
     original = rows.drop(columns=["line", "event_id"])
     return pd.concat([head, original], axis=1).reset_index(drop=True)
 
@@ -224,7 +280,9 @@ def merge_tables(tables: list[EventTable]) -> EventTable:
     events = events[~exact].reset_index(drop=True)
     events["conflict"] = events.duplicated(subset=["dataset", "event_id"], keep=False)
     return EventTable(
-        events=events, rejected=rejected, n_rows=sum(t.n_rows for t in tables),
+        events=events,
+        rejected=rejected,
+        n_rows=sum(t.n_rows for t in tables),
         detections=tuple(d for t in tables for d in t.detections),
         n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
         key="+".join(t.key for t in tables),

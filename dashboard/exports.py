@@ -13,17 +13,35 @@ from dashboard.geo import Boundaries
 from dashboard.layers import BaseLayers
 from dashboard.pipeline import Selection
 from dashboard.snapshot import (
-    SCREEN_DPI, SnapshotError, SnapshotSpec, check_bbox, events_in, render_snapshot, snapshot_bytes,
+    SCREEN_DPI,
+    SnapshotError,
+    SnapshotSpec,
+    check_bbox,
+    events_in,
+    render_snapshot,
+    snapshot_bytes,
 )
 from dashboard.standalone import standalone_html
 
 MIME_TYPES = {
-    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
-    "html": "text/html", "csv": "text/csv", "geojson": "application/geo+json",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
 }
 FORMATS = tuple(MIME_TYPES)
-EXTENSIONS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".html": "html", ".htm": "html",
-              ".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+EXTENSIONS = {
+    ".png": "png",
+    ".svg": "svg",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".geojson": "geojson",
+    ".json": "geojson",
+}
 
 Bbox = tuple[float, float, float, float]
 
@@ -57,15 +75,23 @@ def format_for(path: Path, fmt: str | None) -> str:
 def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: Bbox | None, shown: int) -> list[str]:
     lines = filter_lines(flt, nk_boundary)
     if bbox is not None:
-        lines.append("Map view: lon {:.3f}–{:.3f}, lat {:.3f}–{:.3f} ({} of {} filtered events inside)".format(
-            bbox[0], bbox[2], bbox[1], bbox[3], shown, selection.counts.shown))
+        lines.append(
+            "Map view: lon {:.3f}–{:.3f}, lat {:.3f}–{:.3f} ({} of {} filtered events inside)".format(
+                bbox[0], bbox[2], bbox[1], bbox[3], shown, selection.counts.shown
+            )
+        )
     lines.append(counts_sentence(selection.counts))
     return lines
 
 
 def export_bytes(
-    request: ExportRequest, selection: Selection, flt: EventFilter, nk_boundary: str,
-    boundaries: Boundaries, layers: BaseLayers | None, now: dt.datetime | None = None,
+    request: ExportRequest,
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    boundaries: Boundaries,
+    layers: BaseLayers | None,
+    now: dt.datetime | None = None,
 ) -> bytes:
     """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given)."""
     if request.fmt not in MIME_TYPES:
@@ -85,8 +111,13 @@ def export_bytes(
             if layers is None:
                 raise ExportError("The HTML export needs the prepared map layers.")
             return standalone_html(events, layers, nk_boundary, request.title, lines, request.bbox).encode("utf-8")
-        spec = SnapshotSpec(title=request.title, caption_lines=lines, bbox=request.bbox,
-                            generated=(now or dt.datetime.now()).date(), basemap=request.basemap)
+        spec = SnapshotSpec(
+            title=request.title,
+            caption_lines=lines,
+            bbox=request.bbox,
+            generated=(now or dt.datetime.now()).date(),
+            basemap=request.basemap,
+        )
         snapshot = render_snapshot(events, boundaries, nk_boundary, spec)
         return snapshot_bytes(snapshot, request.fmt, request.dpi, request.title)
     except SnapshotError as exc:

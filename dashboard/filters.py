@@ -14,8 +14,15 @@ import numpy as np
 import pandas as pd
 
 SEARCHED_COLUMNS = (
-    "location", "location_alt_names", "notes", "disputes", "source", "source_title",
-    "actor1", "actor2", "fatalities_reported_by",
+    "location",
+    "location_alt_names",
+    "notes",
+    "disputes",
+    "source",
+    "source_title",
+    "actor1",
+    "actor2",
+    "fatalities_reported_by",
 )
 ACTOR_SEPARATOR = ";"
 
@@ -162,9 +169,15 @@ def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplica
 
 
 FILTER_LABELS = {
-    "start": "start date", "end": "end date", "event_types": "event type", "regions": "region",
-    "province_codes": "province", "actors": "actor", "text": "text search",
-    "min_fatalities": "minimum fatalities", "geo_precisions": "location precision",
+    "start": "start date",
+    "end": "end date",
+    "event_types": "event type",
+    "regions": "region",
+    "province_codes": "province",
+    "actors": "actor",
+    "text": "text search",
+    "min_fatalities": "minimum fatalities",
+    "geo_precisions": "location precision",
     "max_border_km": "distance to the border",
 }
 

@@ -23,21 +23,90 @@ UCDP = "UCDP GED"
 MAPPED = "mapped by hand"
 
 ACLED_2023_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
-    "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 ACLED_OLD_MARKERS = ("data_id", "event_id_no_cnty", "iso3")
 ACLED_POPULATION = ("population_1km", "population_2km", "population_5km", "population_best")
 UCDP_COLUMNS = (
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
-    "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a",
-    "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources", "source_article", "source_office",
-    "source_date", "source_headline", "source_original", "where_prec", "where_coordinates", "where_description",
-    "adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
-    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
 )
 PROJECT_REQUIRED = ("event_id", "event_date", "event_type", "latitude", "longitude")
 
@@ -58,11 +127,20 @@ ACLED_TYPE = {
     "Strategic developments": "Protest/political",
 }
 ACLED_INTER = {
-    "1": "State forces", "2": "Rebel groups", "3": "Political militias", "4": "Identity militias",
-    "5": "Rioters", "6": "Protesters", "7": "Civilians", "8": "External/Other forces",
+    "1": "State forces",
+    "2": "Rebel groups",
+    "3": "Political militias",
+    "4": "Identity militias",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
 }
-UCDP_VIOLENCE = {"1": ("Battle", "State-based conflict"), "2": ("Battle", "Non-state conflict"),
-                 "3": ("Civilian harm", "One-sided violence")}
+UCDP_VIOLENCE = {
+    "1": ("Battle", "State-based conflict"),
+    "2": ("Battle", "Non-state conflict"),
+    "3": ("Civilian harm", "One-sided violence"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,8 +157,10 @@ class Detection:
     def sentence(self) -> str:
         ignored = ", ".join(self.ignored) if self.ignored else "none"
         read_as = f" Read as {self.read_as}." if self.read_as else ""
-        return (f"Detected: {self.label}; {self.n_columns} columns; used: {', '.join(self.used)}; "
-                f"ignored: {ignored}.{read_as}")
+        return (
+            f"Detected: {self.label}; {self.n_columns} columns; used: {', '.join(self.used)}; "
+            f"ignored: {ignored}.{read_as}"
+        )
 
 
 @dataclass(frozen=True)
@@ -188,35 +268,61 @@ def _from_acled(frame: pd.DataFrame) -> tuple[pd.DataFrame, Detection]:
     acled_type = _col(frame, "event_type")
     event_type = sub_type.map(ACLED_SUB_TYPE).fillna(acled_type.map(ACLED_TYPE)).fillna(acled_type)
     precision = _col(frame, "time_precision")
-    out = pd.DataFrame({
-        "line": frame["line"],
-        "dataset": ACLED,
-        "event_id": _col(frame, "event_id_cnty"),
-        "event_date": _iso_dates(_col(frame, "event_date")),
-        "date_note": np.where(precision.isin(["2", "3"]), "ACLED time precision " + precision, ""),
-        "event_type": event_type,
-        "sub_event_type": _join(acled_type, sub_type, sep=": "),
-        "actor1": _acled_actor(frame, "actor1", "assoc_actor_1", "inter1"),
-        "actor2": _acled_actor(frame, "actor2", "assoc_actor_2", "inter2"),
-        "location": _col(frame, "location"),
-        "admin_region_reported": _join(_col(frame, "country"), _col(frame, "admin1"), _col(frame, "admin2"),
-                                       sep=" / "),
-        "latitude": _col(frame, "latitude"),
-        "longitude": _col(frame, "longitude"),
-        "geo_precision": _col(frame, "geo_precision"),
-        "location_note": "coordinates as given by ACLED",
-        "fatalities": _col(frame, "fatalities"),
-        "fatalities_reported": np.where(_col(frame, "fatalities") != "", _col(frame, "fatalities") + " (ACLED)", ""),
-        "fatalities_reported_by": "ACLED",
-        "notes": _col(frame, "notes"),
-        "source": _col(frame, "source"),
-        "source_title": "",
-        "source_url": "",
-        "campaign": _col(frame, "disorder_type"),
-    })
-    used = ["event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
-            "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country", "admin1",
-            "admin2", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"]
+    out = pd.DataFrame(
+        {
+            "line": frame["line"],
+            "dataset": ACLED,
+            "event_id": _col(frame, "event_id_cnty"),
+            "event_date": _iso_dates(_col(frame, "event_date")),
+            "date_note": np.where(precision.isin(["2", "3"]), "ACLED time precision " + precision, ""),
+            "event_type": event_type,
+            "sub_event_type": _join(acled_type, sub_type, sep=": "),
+            "actor1": _acled_actor(frame, "actor1", "assoc_actor_1", "inter1"),
+            "actor2": _acled_actor(frame, "actor2", "assoc_actor_2", "inter2"),
+            "location": _col(frame, "location"),
+            "admin_region_reported": _join(
+                _col(frame, "country"), _col(frame, "admin1"), _col(frame, "admin2"), sep=" / "
+            ),
+            "latitude": _col(frame, "latitude"),
+            "longitude": _col(frame, "longitude"),
+            "geo_precision": _col(frame, "geo_precision"),
+            "location_note": "coordinates as given by ACLED",
+            "fatalities": _col(frame, "fatalities"),
+            "fatalities_reported": np.where(
+                _col(frame, "fatalities") != "", _col(frame, "fatalities") + " (ACLED)", ""
+            ),
+            "fatalities_reported_by": "ACLED",
+            "notes": _col(frame, "notes"),
+            "source": _col(frame, "source"),
+            "source_title": "",
+            "source_url": "",
+            "campaign": _col(frame, "disorder_type"),
+        }
+    )
+    used = [
+        "event_id_cnty",
+        "event_date",
+        "time_precision",
+        "disorder_type",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "country",
+        "admin1",
+        "admin2",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "notes",
+        "fatalities",
+    ]
     return out, _detection(ACLED, _acled_label(list(frame.columns)), frame, used)
 
 
@@ -225,54 +331,102 @@ def _from_ucdp(frame: pd.DataFrame) -> tuple[pd.DataFrame, Detection]:
     start, end = _iso_dates(_col(frame, "date_start")), _iso_dates(_col(frame, "date_end"))
     where_prec = _col(frame, "where_prec")
     deaths = (
-        "best " + _col(frame, "best") + " (low " + _col(frame, "low") + ", high " + _col(frame, "high")
-        + "); side A " + _col(frame, "deaths_a") + ", side B " + _col(frame, "deaths_b") + ", civilians "
-        + _col(frame, "deaths_civilians") + ", unknown " + _col(frame, "deaths_unknown")
+        "best "
+        + _col(frame, "best")
+        + " (low "
+        + _col(frame, "low")
+        + ", high "
+        + _col(frame, "high")
+        + "); side A "
+        + _col(frame, "deaths_a")
+        + ", side B "
+        + _col(frame, "deaths_b")
+        + ", civilians "
+        + _col(frame, "deaths_civilians")
+        + ", unknown "
+        + _col(frame, "deaths_unknown")
     )
     date_prec = _col(frame, "date_prec")
     date_note = _join(
         pd.Series(np.where(end != start, "until " + end, ""), index=frame.index),
         pd.Series(np.where(date_prec.isin(["", "1"]), "", "UCDP date precision " + date_prec), index=frame.index),
     )
-    out = pd.DataFrame({
-        "line": frame["line"],
-        "dataset": UCDP,
-        "event_id": _col(frame, "id"),
-        "event_date": start,
-        "date_note": date_note,
-        "event_type": violence.map(lambda v: v[0] if isinstance(v, tuple) else "").where(violence.notna(), ""),
-        "sub_event_type": violence.map(lambda v: v[1] if isinstance(v, tuple) else "").where(violence.notna(), ""),
-        "actor1": _col(frame, "side_a"),
-        "actor2": _col(frame, "side_b"),
-        "location": _col(frame, "where_coordinates"),
-        "admin_region_reported": _join(_col(frame, "country"), _col(frame, "adm_1"), _col(frame, "adm_2"), sep=" / "),
-        "latitude": _col(frame, "latitude"),
-        "longitude": _col(frame, "longitude"),
-        "geo_precision": where_prec.map(lambda p: p if p in ("1", "2") else ("3" if p else "")),
-        "location_note": np.where(where_prec != "", "UCDP where_prec " + where_prec, ""),
-        "fatalities": _col(frame, "best"),
-        "fatalities_reported": deaths,
-        "fatalities_reported_by": "UCDP GED",
-        "notes": _join(_col(frame, "where_description"), _col(frame, "dyad_name")),
-        "source": _col(frame, "source_office"),
-        "source_title": _col(frame, "source_headline"),
-        "source_url": "",
-        "additional_sources": _col(frame, "source_article"),
-        "campaign": _col(frame, "conflict_name"),
-    })
-    used = ["id", "type_of_violence", "conflict_name", "dyad_name", "side_a", "side_b", "source_article",
-            "source_office", "source_headline", "where_prec", "where_coordinates", "where_description", "adm_1",
-            "adm_2", "latitude", "longitude", "country", "date_prec", "date_start", "date_end", "deaths_a",
-            "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low"]
-    label = "UCDP GED" + (" Candidate" if "code_status" in frame and (_col(frame, "code_status") != "").any()
-                          and _col(frame, "code_status").str.contains("Candidate", case=False).any() else "")
+    out = pd.DataFrame(
+        {
+            "line": frame["line"],
+            "dataset": UCDP,
+            "event_id": _col(frame, "id"),
+            "event_date": start,
+            "date_note": date_note,
+            "event_type": violence.map(lambda v: v[0] if isinstance(v, tuple) else "").where(violence.notna(), ""),
+            "sub_event_type": violence.map(lambda v: v[1] if isinstance(v, tuple) else "").where(violence.notna(), ""),
+            "actor1": _col(frame, "side_a"),
+            "actor2": _col(frame, "side_b"),
+            "location": _col(frame, "where_coordinates"),
+            "admin_region_reported": _join(
+                _col(frame, "country"), _col(frame, "adm_1"), _col(frame, "adm_2"), sep=" / "
+            ),
+            "latitude": _col(frame, "latitude"),
+            "longitude": _col(frame, "longitude"),
+            "geo_precision": where_prec.map(lambda p: p if p in ("1", "2") else ("3" if p else "")),
+            "location_note": np.where(where_prec != "", "UCDP where_prec " + where_prec, ""),
+            "fatalities": _col(frame, "best"),
+            "fatalities_reported": deaths,
+            "fatalities_reported_by": "UCDP GED",
+            "notes": _join(_col(frame, "where_description"), _col(frame, "dyad_name")),
+            "source": _col(frame, "source_office"),
+            "source_title": _col(frame, "source_headline"),
+            "source_url": "",
+            "additional_sources": _col(frame, "source_article"),
+            "campaign": _col(frame, "conflict_name"),
+        }
+    )
+    used = [
+        "id",
+        "type_of_violence",
+        "conflict_name",
+        "dyad_name",
+        "side_a",
+        "side_b",
+        "source_article",
+        "source_office",
+        "source_headline",
+        "where_prec",
+        "where_coordinates",
+        "where_description",
+        "adm_1",
+        "adm_2",
+        "latitude",
+        "longitude",
+        "country",
+        "date_prec",
+        "date_start",
+        "date_end",
+        "deaths_a",
+        "deaths_b",
+        "deaths_civilians",
+        "deaths_unknown",
+        "best",
+        "high",
+        "low",
+    ]
+    label = "UCDP GED" + (
+        " Candidate"
+        if "code_status" in frame
+        and (_col(frame, "code_status") != "").any()
+        and _col(frame, "code_status").str.contains("Candidate", case=False).any()
+        else ""
+    )
     return out, _detection(UCDP, label + " CSV", frame, used)
 
 
 def _from_mapping(frame: pd.DataFrame, mapping: ColumnMapping) -> tuple[pd.DataFrame, Detection]:
     columns = [c for c in frame.columns if c != "line"]
-    chosen = {field: getattr(mapping, field) for field in ColumnMapping.__dataclass_fields__
-              if field != "event_type_value" and getattr(mapping, field)}
+    chosen = {
+        field: getattr(mapping, field)
+        for field in ColumnMapping.__dataclass_fields__
+        if field != "event_type_value" and getattr(mapping, field)
+    }
     chosen = {field: column.strip().lower() for field, column in chosen.items()}
     missing = [column for column in chosen.values() if column not in columns]
     if missing:

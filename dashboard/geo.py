@@ -21,14 +21,28 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.settings import (
-    ARMENIA, AZERBAIJAN, GEO_DIR, METRIC_CRS, NAGORNO_KARABAKH, NK_BOUNDARIES,
-    ON_BORDER_KM, OUTSIDE, SNAP_DISTANCE_M,
+    ARMENIA,
+    AZERBAIJAN,
+    GEO_DIR,
+    METRIC_CRS,
+    NAGORNO_KARABAKH,
+    NK_BOUNDARIES,
+    ON_BORDER_KM,
+    OUTSIDE,
+    SNAP_DISTANCE_M,
 )
 
 WGS84 = "EPSG:4326"
 JOINED_COLUMNS = (
-    "country", "province", "province_code", "in_nkao_1991", "in_nk_1994_2020",
-    "border_distance_km", "on_border", "snapped", "region",
+    "country",
+    "province",
+    "province_code",
+    "in_nkao_1991",
+    "in_nk_1994_2020",
+    "border_distance_km",
+    "on_border",
+    "snapped",
+    "region",
 )
 
 
@@ -69,14 +83,14 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     metric = countries.to_crs(METRIC_CRS).set_index("name").geometry
     # The two outlines share their vertices, so the common part of their
     # boundaries is exactly the international border (Nakhchivan's included).
-    border = shapely.line_merge(
-        shapely.intersection(metric.loc[ARMENIA].boundary, metric.loc[AZERBAIJAN].boundary)
-    )
+    border = shapely.line_merge(shapely.intersection(metric.loc[ARMENIA].boundary, metric.loc[AZERBAIJAN].boundary))
     parts = shapely.get_parts(border)
-    segments = np.concatenate([
-        shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1))
-        for coords in (shapely.get_coordinates(part) for part in parts)
-    ])
+    segments = np.concatenate(
+        [
+            shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1))
+            for coords in (shapely.get_coordinates(part) for part in parts)
+        ]
+    )
     return Boundaries(
         countries=countries,
         provinces=provinces,
@@ -120,9 +134,13 @@ def join_regions(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str)
 
 
 JOIN_DTYPES = {
-    "country": "string", "province": "string", "province_code": "string",
+    "country": "string",
+    "province": "string",
+    "province_code": "string",
     **{f"in_{key}": "boolean" for key in NK_BOUNDARIES},
-    "border_distance_km": "float64", "on_border": "boolean", "snapped": "boolean",
+    "border_distance_km": "float64",
+    "on_border": "boolean",
+    "snapped": "boolean",
 }
 
 
@@ -144,7 +162,8 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
     if len(orphans):
         near_point, near_unit = _in_threads(
             lambda chunk: boundaries.provinces_metric.query_nearest(
-                chunk, max_distance=SNAP_DISTANCE_M, all_matches=False),
+                chunk, max_distance=SNAP_DISTANCE_M, all_matches=False
+            ),
             metric_points[orphans],
         )
         unit[orphans[near_point]] = near_unit
@@ -153,7 +172,8 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
     found = unit >= 0
     units = boundaries.provinces.iloc[np.where(found, unit, 0)]
     columns: dict[str, np.ndarray] = {
-        name: np.where(found, units[name].to_numpy(dtype=object), "") for name in ("country", "province", "province_code")
+        name: np.where(found, units[name].to_numpy(dtype=object), "")
+        for name in ("country", "province", "province_code")
     }
     for key in NK_BOUNDARIES:
         polygon = boundaries.nk_polygon(key)
@@ -162,7 +182,8 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
     distance_km = np.full(n, np.nan)
     if n:
         nearest_point, distance_m = _in_threads(
-            lambda chunk: _nearest_distance(boundaries.border_segments, chunk), metric_points)
+            lambda chunk: _nearest_distance(boundaries.border_segments, chunk), metric_points
+        )
         distance_km[nearest_point] = distance_m / 1000.0
     columns["border_distance_km"] = np.round(distance_km, 3)
     columns["on_border"] = distance_km <= ON_BORDER_KM
@@ -208,9 +229,13 @@ def assign_region(joined: pd.DataFrame, nk_boundary: str) -> pd.Series:
     in_nk = joined[f"in_{nk_boundary}"].to_numpy(dtype=bool, na_value=False)
     country = joined["country"]
     code = np.select(
-        [in_nk, country.eq(ARMENIA).to_numpy(dtype=bool, na_value=False),
-         country.eq(AZERBAIJAN).to_numpy(dtype=bool, na_value=False)],
-        [0, 1, 2], default=3,
+        [
+            in_nk,
+            country.eq(ARMENIA).to_numpy(dtype=bool, na_value=False),
+            country.eq(AZERBAIJAN).to_numpy(dtype=bool, na_value=False),
+        ],
+        [0, 1, 2],
+        default=3,
     )
     # Codes into four names, taken by pyarrow: ten times faster than building a million strings.
     names = pa.compute.take(_REGION_NAMES, pa.array(code, mask=~mapped))

@@ -68,7 +68,8 @@ def _labels(gdf: gpd.GeoDataFrame, kind: str) -> list[Label]:
 def place_labels(boundaries: Boundaries) -> list[Label]:
     """Names of the countries, neighbours, sea and lakes, for the offline basemap and snapshots."""
     return (
-        _labels(boundaries.countries, "country") + _labels(boundaries.neighbours, "country")
+        _labels(boundaries.countries, "country")
+        + _labels(boundaries.neighbours, "country")
         + _labels(boundaries.water, "water")
     )
 

@@ -19,7 +19,11 @@ from dashboard.elements import ScriptElement
 from dashboard.event_layers import EventLayerScripts, build_selection_layer
 from dashboard.layers import BaseLayers
 from dashboard.settings import (
-    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL,
+    BOUNDARY_DISCLAIMER,
+    EVENT_TYPE_COLOURS,
+    NK_BOUNDARIES,
+    OSM_ATTRIBUTION,
+    OSM_COPYRIGHT_URL,
     STUDY_AREA_BBOX,
 )
 from dashboard.symbols import marker_radius
@@ -56,6 +60,8 @@ HOME_LAND_STYLE = {"color": "#333333", "weight": 0, "fillColor": "#fafafa", "fil
 WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillOpacity": 1.0}
 MAP_HEIGHT_PX = 620
 LEGEND_WIDTH_PX = 260
+
+
 @dataclass(frozen=True)
 class MapView:
     """A centre and zoom that show given bounds in a map of a given pixel size."""
@@ -65,8 +71,14 @@ class MapView:
 
 
 def view_for_bounds(
-    south: float, west: float, north: float, east: float,
-    width_px: int = 900, height_px: int = MAP_HEIGHT_PX, max_zoom: int = 12, right_inset_px: int = 0,
+    south: float,
+    west: float,
+    north: float,
+    east: float,
+    width_px: int = 900,
+    height_px: int = MAP_HEIGHT_PX,
+    max_zoom: int = 12,
+    right_inset_px: int = 0,
 ) -> MapView:
     """Web-Mercator zoom at which the bounds fit (like Leaflet's fitBounds).
 
@@ -79,9 +91,9 @@ def view_for_bounds(
     span_x = max(east - west, 1e-6) / 360.0
     span_y = max(abs(merc(north) - merc(south)), 1e-6) / (2 * math.pi)
     usable_width = max(width_px - right_inset_px, 64)
-    zoom = max(3, min(max_zoom, math.floor(
-        min(math.log2(usable_width / 256 / span_x), math.log2(height_px / 256 / span_y))
-    )))
+    zoom = max(
+        3, min(max_zoom, math.floor(min(math.log2(usable_width / 256 / span_x), math.log2(height_px / 256 / span_y))))
+    )
     degrees_per_px = 360.0 / (256 * 2**zoom)
     center_lon = (west + east) / 2 + right_inset_px / 2 * degrees_per_px
     return MapView(center=((south + north) / 2, center_lon), zoom=zoom)
@@ -271,10 +283,16 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
         folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)
 
     _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", COUNTRY_STYLE).add_to(fmap)
-    _shapes_group(layers.provinces, "Provinces / rayons (Natural Earth, ±1–3 km)", PROVINCE_STYLE, show=False,
-                  tooltip_fields=("province", "province_code")).add_to(fmap)
-    _shapes_group(layers.nagorno_karabakh[nk_boundary], f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
-                  NK_STYLE).add_to(fmap)
+    _shapes_group(
+        layers.provinces,
+        "Provinces / rayons (Natural Earth, ±1–3 km)",
+        PROVINCE_STYLE,
+        show=False,
+        tooltip_fields=("province", "province_code"),
+    ).add_to(fmap)
+    _shapes_group(
+        layers.nagorno_karabakh[nk_boundary], f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}", NK_STYLE
+    ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
     EventLayerScripts().add_to(fmap)

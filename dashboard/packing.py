@@ -34,9 +34,26 @@ UNSIGNED_TYPES: dict[str, type[np.unsignedinteger]] = {"u8": np.uint8, "u16": np
 
 Packed = dict[str, object]
 PACKED_COLUMNS = (
-    "event_date", "event_type", "latitude", "longitude", "location", "location_alt_names", "geo_precision",
-    "region", "province", "on_border", "snapped", "border_distance_km", "actor1", "actor2",
-    "fatalities", "fatalities_reported", "fatalities_reported_by", "source", "source_title", "source_url",
+    "event_date",
+    "event_type",
+    "latitude",
+    "longitude",
+    "location",
+    "location_alt_names",
+    "geo_precision",
+    "region",
+    "province",
+    "on_border",
+    "snapped",
+    "border_distance_km",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "fatalities_reported",
+    "fatalities_reported_by",
+    "source",
+    "source_title",
+    "source_url",
 )
 
 
@@ -119,25 +136,37 @@ def encode_events(events: pd.DataFrame) -> EventCodes:
     x = np.rint(located["longitude"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64)
     y = np.rint(located["latitude"].to_numpy(dtype=float) * COORD_SCALE).astype(np.int64)
     place, places = _dictionary(located, ["location", "location_alt_names"], place_text)
-    region, regions = _dictionary(_region_keys(located), ["region", "province", "on_border", "snapped",
-                                                          "border_distance_km"], region_text)
+    region, regions = _dictionary(
+        _region_keys(located), ["region", "province", "on_border", "snapped", "border_distance_km"], region_text
+    )
     precision, precisions = _dictionary(located, ["geo_precision"], _precision_label)
     keys = pd.DataFrame({"x": x, "y": y, "place": place, "region": region, "precision": precision})
     location = keys.groupby(list(keys), sort=False).ngroup().to_numpy()
     _, first = np.unique(location, return_index=True)
     actors, actor_texts = _dictionary(located, ["actor1", "actor2"], actors_text)
     fatal, fatal_texts = _dictionary(
-        located, ["fatalities", "fatalities_reported", "fatalities_reported_by"], _fatalities)
+        located, ["fatalities", "fatalities_reported", "fatalities_reported_by"], _fatalities
+    )
     source, sources = _dictionary(located, ["source", "source_title", "source_url"], _source)
     return EventCodes(
         index=located.index,
         location=location,
         day=located["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64),
-        codes={"type": pd.Categorical(located["event_type"], categories=EVENT_TYPES).codes.astype(np.int64),
-               "actors": actors, "fatal": fatal, "source": source},
+        codes={
+            "type": pd.Categorical(located["event_type"], categories=EVENT_TYPES).codes.astype(np.int64),
+            "actors": actors,
+            "fatal": fatal,
+            "source": source,
+        },
         location_columns={name: keys[name].to_numpy()[first] for name in keys.columns},
-        dictionaries={"places": places, "regions": regions, "precisions": precisions,
-                      "actors": actor_texts, "fatalities": fatal_texts, "sources": sources},
+        dictionaries={
+            "places": places,
+            "regions": regions,
+            "precisions": precisions,
+            "actors": actor_texts,
+            "fatalities": fatal_texts,
+            "sources": sources,
+        },
     )
 
 
@@ -168,19 +197,30 @@ def pack_selection(encoded: EventCodes, labels: pd.Index) -> Packed:
     y0 = int(where["y"].min()) if len(positions) else 0
     return {
         "n": len(positions),
-        "scale": COORD_SCALE, "x0": x0, "y0": y0,
+        "scale": COORD_SCALE,
+        "x0": x0,
+        "y0": y0,
         "day0": str(np.datetime64(day0, "D")),
         "types": [[name, EVENT_TYPE_COLOURS[name]] for name in EVENT_TYPES],
-        "places": places, "regions": regions, "precisions": precisions,
-        "actors": actor_texts, "fatalities": fatal_texts, "sources": sources,
+        "places": places,
+        "regions": regions,
+        "precisions": precisions,
+        "actors": actor_texts,
+        "fatalities": fatal_texts,
+        "sources": sources,
         "loc": {
-            "x": encode_column(where["x"] - x0), "y": encode_column(where["y"] - y0),
-            "place": encode_column(place), "region": encode_column(region),
+            "x": encode_column(where["x"] - x0),
+            "y": encode_column(where["y"] - y0),
+            "place": encode_column(place),
+            "region": encode_column(region),
             "precision": encode_column(precision),
         },
         "ev": {
-            "loc": encode_column(location), "day": encode_column(days - day0), "type": encode_column(codes["type"]),
-            "actors": encode_column(actors), "fatal": encode_column(fatal), "source": encode_column(source),
+            "loc": encode_column(location),
+            "day": encode_column(days - day0),
+            "type": encode_column(codes["type"]),
+            "actors": encode_column(actors),
+            "fatal": encode_column(fatal),
+            "source": encode_column(source),
         },
     }
-

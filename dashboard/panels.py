@@ -28,13 +28,22 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     fmt, dpi = ui.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.
     title = st.text_input("Title", value=default_title(flt))
-    area = st.radio("Area", [ui.AREA_VIEW, ui.AREA_ALL], key=ui.KEY_EXPORT_AREA, horizontal=True,
-                    help="The current map view is what the map shows now; pan or zoom the map to change it.")
+    area = st.radio(
+        "Area",
+        [ui.AREA_VIEW, ui.AREA_ALL],
+        key=ui.KEY_EXPORT_AREA,
+        horizontal=True,
+        help="The current map view is what the map shows now; pan or zoom the map to change it.",
+    )
     bbox = view if area == ui.AREA_VIEW else None
     basemap = None
     if fmt in ("png", "svg", "pdf"):
-        picked = st.selectbox("Background", [ui.NO_TILES, *BASEMAPS], key=ui.KEY_EXPORT_BASEMAP,
-                              help="Web tiles need internet; without it the snapshot uses the offline basemap.")
+        picked = st.selectbox(
+            "Background",
+            [ui.NO_TILES, *BASEMAPS],
+            key=ui.KEY_EXPORT_BASEMAP,
+            help="Web tiles need internet; without it the snapshot uses the offline basemap.",
+        )
         basemap = None if picked == ui.NO_TILES else picked
     if area == ui.AREA_VIEW and view is None:
         st.caption("The map has not reported its view yet; the export covers all filtered events.")
@@ -52,8 +61,7 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     prepared = st.session_state.get(ui.KEY_EXPORT_FILE)
     if prepared and prepared[0] == wanted:
         _, name, data = prepared
-        st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name,
-                           mime=MIME_TYPES[fmt])
+        st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=MIME_TYPES[fmt])
     elif prepared:
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
     st.caption(
@@ -68,28 +76,41 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
         if report.table is None:
             continue
         t = report.table
-        st.markdown(f"**{report.name}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
-                    f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected.")
+        st.markdown(
+            f"**{report.name}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
+            f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected."
+        )
         for detection in t.detections:
             st.caption(detection.sentence())
     if table.n_duplicates:
-        st.markdown(f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "
-                    "(same dataset and event id) and were merged.")
+        st.markdown(
+            f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "
+            "(same dataset and event id) and were merged."
+        )
     if "conflict" in table.events and table.events["conflict"].any():
         conflicts = table.events[table.events["conflict"]]
         st.warning(f"{len(conflicts)} rows share a dataset and event id with a different row; both are kept.")
-        st.dataframe(conflicts[["file", "line", "dataset", "event_id", "event_date", "event_type", "location"]],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            conflicts[["file", "line", "dataset", "event_id", "event_date", "event_type", "location"]],
+            hide_index=True,
+            width="stretch",
+        )
     unmapped = table.unmapped
     with st.expander(f"Unmapped events ({len(unmapped)}): kept, but not placed on the map", expanded=True):
         st.caption("No verified coordinates were found for these places; they are never placed by guess.")
         st.dataframe(
-            pd.DataFrame({
-                "Line": unmapped["line"], "ID": unmapped["event_id"], "Date": unmapped["event_date"].dt.date,
-                "Type": unmapped["event_type"], "Place": unmapped["location"],
-                "Why unmapped": "no coordinates in the file; " + unmapped["location_note"],
-            }),
-            hide_index=True, width="stretch",
+            pd.DataFrame(
+                {
+                    "Line": unmapped["line"],
+                    "ID": unmapped["event_id"],
+                    "Date": unmapped["event_date"].dt.date,
+                    "Type": unmapped["event_type"],
+                    "Place": unmapped["location"],
+                    "Why unmapped": "no coordinates in the file; " + unmapped["location_note"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
         )
     with st.expander(f"Rejected rows ({len(table.rejected)}): not loaded", expanded=not table.rejected.empty):
         if table.rejected.empty:
@@ -98,6 +119,8 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
             st.caption("Each rejected row with its line in the file (header = line 1), the column and the reason.")
             st.dataframe(table.rejected, hide_index=True, width="stretch")
             st.download_button(
-                "Download rejected rows (CSV)", table.rejected.to_csv(index=False).encode("utf-8"),
-                file_name="rejected_rows.csv", mime="text/csv",
+                "Download rejected rows (CSV)",
+                table.rejected.to_csv(index=False).encode("utf-8"),
+                file_name="rejected_rows.csv",
+                mime="text/csv",
             )

@@ -96,13 +96,16 @@ def event_popup_html(row: Row) -> str:
     lines = [
         '<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
         f'<div style="font-weight:600">{e(format_date(row["event_date"]))}'
-        + (f' <span style="font-weight:400;color:#555">({e(_text(row.get("date_note")))})</span>'
-           if _text(row.get("date_note")) else "")
+        + (
+            f' <span style="font-weight:400;color:#555">({e(_text(row.get("date_note")))})</span>'
+            if _text(row.get("date_note"))
+            else ""
+        )
         + "</div>",
         f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
         f'background:{colour};border:1px solid #333;margin-right:4px"></span>'
-        f'{e(row["event_type"])}'
-        + (f' · {e(_text(row.get("sub_event_type")))}' if _text(row.get("sub_event_type")) else "")
+        f"{e(row['event_type'])}"
+        + (f" · {e(_text(row.get('sub_event_type')))}" if _text(row.get("sub_event_type")) else "")
         + "</div>",
         _field("Place", place_text(row)),
         _field("Region", region_text(row)),
@@ -134,8 +137,10 @@ def _source_html(row: Row) -> str:
     label = source_label(row)
     url = safe_url(row.get("source_url"))
     if url:
-        body = (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-                f"{html.escape(label)}</a>")
+        body = (
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(label)}</a>"
+        )
     else:
         raw = _text(row.get("source_url"))
         body = html.escape(label) + (f" ({html.escape(raw)}, not a web link)" if raw else "")

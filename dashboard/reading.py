@@ -88,8 +88,10 @@ def read_source(
 
 
 def _too_big(size: int, limits: Limits) -> str:
-    return (f"The file is {size / 1e6:,.0f} MB, over the limit of {limits.max_bytes / 1e6:,.0f} MB. "
-            "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable.")
+    return (
+        f"The file is {size / 1e6:,.0f} MB, over the limit of {limits.max_bytes / 1e6:,.0f} MB. "
+        "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable."
+    )
 
 
 def _unpack(data: bytes, name: str, header: bool, limits: Limits) -> RawTable:
@@ -179,8 +181,14 @@ def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
     if frame is None:
         try:
             frame = pd.read_csv(
-                io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, header=0 if header else None, nrows=limits.max_rows + 1,
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                header=0 if header else None,
+                nrows=limits.max_rows + 1,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
             raise EventFileError(f"The file is not a readable CSV table: {str(exc).strip()}.") from None
@@ -210,16 +218,24 @@ def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame |
         return "skip"
 
     read = pacsv.ReadOptions(autogenerate_column_names=not header)
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                               invalid_row_handler=note_irregular)
+    parse = pacsv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=note_irregular
+    )
     try:
         names = pacsv.open_csv(io.BytesIO(utf8), read_options=read, parse_options=parse).schema.names
         if irregular or len(set(names)) != len(names) or "" in names:
             return None
-        table = pacsv.read_csv(io.BytesIO(utf8), read_options=read, parse_options=parse,
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types={name: pa.string() for name in names}, null_values=[],
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False))
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=read,
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowException, ValueError):
         return None
     if irregular:

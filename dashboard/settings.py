@@ -111,6 +111,4 @@ ON_BORDER_KM: Final = 0.5
 
 OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
 OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"
-BOUNDARY_DISCLAIMER: Final = (
-    "Boundaries shown imply no judgement on the legal status of any territory."
-)
+BOUNDARY_DISCLAIMER: Final = "Boundaries shown imply no judgement on the legal status of any territory."

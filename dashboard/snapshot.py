@@ -30,7 +30,11 @@ from dashboard.geo import Boundaries
 from dashboard.layers import Label, place_labels
 from dashboard.maps import BASEMAPS
 from dashboard.settings import (
-    BOUNDARY_DISCLAIMER, EVENT_TYPE_COLOURS, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX,
+    BOUNDARY_DISCLAIMER,
+    EVENT_TYPE_COLOURS,
+    NK_BOUNDARIES,
+    OSM_ATTRIBUTION,
+    STUDY_AREA_BBOX,
 )
 from dashboard.symbols import marker_radius
 from dashboard.tiles import fetch_tiles
@@ -43,8 +47,16 @@ ATTRIBUTION = (
     "(public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
     "see the sources in the data export."
 )
-COLOURS = {"land": "#ececec", "home": "#fbfbfb", "water": "#d6e8f5", "outline": "#333333",
-           "province": "#9a9a9a", "nk": "#6a3d9a", "label": "#8a8a8a", "water_label": "#4a7fa5"}
+COLOURS = {
+    "land": "#ececec",
+    "home": "#fbfbfb",
+    "water": "#d6e8f5",
+    "outline": "#333333",
+    "province": "#9a9a9a",
+    "nk": "#6a3d9a",
+    "label": "#8a8a8a",
+    "water_label": "#4a7fa5",
+}
 # Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
 SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
@@ -96,7 +108,9 @@ def check_bbox(bbox: tuple[float, float, float, float]) -> None:
         )
 
 
-def snapshot_extent(events: pd.DataFrame, bbox: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
+def snapshot_extent(
+    events: pd.DataFrame, bbox: tuple[float, float, float, float] | None
+) -> tuple[float, float, float, float]:
     if bbox is not None:
         check_bbox(bbox)
         return bbox
@@ -177,8 +191,13 @@ def _draw_boundaries(
         draw(boundaries.water, color=COLOURS["water"], edgecolor="#9cc3dd", linewidth=0.3)
     draw(boundaries.provinces, outline=True, color=COLOURS["province"], linewidth=0.3)
     draw(boundaries.countries, outline=True, color=COLOURS["outline"], linewidth=1.1)
-    draw(boundaries.nagorno_karabakh.loc[[nk_boundary]], outline=True, color=COLOURS["nk"], linewidth=1.4,
-         linestyle=(0, (5, 3)))
+    draw(
+        boundaries.nagorno_karabakh.loc[[nk_boundary]],
+        outline=True,
+        color=COLOURS["nk"],
+        linewidth=1.4,
+        linestyle=(0, (5, 3)),
+    )
 
 
 def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, float, float]) -> None:
@@ -189,17 +208,27 @@ def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, floa
     points = gpd.GeoSeries(gpd.points_from_xy([lb.lon for lb in shown], [lb.lat for lb in shown]), crs="EPSG:4326")
     for label, point in zip(shown, points.to_crs(SNAPSHOT_CRS)):
         water = label.kind == "water"
-        ax.text(point.x, point.y, label.text if water else label.text.upper(), ha="center", va="center",
-                fontsize=8 if water else 9, style="italic" if water else "normal",
-                color=COLOURS["water_label" if water else "label"], fontweight="normal" if water else "bold",
-                zorder=2)
+        ax.text(
+            point.x,
+            point.y,
+            label.text if water else label.text.upper(),
+            ha="center",
+            va="center",
+            fontsize=8 if water else 9,
+            style="italic" if water else "normal",
+            color=COLOURS["water_label" if water else "label"],
+            fontweight="normal" if water else "bold",
+            zorder=2,
+        )
 
 
 def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     if events.empty:
         return
     ordered = events.sort_values("event_date", kind="stable")
-    xy = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326").to_crs(SNAPSHOT_CRS)
+    xy = gpd.GeoSeries(gpd.points_from_xy(ordered["longitude"], ordered["latitude"]), crs="EPSG:4326").to_crs(
+        SNAPSHOT_CRS
+    )
     x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
     colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna("#666666").tolist()
@@ -210,8 +239,16 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     stacked = places[places > 1]
     if len(stacked) <= MAX_STACK_LABELS:
         for (px, py), n in stacked.items():
-            ax.annotate(f"×{n}", (px, py), xytext=(6, 4), textcoords="offset points", fontsize=7,
-                        color="#222222", zorder=6, fontweight="bold")
+            ax.annotate(
+                f"×{n}",
+                (px, py),
+                xytext=(6, 4),
+                textcoords="offset points",
+                fontsize=7,
+                color="#222222",
+                zorder=6,
+                fontweight="bold",
+            )
 
 
 def _nice_length_km(span_km: float) -> float:
@@ -230,42 +267,91 @@ def _draw_scale_bar(ax: Axes) -> None:
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
     height = (y1 - y0) * 0.008
     half = length_km * 500 * stretch
-    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, bottom - height * 2.2), 2 * half + (x1 - x0) * 0.02,
-                           height * 6.5, facecolor="white", alpha=0.8, edgecolor="none", zorder=7))
+    ax.add_patch(
+        Rectangle(
+            (left - (x1 - x0) * 0.01, bottom - height * 2.2),
+            2 * half + (x1 - x0) * 0.02,
+            height * 6.5,
+            facecolor="white",
+            alpha=0.8,
+            edgecolor="none",
+            zorder=7,
+        )
+    )
     ax.add_patch(Rectangle((left, bottom), half, height, facecolor="#222222", edgecolor="#222222", zorder=8))
     ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor="#222222", zorder=8))
     ax.text(left, bottom + height * 1.6, "0", fontsize=7, ha="center", va="bottom", zorder=8)
-    ax.text(left + 2 * half, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center",
-            va="bottom", zorder=8)
+    ax.text(left + 2 * half, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center", va="bottom", zorder=8)
 
 
 def _draw_north_arrow(ax: Axes) -> None:
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction", ha="center", va="center",
-                fontsize=10, fontweight="bold", zorder=8,
-                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.4, "mutation_scale": 14})
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+        zorder=8,
+        arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.4, "mutation_scale": 14},
+    )
 
 
 def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
     present = [t for t in EVENT_TYPE_COLOURS if t in set(events["event_type"])] or list(EVENT_TYPE_COLOURS)
     handles = [
-        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=EVENT_TYPE_COLOURS[t],
-               markeredgecolor="#222222", markeredgewidth=0.6, label=t)
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            markerfacecolor=EVENT_TYPE_COLOURS[t],
+            markeredgecolor="#222222",
+            markeredgewidth=0.6,
+            label=t,
+        )
         for t in present
     ]
     handles += [
-        Line2D([], [], marker="o", linestyle="", markersize=marker_radius(n) * 1.25, markerfacecolor="white",
-               markeredgecolor="#222222", label=label)
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=marker_radius(n) * 1.25,
+            markerfacecolor="white",
+            markeredgecolor="#222222",
+            label=label,
+        )
         for n, label in ((None, "fatalities not reported"), (10, "10 reported killed"), (100, "100 reported killed"))
     ]
     handles += [
         Line2D([], [], color=COLOURS["outline"], linewidth=1.1, label="International boundary (OSM)"),
-        Line2D([], [], color=COLOURS["nk"], linewidth=1.4, linestyle=(0, (5, 3)),
-               label="Nagorno-Karabakh:\n" + NK_BOUNDARIES[nk_boundary][1]),
+        Line2D(
+            [],
+            [],
+            color=COLOURS["nk"],
+            linewidth=1.4,
+            linestyle=(0, (5, 3)),
+            label="Nagorno-Karabakh:\n" + NK_BOUNDARIES[nk_boundary][1],
+        ),
         Line2D([], [], color=COLOURS["province"], linewidth=0.6, label="Provinces (Natural Earth)"),
     ]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.725, 0.90), frameon=False, fontsize=8,
-               title="Event type", title_fontproperties={"weight": "bold", "size": 9}, alignment="left",
-               labelspacing=0.7, borderaxespad=0)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.725, 0.90),
+        frameon=False,
+        fontsize=8,
+        title="Event type",
+        title_fontproperties={"weight": "bold", "size": 9},
+        alignment="left",
+        labelspacing=0.7,
+        borderaxespad=0,
+    )
 
 
 def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str], tiles_used: bool) -> None:
@@ -275,11 +361,13 @@ def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str],
     attribution = ATTRIBUTION
     if tiles_used and spec.basemap:
         attribution += f" Basemap: {plain_text(BASEMAPS[spec.basemap][1])}."
-    footer = "\n".join([
-        *textwrap.wrap(attribution, 165),
-        f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); no de facto line is shown. "
-        f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map.",
-    ])
+    footer = "\n".join(
+        [
+            *textwrap.wrap(attribution, 165),
+            f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); no de facto line is shown. "
+            f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map.",
+        ]
+    )
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
 
 
@@ -298,8 +386,9 @@ def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: s
     metadata = {"Title": title} if fmt in ("pdf", "svg") and title else None
     # Real text (not outlines) in SVG and TrueType in PDF: titles stay editable and searchable.
     with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        snapshot.figure.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else 72, metadata=metadata,
-                                facecolor="white")
+        snapshot.figure.savefig(
+            buffer, format=fmt, dpi=dpi if fmt == "png" else 72, metadata=metadata, facecolor="white"
+        )
     return buffer.getvalue()
 
 

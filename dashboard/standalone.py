@@ -22,7 +22,11 @@ def info_html(title: str, lines: list[str]) -> str:
 
 
 def standalone_html(
-    events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, title: str, lines: list[str],
+    events: pd.DataFrame,
+    layers: BaseLayers,
+    nk_boundary: str,
+    title: str,
+    lines: list[str],
     bbox: tuple[float, float, float, float] | None = None,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
@@ -33,9 +37,13 @@ def standalone_html(
         opening = FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
     elif not located.empty:
         opening = FitBounds(
-            [[located["latitude"].min(), located["longitude"].min()],
-             [located["latitude"].max(), located["longitude"].max()]],
-            padding_top_left=(40, 40), padding_bottom_right=(LEGEND_WIDTH_PX, 40), max_zoom=11,
+            [
+                [located["latitude"].min(), located["longitude"].min()],
+                [located["latitude"].max(), located["longitude"].max()],
+            ],
+            padding_top_left=(40, 40),
+            padding_bottom_right=(LEGEND_WIDTH_PX, 40),
+            max_zoom=11,
         )
     if opening is not None:
         # The page opens on its view; an animated zoom would swallow the reader's first clicks.

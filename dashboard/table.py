@@ -8,11 +8,21 @@ from dashboard.geo import JOINED_COLUMNS
 from dashboard.popups import safe_url
 
 DISPLAY_COLUMNS = {
-    "event_date": "Date", "event_type": "Type", "location": "Place", "region": "Region",
-    "province": "Province", "actor1": "Actor 1", "actor2": "Actor 2",
-    "fatalities": "Fatalities", "fatalities_reported": "Fatalities as reported",
-    "fatalities_reported_by": "Reported by", "geo_precision": "Precision",
-    "border_distance_km": "Border km", "source": "Source", "source_url": "Link", "event_id": "ID",
+    "event_date": "Date",
+    "event_type": "Type",
+    "location": "Place",
+    "region": "Region",
+    "province": "Province",
+    "actor1": "Actor 1",
+    "actor2": "Actor 2",
+    "fatalities": "Fatalities",
+    "fatalities_reported": "Fatalities as reported",
+    "fatalities_reported_by": "Reported by",
+    "geo_precision": "Precision",
+    "border_distance_km": "Border km",
+    "source": "Source",
+    "source_url": "Link",
+    "event_id": "ID",
 }
 # Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -28,8 +28,13 @@ class TileImage:
 
 
 def tile_url(template: str, z: int, x: int, y: int) -> str:
-    return (template.replace("{s}", "abc"[(x + y) % 3]).replace("{z}", str(z)).replace("{x}", str(x))
-            .replace("{y}", str(y)).replace("{r}", ""))
+    return (
+        template.replace("{s}", "abc"[(x + y) % 3])
+        .replace("{z}", str(z))
+        .replace("{x}", str(x))
+        .replace("{y}", str(y))
+        .replace("{r}", "")
+    )
 
 
 def choose_zoom(x_min: float, x_max: float, width_px: int) -> int:
@@ -48,8 +53,11 @@ def _tile_range(lo: float, hi: float, zoom: int, flip: bool) -> range:
 
 
 def fetch_tiles(
-    template: str, bounds: tuple[float, float, float, float], width_px: int,
-    timeout: float = 4.0, max_tiles: int = 48,
+    template: str,
+    bounds: tuple[float, float, float, float],
+    width_px: int,
+    timeout: float = 4.0,
+    max_tiles: int = 48,
 ) -> TileImage | None:
     """Tiles covering ``bounds`` (x_min, y_min, x_max, y_max in EPSG:3857), stitched; None if unavailable."""
     x_min, y_min, x_max, y_max = bounds
@@ -72,10 +80,12 @@ def fetch_tiles(
             images = list(pool.map(get, cells))
     except (OSError, ValueError):  # URLError, timeouts and undecodable images are OSError/ValueError
         return None
-    rows = [np.concatenate(images[i * len(xs):(i + 1) * len(xs)], axis=1) for i in range(len(ys))]
+    rows = [np.concatenate(images[i * len(xs) : (i + 1) * len(xs)], axis=1) for i in range(len(ys))]
     size = 2 * WEB_MERCATOR_HALF / 2**zoom
     extent = (
-        xs.start * size - WEB_MERCATOR_HALF, (xs.stop) * size - WEB_MERCATOR_HALF,
-        WEB_MERCATOR_HALF - ys.stop * size, WEB_MERCATOR_HALF - ys.start * size,
+        xs.start * size - WEB_MERCATOR_HALF,
+        (xs.stop) * size - WEB_MERCATOR_HALF,
+        WEB_MERCATOR_HALF - ys.stop * size,
+        WEB_MERCATOR_HALF - ys.start * size,
     )
     return TileImage(pixels=np.concatenate(rows, axis=0), extent=extent, zoom=zoom)

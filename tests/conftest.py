@@ -39,11 +39,25 @@ def csv_file(tmp_path: Path) -> Callable[[str], Path]:
 def event_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A joined-like frame for filter tests, with the columns the filters read."""
     defaults = {
-        "event_id": "X", "event_date": pd.Timestamp("2022-09-13"), "event_type": "Battle",
-        "latitude": 40.0, "longitude": 45.5, "region": "Armenia", "province_code": "AM-GR",
-        "actor1": "", "actor2": "", "location": "", "location_alt_names": "", "notes": "",
-        "disputes": "", "source": "", "source_title": "", "fatalities_reported_by": "",
-        "fatalities": pd.NA, "geo_precision": 1, "border_distance_km": 5.0,
+        "event_id": "X",
+        "event_date": pd.Timestamp("2022-09-13"),
+        "event_type": "Battle",
+        "latitude": 40.0,
+        "longitude": 45.5,
+        "region": "Armenia",
+        "province_code": "AM-GR",
+        "actor1": "",
+        "actor2": "",
+        "location": "",
+        "location_alt_names": "",
+        "notes": "",
+        "disputes": "",
+        "source": "",
+        "source_title": "",
+        "fatalities_reported_by": "",
+        "fatalities": pd.NA,
+        "geo_precision": 1,
+        "border_distance_km": 5.0,
     }
     frame = pd.DataFrame([{**defaults, **row} for row in rows])
     frame["fatalities"] = frame["fatalities"].astype("Int64")

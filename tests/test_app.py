@@ -71,7 +71,10 @@ def test_region_filter_changes_counts(app):
     app.multiselect(key=ui.KEY_REGIONS).set_value(["Armenia"]).run()
     table = events_table(app)
     assert set(table["Region"]) == {"Armenia"}
-    assert counts_line(app) == f"{len(table)} shown · {58 - len(table)} filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+    assert (
+        counts_line(app)
+        == f"{len(table)} shown · {58 - len(table)} filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+    )
 
 
 def test_1994_2020_boundary_moves_fuzuli_jabrayil_zangilan_into_nagorno_karabakh(app):
@@ -137,8 +140,14 @@ def test_unreadable_file_is_a_sentence_not_a_traceback(tmp_path, monkeypatch):
     assert "The columns do not match the project schema, an ACLED export or a UCDP GED file" in at.error[0].value
 
 
-SIGNATURES = {"pdf": b"%PDF-", "png": b"\x89PNG", "svg": b"<?xml", "html": b"<!DOCTYPE html>",
-              "csv": b"# Caucasus Conflict Map export", "geojson": b"{"}
+SIGNATURES = {
+    "pdf": b"%PDF-",
+    "png": b"\x89PNG",
+    "svg": b"<?xml",
+    "html": b"<!DOCTYPE html>",
+    "csv": b"# Caucasus Conflict Map export",
+    "geojson": b"{",
+}
 
 
 @pytest.mark.parametrize("choice", list(ui.EXPORT_CHOICES))

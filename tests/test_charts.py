@@ -5,12 +5,19 @@ import pandas as pd
 from conftest import event_frame
 from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart, timeline_counts
 
-SHORT = event_frame([
-    {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Battle", "location": "Jermuk", "fatalities": 2},
-    {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Shelling/artillery", "location": "Goris"},
-    {"event_date": pd.Timestamp("2022-09-14"), "event_type": "Battle", "location": "Jermuk", "fatalities": 1,
-     "region": "Nagorno-Karabakh"},
-])
+SHORT = event_frame(
+    [
+        {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Battle", "location": "Jermuk", "fatalities": 2},
+        {"event_date": pd.Timestamp("2022-09-13"), "event_type": "Shelling/artillery", "location": "Goris"},
+        {
+            "event_date": pd.Timestamp("2022-09-14"),
+            "event_type": "Battle",
+            "location": "Jermuk",
+            "fatalities": 1,
+            "region": "Nagorno-Karabakh",
+        },
+    ]
+)
 
 
 def test_short_spans_count_per_day_by_type():

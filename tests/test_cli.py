@@ -11,14 +11,29 @@ from dashboard.geo import JOINED_COLUMNS
 
 
 def read_export(path) -> pd.DataFrame:
-    return pd.read_csv(path, skiprows=count_comment_lines(path.read_text(encoding="utf-8")), dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(
+        path, skiprows=count_comment_lines(path.read_text(encoding="utf-8")), dtype=str, keep_default_na=False
+    )
 
 
 def test_export_filters_the_bundled_events(tmp_path, capsys):
     out = tmp_path / "sept2022.csv"
-    code = main(["export", "--out", str(out), "--start", "2022-09-12", "--end", "2022-09-14",
-                 "--region", "Armenia", "--type", "Shelling/artillery", "Battle"])
+    code = main(
+        [
+            "export",
+            "--out",
+            str(out),
+            "--start",
+            "2022-09-12",
+            "--end",
+            "2022-09-14",
+            "--region",
+            "Armenia",
+            "--type",
+            "Shelling/artillery",
+            "Battle",
+        ]
+    )
     assert code == 0
     table = read_export(out)
     assert len(table) == 11
@@ -39,7 +54,9 @@ def test_nk_boundary_option_changes_regions(tmp_path):
 
 
 def test_rejected_rows_are_reported(tmp_path, capsys, csv_file):
-    events = csv_file("event_id,event_date,event_type,latitude,longitude\nA,2022-09-13,Battle,40,45.5\nB,soon,Battle,40,45.5\n")
+    events = csv_file(
+        "event_id,event_date,event_type,latitude,longitude\nA,2022-09-13,Battle,40,45.5\nB,soon,Battle,40,45.5\n"
+    )
     assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.csv")]) == 0
     err = capsys.readouterr().err
     assert "1 shown · 0 filtered out · 0 unmapped · 1 rejected = 2 rows in file" in err
@@ -51,7 +68,8 @@ def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
     bad.write_bytes(b"\x00\xff\xfe garbage")
     result = subprocess.run(
         [sys.executable, "-m", "dashboard", "export", "--events", str(bad), "--out", str(tmp_path / "o.csv")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("error: The file contains binary data (NUL bytes); it is not a text table.")

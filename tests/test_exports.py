@@ -57,7 +57,7 @@ def rgb_pixels(png: bytes) -> set[tuple[int, int, int]]:
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 @pytest.mark.parametrize(("dpi", "size"), [(150, (1650, 1275)), (300, (3300, 2550))])
@@ -86,8 +86,9 @@ def test_svg_has_title_caption_and_one_mark_per_event(sept, boundaries, layers):
 
 def test_bbox_snapshot_contains_only_events_inside(sept, boundaries, layers):
     svg = export("svg", sept, boundaries, layers, bbox=SYUNIK).decode()
-    inside = sept.events[sept.events["longitude"].between(SYUNIK[0], SYUNIK[2])
-                         & sept.events["latitude"].between(SYUNIK[1], SYUNIK[3])]
+    inside = sept.events[
+        sept.events["longitude"].between(SYUNIK[0], SYUNIK[2]) & sept.events["latitude"].between(SYUNIK[1], SYUNIK[3])
+    ]
     assert 0 < len(inside) < len(sept.events)
     assert event_marks(svg) == len(inside)
     assert f"{len(inside)} of 15 filtered events inside" in svg
@@ -176,9 +177,12 @@ def test_file_names_describe_the_content():
 
 
 def test_titles_and_periods_read_naturally():
-    assert default_title(EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14),
-                                     regions=("Armenia", "Nagorno-Karabakh"))) == \
-        "Events 12–14 Sep 2022 · Armenia, Nagorno-Karabakh"
+    assert (
+        default_title(
+            EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14), regions=("Armenia", "Nagorno-Karabakh"))
+        )
+        == "Events 12–14 Sep 2022 · Armenia, Nagorno-Karabakh"
+    )
     assert period_text(dt.date(2020, 9, 27), dt.date(2020, 11, 10)) == "27 Sep – 10 Nov 2020"
     assert period_text(dt.date(2020, 9, 27), dt.date(2024, 2, 13)) == "27 Sep 2020 – 13 Feb 2024"
 
@@ -186,8 +190,24 @@ def test_titles_and_periods_read_naturally():
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg", "html", "csv", "geojson"])
 def test_cli_writes_every_format(tmp_path, capsys, fmt):
     out = tmp_path / f"sept.{fmt}"
-    assert main(["export", "--out", str(out), "--start", "2022-09-12", "--end", "2022-09-14",
-                 "--region", "Armenia", "--title", "Sept 2022 attack on Armenia"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--out",
+                str(out),
+                "--start",
+                "2022-09-12",
+                "--end",
+                "2022-09-14",
+                "--region",
+                "Armenia",
+                "--title",
+                "Sept 2022 attack on Armenia",
+            ]
+        )
+        == 0
+    )
     assert out.stat().st_size > 1000
     err = capsys.readouterr().err
     assert "15 shown · 43 filtered out" in err and f"wrote {fmt.upper()}" in err

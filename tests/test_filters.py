@@ -7,26 +7,78 @@ import pytest
 
 from conftest import event_frame
 from dashboard.filters import (
-    Counts, EventFilter, actor_names, count_rows, emptying_filters, filter_choices, filter_mask,
+    Counts,
+    EventFilter,
+    actor_names,
+    count_rows,
+    emptying_filters,
+    filter_choices,
+    filter_mask,
 )
 from dashboard.pipeline import select_events
 
-EVENTS = event_frame([
-    {"event_id": "a", "event_date": pd.Timestamp("2020-10-04"), "event_type": "Air/missile strike",
-     "region": "Azerbaijan", "province_code": "AZ-GA", "actor1": "Armenian Armed Forces", "actor2": "civilians",
-     "location": "Ganja", "fatalities": 1, "border_distance_km": 56.0},
-    {"event_id": "b", "event_date": pd.Timestamp("2022-09-13"), "event_type": "Shelling/artillery",
-     "region": "Armenia", "province_code": "AM-VD", "actor1": "Azerbaijani Armed Forces",
-     "location": "Jermuk", "notes": "damage to the spa resort", "geo_precision": 2, "border_distance_km": 11.9},
-    {"event_id": "c", "event_date": pd.Timestamp("2022-09-14"), "event_type": "Battle",
-     "region": "Armenia", "province_code": "AM-GR", "actor1": "Azerbaijani Armed Forces; Border Service",
-     "actor2": "Armed Forces of Armenia", "location": "Verin Shorzha", "fatalities": 0, "border_distance_km": 6.2},
-    {"event_id": "d", "event_date": pd.Timestamp("2023-09-19"), "event_type": "Shelling/artillery",
-     "region": "Nagorno-Karabakh", "province_code": "AZ-XA", "location": "Stepanakert",
-     "source": "Artsakh Ombudsman", "fatalities": 200, "geo_precision": 3, "border_distance_km": 31.0},
-    {"event_id": "u", "event_date": pd.Timestamp("2022-09-13"), "latitude": None, "longitude": None,
-     "region": None, "province_code": None, "border_distance_km": None, "location": "Artanish"},
-])
+EVENTS = event_frame(
+    [
+        {
+            "event_id": "a",
+            "event_date": pd.Timestamp("2020-10-04"),
+            "event_type": "Air/missile strike",
+            "region": "Azerbaijan",
+            "province_code": "AZ-GA",
+            "actor1": "Armenian Armed Forces",
+            "actor2": "civilians",
+            "location": "Ganja",
+            "fatalities": 1,
+            "border_distance_km": 56.0,
+        },
+        {
+            "event_id": "b",
+            "event_date": pd.Timestamp("2022-09-13"),
+            "event_type": "Shelling/artillery",
+            "region": "Armenia",
+            "province_code": "AM-VD",
+            "actor1": "Azerbaijani Armed Forces",
+            "location": "Jermuk",
+            "notes": "damage to the spa resort",
+            "geo_precision": 2,
+            "border_distance_km": 11.9,
+        },
+        {
+            "event_id": "c",
+            "event_date": pd.Timestamp("2022-09-14"),
+            "event_type": "Battle",
+            "region": "Armenia",
+            "province_code": "AM-GR",
+            "actor1": "Azerbaijani Armed Forces; Border Service",
+            "actor2": "Armed Forces of Armenia",
+            "location": "Verin Shorzha",
+            "fatalities": 0,
+            "border_distance_km": 6.2,
+        },
+        {
+            "event_id": "d",
+            "event_date": pd.Timestamp("2023-09-19"),
+            "event_type": "Shelling/artillery",
+            "region": "Nagorno-Karabakh",
+            "province_code": "AZ-XA",
+            "location": "Stepanakert",
+            "source": "Artsakh Ombudsman",
+            "fatalities": 200,
+            "geo_precision": 3,
+            "border_distance_km": 31.0,
+        },
+        {
+            "event_id": "u",
+            "event_date": pd.Timestamp("2022-09-13"),
+            "latitude": None,
+            "longitude": None,
+            "region": None,
+            "province_code": None,
+            "border_distance_km": None,
+            "location": "Artanish",
+        },
+    ]
+)
 
 
 def shown(flt: EventFilter) -> list[str]:
@@ -82,7 +134,11 @@ def test_emptying_filters_names_the_culprit():
 
 def test_actor_names_are_split_and_sorted():
     assert actor_names(EVENTS) == [
-        "Armed Forces of Armenia", "Armenian Armed Forces", "Azerbaijani Armed Forces", "Border Service", "civilians",
+        "Armed Forces of Armenia",
+        "Armenian Armed Forces",
+        "Azerbaijani Armed Forces",
+        "Border Service",
+        "civilians",
     ]
 
 

@@ -107,14 +107,17 @@ def test_other_tables_load_through_a_column_mapping():
     columns = pd.read_csv(FIXTURES / "other_columns.csv").columns.tolist()
     guess = guess_mapping(columns)
     assert (guess["event_date"], guess["latitude"], guess["longitude"]) == ("Date", "Lat", "Lon")
-    mapping = ColumnMapping(event_date="Date", latitude="Lat", longitude="Lon", event_type_column="What",
-                            location="Place", notes="Comment")
+    mapping = ColumnMapping(
+        event_date="Date", latitude="Lat", longitude="Lon", event_type_column="What", location="Place", notes="Comment"
+    )
     table = load("other_columns.csv", mapping=mapping)
     assert table.detections[0].sentence().startswith("Detected: table mapped by hand; 6 columns; used: date, lat")
     assert len(table.events) == 1 and table.events["location"].iloc[0] == "Goris"
     assert "unreadable date '13/09/2022'" in table.rejected["reason"].iloc[0]
-    fixed_type = load("other_columns.csv", mapping=ColumnMapping(event_date="Date", latitude="Lat", longitude="Lon",
-                                                                 event_type_value="Battle"))
+    fixed_type = load(
+        "other_columns.csv",
+        mapping=ColumnMapping(event_date="Date", latitude="Lat", longitude="Lon", event_type_value="Battle"),
+    )
     assert set(fixed_type.events["event_type"]) == {"Battle"}
 
 
@@ -155,8 +158,9 @@ def test_merging_deduplicates_by_dataset_and_id_and_flags_conflicts(tmp_path):
     assert set(conflicts["fatalities"]) == {3, 5}
 
 
-@pytest.mark.parametrize("name", ["acled_2023_text_inter.csv", "ucdp_ged_241.zip", "project.xlsx",
-                                  "project_cp1251.csv", "acled_2023.csv.gz"])
+@pytest.mark.parametrize(
+    "name", ["acled_2023_text_inter.csv", "ucdp_ged_241.zip", "project.xlsx", "project_cp1251.csv", "acled_2023.csv.gz"]
+)
 def test_cli_accepts_every_format(tmp_path, capsys, name):
     out = tmp_path / "out.csv"
     assert main(["export", "--events", str(FIXTURES / name), "--out", str(out)]) == 0
@@ -179,8 +183,10 @@ from hypothesis import strategies as st  # noqa: E402
 
 from dashboard.formats import ACLED_2023_COLUMNS, UCDP_COLUMNS  # noqa: E402
 
-garbage = st.one_of(st.text(max_size=10), st.sampled_from(["", "1", "3", "40.1", "45.5", "2022-09-13",
-                                                           "13 September 2022", "Battles", "Armed clash", "x"]))
+garbage = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(["", "1", "3", "40.1", "45.5", "2022-09-13", "13 September 2022", "Battles", "Armed clash", "x"]),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,9 +210,20 @@ def test_garbage_rows_in_real_formats_are_accounted_for(header, data):
 
 
 @settings(max_examples=80, deadline=None)
-@given(prefix=st.sampled_from([b"", b"PK\x03\x04", b"\x1f\x8b", b"\xef\xbb\xbf", b"\xff\xfe",
-                               b"event_id_cnty,event_date,latitude,longitude,sub_event_type\n"]),
-       body=st.binary(max_size=200), name=st.sampled_from(["a.csv", "a.csv.gz", "a.zip", "a.xlsx"]))
+@given(
+    prefix=st.sampled_from(
+        [
+            b"",
+            b"PK\x03\x04",
+            b"\x1f\x8b",
+            b"\xef\xbb\xbf",
+            b"\xff\xfe",
+            b"event_id_cnty,event_date,latitude,longitude,sub_event_type\n",
+        ]
+    ),
+    body=st.binary(max_size=200),
+    name=st.sampled_from(["a.csv", "a.csv.gz", "a.zip", "a.xlsx"]),
+)
 def test_arbitrary_bytes_in_any_packaging_never_crash(prefix, body, name):
     try:
         table = load_events(prefix + body, name=name)

@@ -25,11 +25,13 @@ OFFSHORE = (40.0, 49.4877)  # in the Caspian, ~0.5 km east of the coast south of
 
 
 def frame(points: dict[str, tuple[float | None, float | None]]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "event_id": list(points),
-        "latitude": [p[0] for p in points.values()],
-        "longitude": [p[1] for p in points.values()],
-    }).astype({"latitude": float, "longitude": float})
+    return pd.DataFrame(
+        {
+            "event_id": list(points),
+            "latitude": [p[0] for p in points.values()],
+            "longitude": [p[1] for p in points.values()],
+        }
+    ).astype({"latitude": float, "longitude": float})
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,8 @@ def test_point_far_at_sea_is_not_snapped(boundaries):
 def test_border_distance_and_on_border(boundaries):
     joined = join_regions(
         frame({"Yeraskh": (39.73083, 44.83556), "Sev Lich": (39.59806, 46.23167), "Yerevan": (40.1833, 44.5167)}),
-        boundaries, "nkao_1991",
+        boundaries,
+        "nkao_1991",
     ).set_index("event_id")
     assert joined.loc["Yeraskh", "border_distance_km"] < 0.5
     assert joined.loc["Sev Lich", "border_distance_km"] < 0.5
@@ -115,11 +118,13 @@ def test_border_line_is_the_shared_edge(boundaries):
 def test_events_at_the_same_place_share_their_join(boundaries):
     places = {"Goris": (39.50778, 46.33861), "Ganja": (40.68278, 46.36056), "sea": OFFSHORE}
     names = ["Goris", "Ganja", "sea", "Goris", None, "Ganja", "Goris"]
-    events = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(len(names))],
-        "latitude": [places[n][0] if n else None for n in names],
-        "longitude": [places[n][1] if n else None for n in names],
-    }).astype({"latitude": float, "longitude": float})
+    events = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(len(names))],
+            "latitude": [places[n][0] if n else None for n in names],
+            "longitude": [places[n][1] if n else None for n in names],
+        }
+    ).astype({"latitude": float, "longitude": float})
     joined = join_regions(events, boundaries, "nkao_1991")
     assert joined["province_code"].iloc[[0, 1, 3, 5, 6]].tolist() == ["AM-SU", "AZ-GA", "AM-SU", "AZ-GA", "AM-SU"]
     assert joined.loc[[0, 3, 6], "border_distance_km"].nunique() == 1

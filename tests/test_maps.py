@@ -65,7 +65,7 @@ def test_event_text_cannot_escape_the_script(bundled):
     fmap = folium.Map()
     build_event_layer(events).add_to(fmap)
     html = fmap.get_root().render()
-    script = html[html.index("var events = "):]
+    script = html[html.index("var events = ") :]
     data = embedded_events(html)
     assert XSS not in script  # no raw backtick or <script> in the JavaScript source
     assert "&lt;script&gt;" in data[0]["p"] and "`);alert(1)" in data[0]["p"]

@@ -37,36 +37,41 @@ def decode(packed: dict) -> pd.DataFrame:
     ev = {name: column(value) for name, value in packed["ev"].items()}
     where = ev["loc"]
     day0 = np.datetime64(packed["day0"], "D")
-    return pd.DataFrame({
-        "latitude": (packed["y0"] + loc["y"][where].astype(np.int64)) / packed["scale"],
-        "longitude": (packed["x0"] + loc["x"][where].astype(np.int64)) / packed["scale"],
-        "event_date": pd.to_datetime(day0 + ev["day"].astype("timedelta64[D]")),
-        "event_type": [packed["types"][i][0] for i in ev["type"]],
-        "place": [packed["places"][i] for i in loc["place"][where]],
-        "region": [packed["regions"][i] for i in loc["region"][where]],
-        "precision": [packed["precisions"][i] for i in loc["precision"][where]],
-        "actors": [packed["actors"][i] for i in ev["actors"]],
-        "fatalities": [packed["fatalities"][i][0] for i in ev["fatal"]],
-        "radius": [packed["fatalities"][i][1] for i in ev["fatal"]],
-        "source": [packed["sources"][i][0] for i in ev["source"]],
-        "url": [packed["sources"][i][1] for i in ev["source"]],
-    })
+    return pd.DataFrame(
+        {
+            "latitude": (packed["y0"] + loc["y"][where].astype(np.int64)) / packed["scale"],
+            "longitude": (packed["x0"] + loc["x"][where].astype(np.int64)) / packed["scale"],
+            "event_date": pd.to_datetime(day0 + ev["day"].astype("timedelta64[D]")),
+            "event_type": [packed["types"][i][0] for i in ev["type"]],
+            "place": [packed["places"][i] for i in loc["place"][where]],
+            "region": [packed["regions"][i] for i in loc["region"][where]],
+            "precision": [packed["precisions"][i] for i in loc["precision"][where]],
+            "actors": [packed["actors"][i] for i in ev["actors"]],
+            "fatalities": [packed["fatalities"][i][0] for i in ev["fatal"]],
+            "radius": [packed["fatalities"][i][1] for i in ev["fatal"]],
+            "source": [packed["sources"][i][0] for i in ev["source"]],
+            "url": [packed["sources"][i][1] for i in ev["source"]],
+        }
+    )
 
 
 def expected(events: pd.DataFrame) -> pd.DataFrame:
     """The same, straight from the rows, with the popup's own text functions."""
     located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
     rows = located.to_dict("records")
-    return pd.DataFrame({
-        "latitude": located["latitude"].to_numpy(), "longitude": located["longitude"].to_numpy(),
-        "event_date": located["event_date"].dt.normalize().to_numpy(),
-        "event_type": located["event_type"].to_numpy(),
-        "place": [place_text(r) for r in rows],
-        "actors": [actors_text(r) for r in rows],
-        "fatalities": [fatalities_line(r) for r in rows],
-        "radius": [marker_radius(r["fatalities"]) for r in rows],
-        "source": [source_label(r) for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "latitude": located["latitude"].to_numpy(),
+            "longitude": located["longitude"].to_numpy(),
+            "event_date": located["event_date"].dt.normalize().to_numpy(),
+            "event_type": located["event_type"].to_numpy(),
+            "place": [place_text(r) for r in rows],
+            "actors": [actors_text(r) for r in rows],
+            "fatalities": [fatalities_line(r) for r in rows],
+            "radius": [marker_radius(r["fatalities"]) for r in rows],
+            "source": [source_label(r) for r in rows],
+        }
+    )
 
 
 def assert_same_events(packed: dict, events: pd.DataFrame) -> None:
@@ -129,17 +134,41 @@ texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.fixed_dictionaries({
-    "latitude": st.floats(38.0, 42.0), "longitude": st.floats(43.5, 51.0),
-    "event_date": st.dates(min_value=pd.Timestamp("1989-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
-    "event_type": st.sampled_from(EVENT_TYPES),
-    "location": texts, "actor1": texts, "actor2": texts, "source": texts, "source_title": texts,
-    "fatalities_reported": texts, "fatalities": st.one_of(st.none(), st.integers(0, 5000)),
-    "source_url": st.one_of(texts, st.just("https://example.org/a?b=<c>"), st.just("javascript:alert(1)")),
-}), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "latitude": st.floats(38.0, 42.0),
+                "longitude": st.floats(43.5, 51.0),
+                "event_date": st.dates(
+                    min_value=pd.Timestamp("1989-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()
+                ),
+                "event_type": st.sampled_from(EVENT_TYPES),
+                "location": texts,
+                "actor1": texts,
+                "actor2": texts,
+                "source": texts,
+                "source_title": texts,
+                "fatalities_reported": texts,
+                "fatalities": st.one_of(st.none(), st.integers(0, 5000)),
+                "source_url": st.one_of(texts, st.just("https://example.org/a?b=<c>"), st.just("javascript:alert(1)")),
+            }
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_any_events_round_trip(rows):
-    frame = event_frame([{**row, "event_date": pd.Timestamp(row["event_date"]),
-                          "fatalities": pd.NA if row["fatalities"] is None else row["fatalities"]} for row in rows])
+    frame = event_frame(
+        [
+            {
+                **row,
+                "event_date": pd.Timestamp(row["event_date"]),
+                "fatalities": pd.NA if row["fatalities"] is None else row["fatalities"],
+            }
+            for row in rows
+        ]
+    )
     frame["source_url"] = [row["source_url"] for row in rows]
     packed = pack_events(frame)
     assert_same_events(packed, frame)

@@ -5,18 +5,32 @@ import pytest
 
 from dashboard.popups import event_popup_html, event_tooltip, fatalities_text, format_date, safe_url
 
-XSS = '<img src=x onerror=alert(1)><script>alert(1)</script>'
+XSS = "<img src=x onerror=alert(1)><script>alert(1)</script>"
 
 
 def row(**values: object) -> pd.Series:
     base = {
-        "event_id": "AA-1", "event_date": pd.Timestamp("2022-09-13"), "event_type": "Shelling/artillery",
-        "sub_event_type": "Shelling/artillery/missile attack", "location": "Jermuk",
-        "location_alt_names": "Jermuk; Djermouk; Istisu", "region": "Armenia", "province": "Vayots Dzor",
-        "actor1": "Azerbaijani Armed Forces", "actor2": "civilians", "fatalities": pd.NA,
-        "fatalities_reported": "none stated", "fatalities_reported_by": "", "notes": "Spa damaged.",
-        "disputes": "", "source": "Mirror-Spectator", "source_title": "Diplomats visit",
-        "source_url": "https://mirrorspectator.com/x", "geo_precision": 1, "on_border": False, "snapped": False,
+        "event_id": "AA-1",
+        "event_date": pd.Timestamp("2022-09-13"),
+        "event_type": "Shelling/artillery",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "location": "Jermuk",
+        "location_alt_names": "Jermuk; Djermouk; Istisu",
+        "region": "Armenia",
+        "province": "Vayots Dzor",
+        "actor1": "Azerbaijani Armed Forces",
+        "actor2": "civilians",
+        "fatalities": pd.NA,
+        "fatalities_reported": "none stated",
+        "fatalities_reported_by": "",
+        "notes": "Spa damaged.",
+        "disputes": "",
+        "source": "Mirror-Spectator",
+        "source_title": "Diplomats visit",
+        "source_url": "https://mirrorspectator.com/x",
+        "geo_precision": 1,
+        "on_border": False,
+        "snapped": False,
         "date_note": "",
     }
     return pd.Series({**base, **values})
@@ -39,7 +53,9 @@ def test_data_text_is_escaped_everywhere():
     assert "<script>" not in event_tooltip(row(location=XSS))
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "/relative", "", None])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "/relative", "", None]
+)
 def test_only_http_urls_become_links(url):
     popup = event_popup_html(row(source_url=url))
     assert "<a " not in popup

@@ -7,15 +7,15 @@ from dashboard.table import display_table, export_table, neutralise_formula
 def test_export_keeps_input_columns_then_joined_columns(bundled):
     table = export_table(bundled.events)
     assert table.columns[0] == "event_id"
-    assert list(table.columns[-len(JOINED_COLUMNS):]) == list(JOINED_COLUMNS)
+    assert list(table.columns[-len(JOINED_COLUMNS) :]) == list(JOINED_COLUMNS)
     assert "line" not in table.columns and "geometry" not in table.columns
     assert table["event_date"].iloc[0] == "2020-09-27"
 
 
 def test_formula_cells_are_neutralised(bundled):
-    events = bundled.events.head(2).assign(notes=["=HYPERLINK(\"http://x\")", "plain"], actor1=["@SUM(A1)", "+1"])
+    events = bundled.events.head(2).assign(notes=['=HYPERLINK("http://x")', "plain"], actor1=["@SUM(A1)", "+1"])
     table = export_table(events)
-    assert table["notes"].tolist() == ["'=HYPERLINK(\"http://x\")", "plain"]
+    assert table["notes"].tolist() == ['\'=HYPERLINK("http://x")', "plain"]
     assert table["actor1"].tolist() == ["'@SUM(A1)", "'+1"]
     assert neutralise_formula("-2") == "'-2" and neutralise_formula("\tx") == "'\tx"
 

@@ -20,12 +20,30 @@ REFERENCE = ROOT / "data" / "reference" / "events_reference.csv"
 OUT = ROOT / "data" / "events.csv"
 
 COLUMNS = [
-    "event_id", "event_date", "date_note", "event_type", "sub_event_type",
-    "actor1", "actor2", "location", "location_alt_names", "admin_region_reported",
-    "latitude", "longitude", "geo_precision", "location_note",
-    "fatalities", "fatalities_reported", "fatalities_reported_by",
-    "notes", "disputes", "source", "source_title", "source_url",
-    "additional_sources", "campaign",
+    "event_id",
+    "event_date",
+    "date_note",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "location_alt_names",
+    "admin_region_reported",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "location_note",
+    "fatalities",
+    "fatalities_reported",
+    "fatalities_reported_by",
+    "notes",
+    "disputes",
+    "source",
+    "source_title",
+    "source_url",
+    "additional_sources",
+    "campaign",
 ]
 
 # ACLED sub_event_type for each project type; ACLED's event_type follows from it
@@ -61,28 +79,28 @@ SUB_EVENT_OVERRIDES = {
 # figure of people killed for this row (or one reporter's final figure).
 # Everything else stays empty; the full text is in fatalities_reported.
 FATALITIES = {
-    "AA-001": 2,   # NK authorities and NK ombudsman: 2 civilians
-    "AA-003": 5,   # Martuni administration head: 5 civilians as of 5 Oct
+    "AA-001": 2,  # NK authorities and NK ombudsman: 2 civilians
+    "AA-003": 5,  # Martuni administration head: 5 civilians as of 5 Oct
     "AA-005": 1,
     "AA-006": 4,
     "AA-007": 1,
-    "AA-009": 1,   # Az MFA and later summary agree on 1 killed
-    "AA-012": 0,   # source states 0 killed
+    "AA-009": 1,  # Az MFA and later summary agree on 1 killed
+    "AA-012": 0,  # source states 0 killed
     "AA-016": 1,
     "AA-017": 3,
     "AA-022": 5,
-    "AA-023": 0,   # source states 0 killed
+    "AA-023": 0,  # source states 0 killed
     "AA-024": 21,  # Prosecutor General's updated figure, also HRW
-    "AA-026": 3,   # preliminary figure, the only one given
+    "AA-026": 3,  # preliminary figure, the only one given
     "AA-028": 2,
     "AA-035": 1,
-    "AA-036": 0,   # "no deaths"
-    "AA-037": 3,   # Armenia's figure; Azerbaijan reported wounded only
+    "AA-036": 0,  # "no deaths"
+    "AA-037": 3,  # Armenia's figure; Azerbaijan reported wounded only
     "AA-041": 2,
     "AA-066": 4,
     "AA-068": 1,
-    "AA-071": 5,   # Prosecutor General of Azerbaijan; the 6th death is a separate incident
-    "AA-074": 218, # Armenian Investigative Committee, final
+    "AA-071": 5,  # Prosecutor General of Azerbaijan; the 6th death is a separate incident
+    "AA-074": 218,  # Armenian Investigative Committee, final
     "AA-077": 4,
 }
 

@@ -20,15 +20,28 @@ VENDOR = ROOT / "dashboard" / "static" / "vendor"
 
 # package -> (version, files inside the package tarball to keep)
 PACKAGES: dict[str, tuple[str, list[str]]] = {
-    "leaflet": ("1.9.4", [
-        "dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png",
-        "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
-        "LICENSE",
-    ]),
-    "leaflet.markercluster": ("1.5.3", [
-        "dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css",
-        "MIT-LICENCE.txt",
-    ]),
+    "leaflet": (
+        "1.9.4",
+        [
+            "dist/leaflet.js",
+            "dist/leaflet.css",
+            "dist/images/layers.png",
+            "dist/images/layers-2x.png",
+            "dist/images/marker-icon.png",
+            "dist/images/marker-icon-2x.png",
+            "dist/images/marker-shadow.png",
+            "LICENSE",
+        ],
+    ),
+    "leaflet.markercluster": (
+        "1.5.3",
+        [
+            "dist/leaflet.markercluster.js",
+            "dist/MarkerCluster.css",
+            "dist/MarkerCluster.Default.css",
+            "MIT-LICENCE.txt",
+        ],
+    ),
 }
 
 
@@ -38,7 +51,9 @@ def main() -> None:
         for name, (version, files) in PACKAGES.items():
             out = subprocess.run(
                 ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", tmp],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             info = json.loads(out.stdout)[0]
             target = VENDOR / name
@@ -52,13 +67,15 @@ def main() -> None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     dest.write_bytes(member.read())
                 package_json = json.load(tar.extractfile("package/package.json"))
-            manifest.append({
-                "name": name,
-                "version": version,
-                "licence": package_json.get("license"),
-                "integrity": info["integrity"],
-                "files": sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()),
-            })
+            manifest.append(
+                {
+                    "name": name,
+                    "version": version,
+                    "licence": package_json.get("license"),
+                    "integrity": info["integrity"],
+                    "files": sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()),
+                }
+            )
     (VENDOR / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"vendored {', '.join(p['name'] + '@' + p['version'] for p in manifest)} into {VENDOR.relative_to(ROOT)}")
 

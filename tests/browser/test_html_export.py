@@ -18,10 +18,16 @@ def test_html_export_renders_offline_from_a_file(session, bundled, boundaries, t
     flt = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
     selection = select_events(bundled, "nkao_1991", flt)
     page_file = tmp_path / "sept2022.html"
-    page_file.write_bytes(export_bytes(
-        ExportRequest(fmt="html", title="Sept 2022 attack on Armenia"), selection, flt, "nkao_1991",
-        boundaries, base_layers(boundaries),
-    ))
+    page_file.write_bytes(
+        export_bytes(
+            ExportRequest(fmt="html", title="Sept 2022 attack on Armenia"),
+            selection,
+            flt,
+            "nkao_1991",
+            boundaries,
+            base_layers(boundaries),
+        )
+    )
     page = session.page
     blocked: list[str] = []
 

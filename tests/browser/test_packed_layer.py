@@ -26,16 +26,24 @@ FIND_LAYER = """(() => {
     });
     return found;
 })()"""
-DRAWN_TOTAL = f"() => {{ var l = {FIND_LAYER}; return l && l.isDrawn() ? l.drawnClusters().reduce((n, c) => n + c.n, 0) : -1; }}"
+DRAWN_TOTAL = (
+    f"() => {{ var l = {FIND_LAYER}; return l && l.isDrawn() ? l.drawnClusters().reduce((n, c) => n + c.n, 0) : -1; }}"
+)
 
 
 @pytest.fixture(scope="module")
 def many_events(tmp_path_factory) -> Path:
     frame = generate(N_EVENTS, seed=11)
     hostile = {
-        "location": f"Hostile {XSS_SCRIPT}", "actor1": XSS_IMG, "actor2": "`);alert(2);// ${alert(3)}",
-        "source": XSS_SCRIPT, "source_url": "javascript:alert(1)", "fatalities": "3",
-        "latitude": str(HOSTILE_AT[0]), "longitude": str(HOSTILE_AT[1]), "event_date": "2021-05-12",
+        "location": f"Hostile {XSS_SCRIPT}",
+        "actor1": XSS_IMG,
+        "actor2": "`);alert(2);// ${alert(3)}",
+        "source": XSS_SCRIPT,
+        "source_url": "javascript:alert(1)",
+        "fatalities": "3",
+        "latitude": str(HOSTILE_AT[0]),
+        "longitude": str(HOSTILE_AT[1]),
+        "event_date": "2021-05-12",
         "event_type": "Battle",
     }
     for column, value in hostile.items():
@@ -50,11 +58,20 @@ def test_exported_page_draws_every_event_and_shows_hostile_text_literally(sessio
     selection = select_events(table, "nkao_1991", EventFilter())
     assert selection.counts.shown > 3_000
     page_file = tmp_path / "many.html"
-    page_file.write_bytes(export_bytes(ExportRequest(fmt="html", title="Many"), selection, EventFilter(),
-                                       "nkao_1991", boundaries, base_layers(boundaries)))
+    page_file.write_bytes(
+        export_bytes(
+            ExportRequest(fmt="html", title="Many"),
+            selection,
+            EventFilter(),
+            "nkao_1991",
+            boundaries,
+            base_layers(boundaries),
+        )
+    )
     page = session.page
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-               else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+    )
     page.goto(page_file.as_uri())
     page.wait_for_function(f"() => ({DRAWN_TOTAL})() >= 0", timeout=15_000)
     assert page.evaluate(DRAWN_TOTAL) == selection.counts.shown  # clusters account for every event
@@ -67,8 +84,9 @@ def test_exported_page_draws_every_event_and_shows_hostile_text_literally(sessio
         var d = l._drawn.filter(c => c.cluster.locations.length > 1).sort((a, b) => b.n - a.n)[0];
         return [box.left + d.x, box.top + d.y]; }}""")
     page.mouse.click(x, y)
-    page.wait_for_function(f"z => {FIND_LAYER}._map.getZoom() > z && {FIND_LAYER}.isDrawn()",
-                           arg=zoom_before, timeout=10_000)
+    page.wait_for_function(
+        f"z => {FIND_LAYER}._map.getZoom() > z && {FIND_LAYER}.isDrawn()", arg=zoom_before, timeout=10_000
+    )
 
     # While a zoom animates nothing is drawn or clickable: the drawn positions would be stale.
     during_zoom = page.evaluate(f"""() => new Promise(resolve => {{ var l = {FIND_LAYER}, map = l._map;
@@ -109,6 +127,9 @@ def test_dashboard_swaps_between_packed_and_single_markers(session, live_app_fac
     shown = int(counts_text(page).split(" shown")[0].replace(",", ""))
     leaflet.wait_for_function(
         "n => window.feature_group[window.feature_group.length - 1].getLayers()"
-        ".reduce((k, l) => k + (l.getLayers ? l.getLayers().length : 1), 0) === n", arg=shown, timeout=30_000)
+        ".reduce((k, l) => k + (l.getLayers ? l.getLayers().length : 1), 0) === n",
+        arg=shown,
+        timeout=30_000,
+    )
     assert leaflet.evaluate(f"() => {FIND_LAYER}") is None  # the packed layer was removed from the map
     assert session.dialogs == []
