@@ -5,8 +5,8 @@
 For each N, starts `streamlit run dashboard/app.py` with the browser harness of tests/browser,
 uploads N events from generate_events.py and measures the seconds until their map is drawn, then
 changes the period preset three times and measures, for each change, the seconds from the click
-until the map's new event layer is drawn. Prints the figures and writes them to the "In the running dashboard" section of
-benchmarks/RESULTS.md.
+until the map's new event layer is drawn. Prints the figures and writes them to the
+"In the running dashboard" section of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.generate_events import generate  # noqa: E402
-from dashboard.exports import ExportRequest, export_bytes  # noqa: E402
-from dashboard.filters import EventFilter  # noqa: E402
-from dashboard.geo import load_boundaries  # noqa: E402
-from dashboard.layers import base_layers  # noqa: E402
-from dashboard.pipeline import load_joined_events, select_events  # noqa: E402
-from dashboard.settings import BUNDLED_EVENTS_PATH  # noqa: E402
+from benchmarks.generate_events import generate
+from dashboard.exports import ExportRequest, export_bytes
+from dashboard.filters import EventFilter
+from dashboard.geo import load_boundaries
+from dashboard.layers import base_layers
+from dashboard.pipeline import load_joined_events, select_events
+from dashboard.settings import BUNDLED_EVENTS_PATH
 
 FORMATS = [("png", 150), ("png", 300), ("pdf", 150), ("svg", 150), ("html", 150), ("csv", 150), ("geojson", 150)]
 

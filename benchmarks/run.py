@@ -33,12 +33,12 @@ def measure(size: int, path: Path) -> dict[str, float]:
     does not count towards this process's peak memory)."""
     import folium
 
+    from dashboard.event_layers import build_packed_layer, build_selection_layer
+    from dashboard.events import load_events
     from dashboard.exports import ExportRequest, export_bytes
     from dashboard.filters import EventFilter
     from dashboard.geo import join_regions, load_boundaries
     from dashboard.layers import base_layers
-    from dashboard.events import load_events
-    from dashboard.event_layers import build_packed_layer, build_selection_layer
     from dashboard.packing import encode_events, pack_selection
     from dashboard.pipeline import select_events
     from dashboard.settings import DEFAULT_NK_BOUNDARY

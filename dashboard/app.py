@@ -17,19 +17,19 @@ from streamlit_folium import st_folium
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import ui  # noqa: E402
-from dashboard.assets import link_local_assets  # noqa: E402
-from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart  # noqa: E402
-from dashboard.data_panel import choose_events  # noqa: E402
-from dashboard.describe import selection_summary  # noqa: E402
-from dashboard.events import EventTable  # noqa: E402
-from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices  # noqa: E402
-from dashboard.event_layers import build_selection_layer  # noqa: E402
-from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, events_view, view_bbox  # noqa: E402
-from dashboard.packing import EventCodes, encode_events  # noqa: E402
-from dashboard.panels import cached_base_layers, show_data_quality, show_export  # noqa: E402
-from dashboard.pipeline import Selection, select_events  # noqa: E402
-from dashboard.settings import (  # noqa: E402
+from dashboard import ui
+from dashboard.assets import link_local_assets
+from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart
+from dashboard.data_panel import choose_events
+from dashboard.describe import selection_summary
+from dashboard.event_layers import build_selection_layer
+from dashboard.events import EventTable
+from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices
+from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, events_view, view_bbox
+from dashboard.packing import EventCodes, encode_events
+from dashboard.panels import cached_base_layers, show_data_quality, show_export
+from dashboard.pipeline import Selection, select_events
+from dashboard.settings import (
     DATE_PRESETS,
     DEFAULT_NK_BOUNDARY,
     EVENT_TYPES,
@@ -39,7 +39,7 @@ from dashboard.settings import (  # noqa: E402
     PACKAGE_DIR,
     REGIONS,
 )
-from dashboard.table import display_table  # noqa: E402
+from dashboard.table import display_table
 
 Bbox = tuple[float, float, float, float]
 TABLE_MAX_ROWS = 5_000

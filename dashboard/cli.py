@@ -11,15 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard.describe import default_title
 from dashboard.events import EventFileError
+from dashboard.exports import FORMATS, ExportError, ExportRequest, export_bytes, format_for
 from dashboard.filters import EventFilter
 from dashboard.geo import load_boundaries
-from dashboard.pipeline import load_joined_events, select_events
-from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
-from dashboard.describe import default_title
-from dashboard.exports import FORMATS, ExportError, ExportRequest, export_bytes, format_for
 from dashboard.layers import base_layers
 from dashboard.maps import BASEMAPS
+from dashboard.pipeline import load_joined_events, select_events
+from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
 from dashboard.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
 
 

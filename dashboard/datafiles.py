@@ -22,7 +22,7 @@ BOUNDARY_NOTE = f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and 
 
 
 def generated_stamp(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
 
 
 def csv_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
@@ -55,7 +55,9 @@ def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) 
     properties = table.astype(object).where(table.notna(), None).to_dict("records")
     features = [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
-        for lon, lat, props in zip(table["longitude"].astype(float), table["latitude"].astype(float), properties)
+        for lon, lat, props in zip(
+            table["longitude"].astype(float), table["latitude"].astype(float), properties, strict=True
+        )
     ]
     collection = {
         "type": "FeatureCollection",

@@ -10,6 +10,7 @@ that streamlit-folium can swap without re-mounting the map.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 import folium
 import folium.plugins
@@ -156,11 +157,11 @@ class EventLayerScripts(JSCSSMixin):
     without reloading the page: a filter change can turn a packed layer into markers and back.
     """
 
-    default_js = [
+    default_js: ClassVar[list[tuple[str, str]]] = [
         ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
         ("ccm_packed_events", "js/packed-events.js"),
     ]
-    default_css = [
+    default_css: ClassVar[list[tuple[str, str]]] = [
         ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.compute
 
 from dashboard.errors import EventFileError
 from dashboard.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project

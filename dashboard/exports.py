@@ -76,9 +76,8 @@ def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: Bbox
     lines = filter_lines(flt, nk_boundary)
     if bbox is not None:
         lines.append(
-            "Map view: lon {:.3f}–{:.3f}, lat {:.3f}–{:.3f} ({} of {} filtered events inside)".format(
-                bbox[0], bbox[2], bbox[1], bbox[3], shown, selection.counts.shown
-            )
+            f"Map view: lon {bbox[0]:.3f}–{bbox[2]:.3f}, lat {bbox[1]:.3f}–{bbox[3]:.3f} "
+            f"({shown} of {selection.counts.shown} filtered events inside)"
         )
     lines.append(counts_sentence(selection.counts))
     return lines

@@ -143,7 +143,7 @@ def _actors_match(events: pd.DataFrame, wanted: set[str]) -> pd.Series:
     def involves(row: tuple[str, str]) -> bool:
         return any(name in wanted for value in row for name in split_actors(value))
 
-    pairs = zip(events["actor1"].fillna(""), events["actor2"].fillna(""))
+    pairs = zip(events["actor1"].fillna(""), events["actor2"].fillna(""), strict=True)
     return pd.Series([involves(p) for p in pairs], index=events.index, dtype=bool)
 
 

@@ -197,7 +197,7 @@ def name_headerless_ucdp(frame: pd.DataFrame) -> pd.DataFrame:
         raise EventFileError(
             f"A UCDP Candidate file without header has {len(UCDP_COLUMNS)} columns; this one has {len(cells)}."
         )
-    return frame.rename(columns=dict(zip(cells, UCDP_COLUMNS)))
+    return frame.rename(columns=dict(zip(cells, UCDP_COLUMNS, strict=True)))
 
 
 def to_project(frame: pd.DataFrame, mapping: ColumnMapping | None = None) -> tuple[pd.DataFrame, Detection]:
@@ -213,7 +213,7 @@ def to_project(frame: pd.DataFrame, mapping: ColumnMapping | None = None) -> tup
         return _from_ucdp(frame)
     if kind == PROJECT:
         out = frame.copy()
-        out["dataset"] = out["dataset"] if "dataset" in out else PROJECT
+        out["dataset"] = out.get("dataset", PROJECT)
         return out, Detection(PROJECT, "project schema", len(columns), tuple(columns), ())
     raise UnknownFormatError(
         "The columns do not match the project schema, an ACLED export or a UCDP GED file "

@@ -6,6 +6,7 @@ names in the data: spellings and administrative levels differ between sources.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.compute
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -209,8 +210,8 @@ def _in_threads(
         return query(inputs)
     bounds = np.linspace(0, len(inputs), workers + 1).astype(int)
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(query, [inputs[a:b] for a, b in zip(bounds[:-1], bounds[1:])]))
-    first = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1])])
+        parts = list(pool.map(query, [inputs[a:b] for a, b in itertools.pairwise(bounds)]))
+    first = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1], strict=True)])
     return first, np.concatenate([part[1] for part in parts])
 
 

@@ -58,7 +58,7 @@ def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) 
 def _labels(gdf: gpd.GeoDataFrame, kind: str) -> list[Label]:
     """One label per feature, at the centre of the largest circle inside its largest part."""
     labels = []
-    for name, geometry in zip(gdf["name"], gdf.geometry):
+    for name, geometry in zip(gdf["name"], gdf.geometry, strict=True):
         largest = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area)
         x, y = shapely.maximum_inscribed_circle(largest, 0.01).coords[0]
         labels.append(Label(text=str(name), lat=round(y, 4), lon=round(x, 4), kind=kind))

@@ -175,7 +175,8 @@ class _Labels(ScriptElement):
                 text.className = "ccm-label ccm-label-" + label.kind;
                 text.style.cssText = label.kind === "water"
                     ? "font:italic 12px sans-serif;color:#4a7fa5;white-space:nowrap"
-                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;color:#8a8a8a;white-space:nowrap";
+                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;color:#8a8a8a;"
+                      + "white-space:nowrap";
                 L.marker([label.lat, label.lon], {
                     pane: "ccm-labels", interactive: false, keyboard: false,
                     icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})

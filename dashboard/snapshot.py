@@ -206,7 +206,7 @@ def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, floa
     if not shown:
         return
     points = gpd.GeoSeries(gpd.points_from_xy([lb.lon for lb in shown], [lb.lat for lb in shown]), crs="EPSG:4326")
-    for label, point in zip(shown, points.to_crs(SNAPSHOT_CRS)):
+    for label, point in zip(shown, points.to_crs(SNAPSHOT_CRS), strict=True):
         water = label.kind == "water"
         ax.text(
             point.x,

@@ -39,7 +39,7 @@ def tile_url(template: str, z: int, x: int, y: int) -> str:
 
 def choose_zoom(x_min: float, x_max: float, width_px: int) -> int:
     metres_per_px = (x_max - x_min) / max(width_px, 1)
-    zoom = int(round(math.log2(2 * WEB_MERCATOR_HALF / TILE_PX / metres_per_px)))
+    zoom = round(math.log2(2 * WEB_MERCATOR_HALF / TILE_PX / metres_per_px))
     return max(0, min(18, zoom))
 
 

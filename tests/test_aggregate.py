@@ -36,7 +36,7 @@ def test_cell_size_adapts_to_the_extent():
 
 
 def test_the_layer_follows_the_number_of_events(monkeypatch):
-    small, note = build_selection_layer(synthetic(200))
+    _small, note = build_selection_layer(synthetic(200))
     assert note is None
     events = synthetic(MAX_MARKERS + 500)
     located = int(events["latitude"].notna().sum())

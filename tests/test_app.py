@@ -80,7 +80,7 @@ def test_region_filter_changes_counts(app):
 def test_1994_2020_boundary_moves_fuzuli_jabrayil_zangilan_into_nagorno_karabakh(app):
     def regions() -> dict[str, str]:
         table = events_table(app)
-        return dict(zip(table["ID"], table["Region"]))
+        return dict(zip(table["ID"], table["Region"], strict=True))
 
     before = regions()
     assert {before[e] for e in ("AA-011", "AA-020", "AA-021")} == {"Azerbaijan"}

@@ -24,7 +24,7 @@ from dashboard.settings import EVENT_TYPE_COLOURS
 from dashboard.snapshot import SnapshotError, parse_bbox
 
 SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
-NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 SYUNIK = (45.9, 39.0, 46.7, 39.7)  # lon_min, lat_min, lon_max, lat_max
 
 
@@ -134,7 +134,7 @@ def test_geojson_is_rfc7946_with_one_feature_per_shown_event(sept, boundaries, l
     assert len(collection["features"]) == sept.counts.shown
     assert collection["generated"] == "2026-11-26T12:00:00+00:00"
     assert "Period: 12–14 Sep 2022" in collection["filters"]
-    for feature, (_, row) in zip(collection["features"], sept.events.iterrows()):
+    for feature, (_, row) in zip(collection["features"], sept.events.iterrows(), strict=True):
         lon, lat = feature["geometry"]["coordinates"]
         assert (lon, lat) == pytest.approx((row["longitude"], row["latitude"]))  # lon/lat order
         assert feature["properties"]["event_id"] == row["event_id"]
@@ -237,7 +237,7 @@ def tile_server():
     tile = buffer.getvalue()
 
     class Tiles(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.end_headers()

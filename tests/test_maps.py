@@ -9,9 +9,9 @@ import pytest
 
 from dashboard.assets import UnvendoredAssetError, link_local_assets
 from dashboard.event_layers import build_event_layer, build_packed_layer, event_records
+from dashboard.layers import BaseLayers, base_layers
 from dashboard.maps import build_base_map, build_event_map, events_view, view_for_bounds
 from dashboard.packing import encode_events, pack_selection
-from dashboard.layers import BaseLayers, base_layers
 from dashboard.settings import EVENT_TYPE_COLOURS
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"

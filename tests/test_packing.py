@@ -9,10 +9,10 @@ import zlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import event_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import event_frame
 from dashboard.packing import COORD_SCALE, encode_column, encode_events, pack_selection
 from dashboard.popups import actors_text, fatalities_line, place_text, source_label
 from dashboard.settings import EVENT_TYPES
@@ -115,7 +115,7 @@ def test_columns_use_the_narrowest_unsigned_type():
     assert encode_column(np.array([0, 256]))["t"] == "u16"
     assert encode_column(np.array([70_000]))["t"] == "u32"
     assert column(encode_column(np.array([3, 70_000, 0]))).tolist() == [3, 70_000, 0]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="non-negative integers"):
         encode_column(np.array([-1]))
 
 

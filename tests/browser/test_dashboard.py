@@ -63,7 +63,7 @@ def test_map_renders_boundaries_events_legend_and_attribution(session, live_app)
 
 
 def test_every_request_stays_on_localhost(session, live_app):
-    page, frame = open_dashboard(session, live_app.url)
+    page, _frame = open_dashboard(session, live_app.url)
     marker_count(page)
     page.wait_for_timeout(1500)
     assert session.requests, "no request was recorded"
@@ -71,7 +71,7 @@ def test_every_request_stays_on_localhost(session, live_app):
 
 
 def test_filter_changes_markers_and_counts_but_keeps_the_view(session, live_app):
-    page, frame = open_dashboard(session, live_app.url)
+    page, _frame = open_dashboard(session, live_app.url)
     assert marker_count(page) == 58
     leaflet = leaflet_frame(page)
     leaflet.evaluate("() => { window.__kept = true; window.map_div.setView([39.5, 46.2], 9, {animate: false}); }")
@@ -83,7 +83,8 @@ def test_filter_changes_markers_and_counts_but_keeps_the_view(session, live_app)
         timeout=30_000,
     )
     state = leaflet.evaluate(
-        "() => [window.__kept === true, window.map_div.getZoom(), window.map_div.getCenter().lat, window.map_div.getCenter().lng]"
+        "() => [window.__kept === true, window.map_div.getZoom(),"
+        " window.map_div.getCenter().lat, window.map_div.getCenter().lng]"
     )
     assert state[0], "the map was re-mounted by a filter change"
     assert state[1] == 9 and abs(state[2] - 39.5) < 1e-6 and abs(state[3] - 46.2) < 1e-6
@@ -115,7 +116,10 @@ def test_clicking_an_event_opens_its_popup_with_a_safe_source_link(session, live
 @pytest.fixture(scope="module")
 def hostile_events(tmp_path_factory):
     path = tmp_path_factory.mktemp("xss") / "events.csv"
-    header = "event_id,event_date,event_type,actor1,actor2,location,latitude,longitude,notes,source,source_title,source_url\n"
+    header = (
+        "event_id,event_date,event_type,actor1,actor2,location,latitude,longitude,"
+        "notes,source,source_title,source_url\n"
+    )
     rows = [
         f'X1,2022-09-13,Battle,"{XSS_IMG}","{XSS_SCRIPT}","Goris {XSS_SCRIPT}",39.50778,46.33861,'
         f'"{XSS_IMG} `);alert(2);// ${{alert(3)}}","{XSS_SCRIPT}","{XSS_IMG}",javascript:alert(1)\n',

@@ -115,7 +115,7 @@ def test_exported_page_draws_every_event_and_shows_hostile_text_literally(sessio
 
 def test_dashboard_swaps_between_packed_and_single_markers(session, live_app_factory, many_events):
     app = live_app_factory(many_events)
-    page, frame = open_dashboard(session, app.url)
+    page, _frame = open_dashboard(session, app.url)
     shown = int(counts_text(page).split(" shown")[0].replace(",", ""))
     assert shown > 3_000
     leaflet = next(f for f in page.frames if "streamlit_folium" in f.url)
