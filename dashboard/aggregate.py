@@ -80,18 +80,29 @@ def cell_records(grid: Grid) -> list[dict[str, object]]:
     if cells.empty:
         return []
     largest = max(int(cells["events"].max()), 1)
+    columns = zip(
+        cells["lat"].astype(float),
+        cells["lon"].astype(float),
+        cells["events"].astype(int),
+        cells["fatalities"].astype(float),
+        cells["dominant_type"].astype(str),
+        cells["first"],
+        cells["last"],
+        cells["breakdown"].astype(str),
+        strict=True,
+    )
     return [
         {
-            "lat": round(float(row.lat), 5),
-            "lon": round(float(row.lon), 5),
-            "r": round(4 + 18 * math.sqrt(row.events / largest), 1),
-            "c": EVENT_TYPE_COLOURS.get(row.dominant_type, "#666666"),
-            "n": int(row.events),
+            "lat": round(lat, 5),
+            "lon": round(lon, 5),
+            "r": round(4 + 18 * math.sqrt(events / largest), 1),
+            "c": EVENT_TYPE_COLOURS.get(dominant, "#666666"),
+            "n": events,
             "t": (
-                f"{row.events:,} event{'s' if row.events != 1 else ''} · "
-                f"{format_date(row.first)} – {format_date(row.last)} · "
-                f"{int(row.fatalities):,} reported fatalities (single figures) · {row.breakdown}"
+                f"{events:,} event{'s' if events != 1 else ''} · "
+                f"{format_date(first)} – {format_date(last)} · "
+                f"{int(fatalities):,} reported fatalities (single figures) · {breakdown}"
             ),
         }
-        for row in cells.itertuples()
+        for lat, lon, events, fatalities, dominant, first, last, breakdown in columns
     ]

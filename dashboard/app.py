@@ -103,7 +103,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
         "Province / rayon",
         list(provinces),
         key=ui.KEY_PROVINCES,
-        format_func=provinces.get,
+        format_func=lambda code: provinces.get(code, code),
         placeholder="All provinces",
         help="Natural Earth units, accurate to ~1–3 km.",
     )
@@ -122,7 +122,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
             "Location precision",
             list(GEO_PRECISION_LABELS),
             default=list(GEO_PRECISION_LABELS),
-            format_func=GEO_PRECISION_LABELS.get,
+            format_func=lambda code: GEO_PRECISION_LABELS.get(code, code),
             key=ui.KEY_PRECISION,
         )
         border_max = choices.border_km_max

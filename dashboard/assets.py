@@ -15,8 +15,9 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
-from branca.element import Element
+from branca.element import Element, Figure
 
 from dashboard.elements import Verbatim
 from dashboard.settings import PACKAGE_DIR
@@ -84,7 +85,7 @@ def inline_local_assets(root: Element) -> None:
             if assets:
                 needed.update((name, None) for name, _ in assets if _keep(name, element))
                 setattr(element, attr, [])
-    header = root.get_root().header
+    header = cast(Figure, root.get_root()).header
     for name in needed:
         path = STATIC_DIR / LOCAL_ASSETS[name]
         text = path.read_text(encoding="utf-8")

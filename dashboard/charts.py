@@ -58,7 +58,7 @@ def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return counts, unit
 
 
-def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Stacked bars per day or week in the type colours, with the conflict's key dates as rules."""
     counts, unit = timeline_counts(events)
     colour = alt.Color(

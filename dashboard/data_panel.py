@@ -89,25 +89,27 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
             "This table is not in a known format. Say which columns hold what; the choice is kept for this session."
         )
 
-        def pick(label: str, field: str, required: bool) -> str | None:
-            options = columns if required else [none, *columns]
+        def choose(label: str, field: str, options: list[str]) -> str:
             default = guess.get(field)
             index = options.index(default) if default in options else 0
-            value = st.selectbox(label, options, index=index, key=f"{ui.KEY_MAPPING}:{name}:{field}")
+            return str(st.selectbox(label, options, index=index, key=f"{ui.KEY_MAPPING}:{name}:{field}"))
+
+        def pick(label: str, field: str) -> str | None:
+            value = choose(label, field, [none, *columns])
             return None if value == none else value
 
         date, lat, lon = (
-            pick("Date", "event_date", True),
-            pick("Latitude", "latitude", True),
-            pick("Longitude", "longitude", True),
+            choose("Date", "event_date", columns),
+            choose("Latitude", "latitude", columns),
+            choose("Longitude", "longitude", columns),
         )
-        event_id = pick("Event id", "event_id", False)
-        type_column = pick("Event type column", "event_type_column", False)
+        event_id = pick("Event id", "event_id")
+        type_column = pick("Event type column", "event_type_column")
         type_value = None
         if type_column is None:
             type_value = st.selectbox("Event type for every row", EVENT_TYPES, key=f"{ui.KEY_MAPPING}:{name}:type")
         optional = {
-            field: pick(label, field, False)
+            field: pick(label, field)
             for field, label in (
                 ("location", "Place"),
                 ("notes", "Notes"),

@@ -11,10 +11,8 @@ from dashboard.settings import GEO_PRECISION_LABELS, NK_BOUNDARIES
 
 def period_text(start: dt.date | None, end: dt.date | None) -> str:
     """'12–14 Sep 2022', '28 Sep – 10 Nov 2020', '27 Sep 2020 – 13 Feb 2024', 'all dates'."""
-    if start is None and end is None:
-        return "all dates"
     if start is None:
-        return f"until {end.day} {end:%b %Y}"
+        return "all dates" if end is None else f"until {end.day} {end:%b %Y}"
     if end is None:
         return f"from {start.day} {start:%b %Y}"
     if start == end:

@@ -9,7 +9,9 @@ producing them. Every element the project writes derives from ``ScriptElement``.
 
 from __future__ import annotations
 
-from branca.element import Element, MacroElement
+from typing import cast
+
+from branca.element import Element, Figure, MacroElement
 
 
 class Verbatim(Element):
@@ -26,8 +28,10 @@ class Verbatim(Element):
 class ScriptElement(MacroElement):
     """A MacroElement with a ``script`` macro whose output is added to the page verbatim."""
 
-    def render(self, **kwargs: object) -> None:
+    def render(self, **kwargs: object) -> str:
         script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(Verbatim(script(self, kwargs)), name=self.get_name())
+        figure = cast(Figure, self.get_root())
+        figure.script.add_child(Verbatim(script(self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+        return ""  # like MacroElement: the output went into the page's script section

@@ -10,7 +10,6 @@ that streamlit-folium can swap without re-mounting the map.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 import folium
 import folium.plugins
@@ -157,11 +156,11 @@ class EventLayerScripts(JSCSSMixin):
     without reloading the page: a filter change can turn a packed layer into markers and back.
     """
 
-    default_js: ClassVar[list[tuple[str, str]]] = [
+    default_js = [  # noqa: RUF012 - folium's JSCSSMixin reads these class lists
         ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
         ("ccm_packed_events", "js/packed-events.js"),
     ]
-    default_css: ClassVar[list[tuple[str, str]]] = [
+    default_css = [  # noqa: RUF012 - as default_js
         ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
     ]

@@ -114,7 +114,9 @@ def province_options(events: pd.DataFrame) -> dict[str, str]:
         .drop_duplicates("province_code")
         .sort_values(["country", "province"])
     )
-    return {row.province_code: f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()}
+    return {
+        str(row.province_code): f"{row.country} · {row.province} ({row.province_code})" for row in units.itertuples()
+    }
 
 
 @dataclass(frozen=True)

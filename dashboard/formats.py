@@ -230,9 +230,9 @@ def _join(*parts: pd.Series, sep: str = "; ") -> pd.Series:
     """Non-empty parts joined with ``sep``, row by row, without a Python loop over rows."""
     joined = parts[0].fillna("").astype(str)
     for part in parts[1:]:
-        part = part.fillna("").astype(str)
-        glue = pd.Series(np.where((joined != "") & (part != ""), sep, ""), index=joined.index)
-        joined = joined + glue + part
+        text = part.fillna("").astype(str)
+        glue = pd.Series(np.where((joined != "") & (text != ""), sep, ""), index=joined.index, dtype=str)
+        joined = joined + glue + text
     return joined
 
 

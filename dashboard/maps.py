@@ -228,7 +228,7 @@ class _Shapes(ScriptElement):
         self._name = "Shapes"
         self.data, self.style, self.tooltip_fields = data, style, list(tooltip_fields)
 
-    def _get_self_bounds(self) -> list[list[float]]:
+    def _get_self_bounds(self) -> list[list[float | None]]:
         west, south, east, north = self.data["bbox"][:4]
         return [[south, west], [north, east]]
 

@@ -21,6 +21,7 @@ import base64
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,7 @@ def _dictionary(
         return np.zeros(len(frame), dtype=np.int64), [render({})] if len(frame) else []
     groups = frame.groupby(present, sort=False, dropna=False).ngroup().to_numpy()
     _, first_rows = np.unique(groups, return_index=True)
-    rendered = [render(row) for row in frame[present].iloc[first_rows].to_dict("records")]
+    rendered = [render(cast(Row, row)) for row in frame[present].iloc[first_rows].to_dict("records")]
     # Different combinations can render alike (e.g. a number and the same number as text).
     codes, values = pd.factorize(pd.Series(rendered, dtype=object), use_na_sentinel=False)
     return codes[groups], list(values)

@@ -13,7 +13,9 @@ import pandas as pd
 
 from dashboard.events import EventTable, load_events
 from dashboard.filters import Counts, EventFilter, count_rows, filter_mask
+from dashboard.formats import ColumnMapping
 from dashboard.geo import Boundaries, assign_region, join_regions
+from dashboard.reading import Limits
 from dashboard.settings import DEFAULT_NK_BOUNDARY
 
 
@@ -26,12 +28,20 @@ class Selection:
     counts: Counts
 
 
-def load_joined_events(source: str | Path | bytes, boundaries: Boundaries, **options: object) -> EventTable:
+def load_joined_events(
+    source: str | Path | bytes,
+    boundaries: Boundaries,
+    name: str = "",
+    headerless_ucdp: bool = False,
+    mapping: ColumnMapping | None = None,
+    limits: Limits | None = None,
+) -> EventTable:
     """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
 
-    ``options`` go to ``load_events`` (name, headerless_ucdp, mapping, limits).
+    The file arguments are those of ``load_events``. Raises ``EventFileError`` for a file that
+    cannot be read as events at all (rows that fail validation are rejected, not raised).
     """
-    table = load_events(source, **options)
+    table = load_events(source, name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, limits=limits)
     return join_table(table, boundaries)
 
 

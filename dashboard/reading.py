@@ -266,7 +266,7 @@ def _number_lines(frame: pd.DataFrame, first_line: int) -> pd.DataFrame:
     frame = frame.astype(str)
     if frame.empty:
         return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]]
-    cells = frame.columns[[frame[c].str.contains("\n", regex=False).any() for c in frame.columns]]
+    cells = frame.columns[[bool(frame[c].str.contains("\n", regex=False).any()) for c in frame.columns]]
     if len(cells):
         newlines = frame[cells].apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
         lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])

@@ -95,8 +95,9 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.") from None
     if len(values) != 4:
         raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.")
-    check_bbox(values)
-    return values  # type: ignore[return-value]
+    west, south, east, north = values
+    check_bbox((west, south, east, north))
+    return west, south, east, north
 
 
 def check_bbox(bbox: tuple[float, float, float, float]) -> None:
@@ -238,7 +239,8 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     places = pd.DataFrame({"x": x.round(0), "y": y.round(0)}).value_counts()
     stacked = places[places > 1]
     if len(stacked) <= MAX_STACK_LABELS:
-        for (px, py), n in stacked.items():
+        xs, ys = stacked.index.get_level_values("x"), stacked.index.get_level_values("y")
+        for px, py, n in zip(xs, ys, stacked.to_numpy(), strict=True):
             ax.annotate(
                 f"×{n}",
                 (px, py),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from typing import cast
 
 import pandas as pd
+from branca.element import Figure
 from folium.map import FitBounds
 
 from dashboard.assets import inline_local_assets
@@ -49,7 +51,7 @@ def standalone_html(
         # The page opens on its view; an animated zoom would swallow the reader's first clicks.
         opening.options["animate"] = False
         opening.add_to(fmap)
-    fmap.get_root().title = title
+    cast(Figure, fmap.get_root()).title = title
     HtmlControl(info_html(title, [*lines, *([note] if note else [])]), "topleft", "ccm-info").add_to(fmap)
     inline_local_assets(fmap)
     return fmap.get_root().render()

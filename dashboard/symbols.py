@@ -10,7 +10,7 @@ SMALLEST_RADIUS_PX = 4.0
 LARGEST_RADIUS_PX = 18.0
 
 
-def marker_radius(fatalities: object) -> float:
+def marker_radius(fatalities: float | None) -> float:
     """Circle radius in pixels: area grows with reported fatalities; unknown figures get the smallest."""
     if fatalities is None or pd.isna(fatalities) or int(fatalities) <= 0:
         return SMALLEST_RADIUS_PX
