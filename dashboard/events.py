@@ -113,9 +113,7 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     # only: a million clean rows should not pay for a million error messages.
     problems: list[pd.Series] = []
 
-    def check(
-        failed: pd.Series | np.ndarray, column: str, reason: str | Callable[[np.ndarray], pd.Series]
-    ) -> None:
+    def check(failed: pd.Series | np.ndarray, column: str, reason: str | Callable[[np.ndarray], pd.Series]) -> None:
         """Record ``reason`` for the rows where ``failed`` is true; a callable gets that row mask."""
         rows = pd.Series(failed, index=raw.index).fillna(False).astype(bool).to_numpy()
         if not rows.any():
