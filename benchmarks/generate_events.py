@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.geo import load_boundaries
-from dashboard.settings import EVENT_TYPES, METRIC_CRS
+from dashboard.geo.join import load_boundaries
+from dashboard.vocab import EVENT_TYPES, METRIC_CRS
 
 TOWNS = np.array(
     [  # lat, lon of places that appear in the bundled data

@@ -33,15 +33,15 @@ def measure(size: int, path: Path) -> dict[str, float]:
     does not count towards this process's peak memory)."""
     import folium
 
-    from dashboard.event_layers import build_packed_layer, build_selection_layer
-    from dashboard.events import load_events
-    from dashboard.exports import ExportRequest, export_bytes
+    from dashboard.export.registry import ExportRequest, export_bytes
     from dashboard.filters import EventFilter
-    from dashboard.geo import join_regions, load_boundaries
-    from dashboard.layers import base_layers
-    from dashboard.packing import encode_events, pack_selection
+    from dashboard.geo.display import base_layers
+    from dashboard.geo.join import join_regions, load_boundaries
+    from dashboard.load.events import load_events
     from dashboard.pipeline import select_events
-    from dashboard.settings import DEFAULT_NK_BOUNDARY
+    from dashboard.vocab import DEFAULT_NK_BOUNDARY
+    from dashboard.webmap.event_layers import build_packed_layer, build_selection_layer
+    from dashboard.webmap.packing import encode_events, pack_selection
 
     figures: dict[str, float] = {"events": size}
     boundaries = load_boundaries()

@@ -11,16 +11,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard.basemaps import BASEMAPS
 from dashboard.describe import default_title
-from dashboard.events import EventFileError
-from dashboard.exports import FORMATS, ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.registry import FORMATS, ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
-from dashboard.geo import load_boundaries
-from dashboard.layers import base_layers
-from dashboard.maps import BASEMAPS
+from dashboard.geo.display import base_layers
+from dashboard.geo.join import load_boundaries
+from dashboard.load.events import EventFileError
 from dashboard.pipeline import load_joined_events, select_events
-from dashboard.settings import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
-from dashboard.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
+from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
 
 
 def _date(text: str) -> dt.date:

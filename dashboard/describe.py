@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from dashboard.filters import Counts, EventFilter
-from dashboard.settings import GEO_PRECISION_LABELS, NK_BOUNDARIES
+from dashboard.vocab import GEO_PRECISION_LABELS, NK_BOUNDARIES
 
 
 def period_text(start: dt.date | None, end: dt.date | None) -> str:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.events import EventTable, load_events
 from dashboard.filters import Counts, EventFilter, count_rows, filter_mask
-from dashboard.formats import ColumnMapping
-from dashboard.geo import Boundaries, assign_region, join_regions
-from dashboard.reading import Limits
-from dashboard.settings import DEFAULT_NK_BOUNDARY
+from dashboard.geo.join import Boundaries, assign_region, join_regions
+from dashboard.load.events import EventTable, load_events
+from dashboard.load.formats import ColumnMapping
+from dashboard.load.reading import Limits
+from dashboard.vocab import DEFAULT_NK_BOUNDARY
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dashboard.errors import EventFileError
-from dashboard.events import EventTable
+from dashboard.load.events import EventTable
 
 
 def load_outcome(load: Callable[[], EventTable]) -> tuple[EventTable | None, str | None]:

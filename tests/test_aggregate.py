@@ -7,10 +7,10 @@ import folium
 import pandas as pd
 
 from benchmarks.generate_events import generate
-from dashboard import event_layers
-from dashboard.aggregate import aggregate_grid, cell_records, cell_size
-from dashboard.event_layers import MAX_MARKERS, build_selection_layer
-from dashboard.events import validate_events
+from dashboard.load.events import validate_events
+from dashboard.webmap import event_layers
+from dashboard.webmap.event_layers import MAX_MARKERS, build_selection_layer
+from dashboard.webmap.grid import aggregate_grid, cell_records, cell_size
 
 
 def synthetic(n: int) -> pd.DataFrame:

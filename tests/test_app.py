@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
-from dashboard.settings import DATE_PRESETS
+from dashboard.app import keys
+from dashboard.vocab import DATE_PRESETS
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "main.py")
 
 
 @pytest.fixture
@@ -26,14 +26,14 @@ def counts_line(at: AppTest) -> str:
 
 def open_tab(at: AppTest, label: str) -> AppTest:
     """Select a tab as a click would (only the open tab's content runs)."""
-    at.session_state[ui.KEY_TAB] = label
+    at.session_state[keys.KEY_TAB] = label
     at.run()
     assert not at.exception, at.exception
     return at
 
 
 def events_table(at: AppTest):
-    open_tab(at, ui.TAB_TABLE)
+    open_tab(at, keys.TAB_TABLE)
     return next(df.value for df in at.dataframe if "ID" in df.value.columns)
 
 
@@ -42,33 +42,33 @@ def test_app_runs_on_bundled_data(app):
     assert app.title[0].value == "Armenia–Azerbaijan conflict events"
     assert app.metric[0].value == "58"
     assert not app.error
-    open_tab(app, ui.TAB_ABOUT)
+    open_tab(app, keys.TAB_ABOUT)
     about = "\n".join(m.value for m in app.markdown)
     assert "curated, sourced sample" in about and "imply no judgement" in about
 
 
 def test_date_range_changes_counts(app):
-    app.date_input(key=ui.KEY_DATES).set_value((dt.date(2022, 9, 12), dt.date(2022, 9, 14))).run()
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2022, 9, 12), dt.date(2022, 9, 14))).run()
     assert counts_line(app) == "15 shown · 43 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
     assert events_table(app)["Date"].between(dt.date(2022, 9, 12), dt.date(2022, 9, 14)).all()
 
 
 def test_preset_sets_the_date_range(app):
     preset = next(name for name in DATE_PRESETS if "Sep 2022" in name)
-    app.selectbox(key=ui.KEY_PRESET).set_value(preset).run()
-    assert app.date_input(key=ui.KEY_DATES).value == DATE_PRESETS[preset]
+    app.selectbox(key=keys.KEY_PRESET).set_value(preset).run()
+    assert app.date_input(key=keys.KEY_DATES).value == DATE_PRESETS[preset]
     assert counts_line(app).startswith("15 shown")
 
 
 def test_type_filter_changes_counts(app):
-    app.multiselect(key=ui.KEY_TYPES).set_value(["Battle"]).run()
+    app.multiselect(key=keys.KEY_TYPES).set_value(["Battle"]).run()
     table = events_table(app)
     assert set(table["Type"]) == {"Battle"}
     assert counts_line(app).startswith(f"{len(table)} shown")
 
 
 def test_region_filter_changes_counts(app):
-    app.multiselect(key=ui.KEY_REGIONS).set_value(["Armenia"]).run()
+    app.multiselect(key=keys.KEY_REGIONS).set_value(["Armenia"]).run()
     table = events_table(app)
     assert set(table["Region"]) == {"Armenia"}
     assert (
@@ -84,14 +84,14 @@ def test_1994_2020_boundary_moves_fuzuli_jabrayil_zangilan_into_nagorno_karabakh
 
     before = regions()
     assert {before[e] for e in ("AA-011", "AA-020", "AA-021")} == {"Azerbaijan"}
-    app.radio(key=ui.KEY_NK).set_value("nk_1994_2020").run()
+    app.radio(key=keys.KEY_NK).set_value("nk_1994_2020").run()
     after = regions()
     assert {after[e] for e in ("AA-011", "AA-020", "AA-021")} == {"Nagorno-Karabakh"}
 
 
 def test_empty_result_says_which_filter_emptied_it(app):
-    app.multiselect(key=ui.KEY_TYPES).set_value(["Drone strike"]).run()
-    app.multiselect(key=ui.KEY_REGIONS).set_value(["Outside"]).run()
+    app.multiselect(key=keys.KEY_TYPES).set_value(["Drone strike"]).run()
+    app.multiselect(key=keys.KEY_REGIONS).set_value(["Outside"]).run()
     assert counts_line(app).startswith("0 shown")
     assert "region filter leaves nothing" in app.info[0].value
 
@@ -99,12 +99,12 @@ def test_empty_result_says_which_filter_emptied_it(app):
 def test_only_the_open_tab_is_built(app):
     assert not any("ID" in df.value.columns for df in app.dataframe)  # the timeline is open, not the table
     assert len(events_table(app)) == 58
-    open_tab(app, ui.TAB_TIMELINE)
+    open_tab(app, keys.TAB_TIMELINE)
     assert not any("ID" in df.value.columns for df in app.dataframe)
 
 
 def test_unmapped_rows_are_listed_with_their_lines(app):
-    open_tab(app, ui.TAB_QUALITY)
+    open_tab(app, keys.TAB_QUALITY)
     unmapped = next(df.value for df in app.dataframe if "Why unmapped" in df.value.columns)
     assert len(unmapped) == 19
     row = unmapped.set_index("ID").loc["AA-007"]
@@ -124,7 +124,7 @@ def test_rejected_rows_are_counted_shown_and_downloadable(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert counts_line(at) == "1 shown · 0 filtered out · 1 unmapped · 1 rejected = 3 rows in file"
-    open_tab(at, ui.TAB_QUALITY)
+    open_tab(at, keys.TAB_QUALITY)
     rejected = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert rejected[["line", "event_id"]].values.tolist() == [[4, "C"]]
     assert "unreadable date '13 Sept'" in rejected["reason"].iloc[0]
@@ -150,15 +150,15 @@ SIGNATURES = {
 }
 
 
-@pytest.mark.parametrize("choice", list(ui.EXPORT_CHOICES))
+@pytest.mark.parametrize("choice", list(keys.EXPORT_CHOICES))
 def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
-    app.selectbox(key=ui.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
-    open_tab(app, ui.TAB_EXPORT)
-    app.selectbox(key=ui.KEY_EXPORT_FORMAT).set_value(choice).run()
+    app.selectbox(key=keys.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    open_tab(app, keys.TAB_EXPORT)
+    app.selectbox(key=keys.KEY_EXPORT_FORMAT).set_value(choice).run()
     app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
     assert not app.exception and not app.error
-    _, name, data = app.session_state[ui.KEY_EXPORT_FILE]
-    fmt = ui.EXPORT_CHOICES[choice][0]
+    _, name, data = app.session_state[keys.KEY_EXPORT_FILE]
+    fmt = keys.EXPORT_CHOICES[choice][0]
     assert data.startswith(SIGNATURES[fmt])
     assert name.startswith("events_2022-09-12_2022-09-14") and name.endswith("." + fmt)
     assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))
@@ -169,7 +169,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def upload(at: AppTest, *names: str) -> AppTest:
     files = [(name, (FIXTURES / name).read_bytes(), "text/csv") for name in names]
-    at.file_uploader(key=ui.KEY_UPLOAD).set_value(files).run()
+    at.file_uploader(key=keys.KEY_UPLOAD).set_value(files).run()
     assert not at.exception, at.exception
     return at
 
@@ -177,7 +177,7 @@ def upload(at: AppTest, *names: str) -> AppTest:
 def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
     upload(app, "acled_2023_text_inter.csv")
     assert counts_line(app) == "3 shown · 0 filtered out · 0 unmapped · 1 rejected = 4 rows in file"
-    open_tab(app, ui.TAB_QUALITY)
+    open_tab(app, keys.TAB_QUALITY)
     captions = " ".join(c.value for c in app.caption)
     assert "Detected: ACLED 2023+ export; 31 columns; used: event_id_cnty" in captions
     assert any("acled_2023_text_inter.csv" in m.value and "1 rejected" in m.value for m in app.markdown)
@@ -186,23 +186,23 @@ def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
 
 def test_uploads_merge_with_the_bundled_events(app):
     upload(app, "acled_2023_text_inter.csv", "ucdp_ged_241.zip")
-    assert app.radio(key=ui.KEY_DATA_MODE).value == ui.UPLOADS_ALONE
-    app.radio(key=ui.KEY_DATA_MODE).set_value(ui.UPLOADS_MERGED).run()
+    assert app.radio(key=keys.KEY_DATA_MODE).value == keys.UPLOADS_ALONE
+    app.radio(key=keys.KEY_DATA_MODE).set_value(keys.UPLOADS_MERGED).run()
     assert counts_line(app) == "63 shown · 0 filtered out · 20 unmapped · 1 rejected = 84 rows in file"
 
 
 def test_unknown_table_is_loaded_through_the_column_mapping(app):
     upload(app, "other_columns.csv")
     assert "Choose which columns hold the date" in app.error[0].value
-    app.checkbox(key=f"{ui.KEY_MAPPING}:other_columns.csv:go").check().run()
+    app.checkbox(key=f"{keys.KEY_MAPPING}:other_columns.csv:go").check().run()
     assert not app.exception
     assert counts_line(app) == "1 shown · 0 filtered out · 0 unmapped · 1 rejected = 2 rows in file"
 
 
 def test_new_data_resets_the_date_range_to_its_own_period(app):
-    app.date_input(key=ui.KEY_DATES).set_value((dt.date(2023, 9, 19), dt.date(2023, 9, 30))).run()
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2023, 9, 19), dt.date(2023, 9, 30))).run()
     upload(app, "acled_2023_text_inter.csv")
-    assert app.date_input(key=ui.KEY_DATES).value == (dt.date(2020, 10, 4), dt.date(2022, 9, 13))
+    assert app.date_input(key=keys.KEY_DATES).value == (dt.date(2020, 10, 4), dt.date(2022, 9, 13))
     assert counts_line(app).startswith("3 shown")
 
 
@@ -219,6 +219,6 @@ def test_large_selections_are_packed_with_a_note_saying_so(tmp_path, monkeypatch
     assert note.startswith(f"{shown:,} events match, more than the 3,000")
 
     sept_2022 = next(name for name in DATE_PRESETS if "Sep 2022" in name)
-    at.selectbox(key=ui.KEY_PRESET).set_value(sept_2022).run()  # few enough for single markers again
+    at.selectbox(key=keys.KEY_PRESET).set_value(sept_2022).run()  # few enough for single markers again
     assert not at.exception
     assert not any("compact encoding" in i.value for i in at.info)

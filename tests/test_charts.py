@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 from conftest import event_frame
 
-from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart, timeline_counts
+from dashboard.summary.charts import counts_by_region_and_type, key_figures, timeline_chart, timeline_counts
 
 SHORT = event_frame(
     [

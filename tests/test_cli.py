@@ -6,8 +6,8 @@ import sys
 import pandas as pd
 
 from dashboard.cli import main
-from dashboard.datafiles import count_comment_lines
-from dashboard.geo import JOINED_COLUMNS
+from dashboard.export.datafiles import count_comment_lines
+from dashboard.geo.join import JOINED_COLUMNS
 
 
 def read_export(path) -> pd.DataFrame:

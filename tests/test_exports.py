@@ -13,15 +13,16 @@ import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
+from dashboard.basemaps import BASEMAPS, Basemap
 from dashboard.cli import main
-from dashboard.datafiles import count_comment_lines
 from dashboard.describe import default_title, export_filename, period_text
-from dashboard.exports import ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.datafiles import count_comment_lines
+from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
-from dashboard.layers import base_layers
+from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
-from dashboard.settings import EVENT_TYPE_COLOURS
-from dashboard.snapshot import SnapshotError, parse_bbox
+from dashboard.vocab import EVENT_TYPE_COLOURS
 
 SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -253,9 +254,8 @@ def tile_server():
 
 
 def test_tile_basemap_is_drawn_when_it_can_be_fetched(sept, boundaries, layers, tile_server, monkeypatch):
-    from dashboard import maps
 
-    monkeypatch.setitem(maps.BASEMAPS, "Test tiles", (tile_server, "&copy; test tiles"))
+    monkeypatch.setitem(BASEMAPS, "Test tiles", Basemap("Test tiles", tile_server, "", "&copy; test tiles", "test", 18))
     png = export("png", sept, boundaries, layers, basemap="Test tiles")
     assert (0, 200, 0) in rgb_pixels(png)
     svg = export("svg", sept, boundaries, layers, basemap="Test tiles").decode()
@@ -265,12 +265,11 @@ def test_tile_basemap_is_drawn_when_it_can_be_fetched(sept, boundaries, layers, 
 def test_snapshot_succeeds_without_reachable_tiles(sept, boundaries, layers, monkeypatch):
     import socket
 
-    from dashboard import maps
-
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    monkeypatch.setitem(maps.BASEMAPS, "Unreachable", (f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", "x"))
+    unreachable = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    monkeypatch.setitem(BASEMAPS, "Unreachable", Basemap("Unreachable", unreachable, "", "x", "x", 18))
     svg = export("svg", sept, boundaries, layers, basemap="Unreachable").decode()
     assert "could not be fetched (offline?); drawn without it" in svg
     assert event_marks(svg) == 15
@@ -286,7 +285,7 @@ def test_selection_summary():
 
 
 def test_map_view_is_read_from_the_map_reply():
-    from dashboard.maps import view_bbox
+    from dashboard.webmap.base_map import view_bbox
 
     reply = {"bounds": {"_southWest": {"lat": 39.0, "lng": 45.9}, "_northEast": {"lat": 39.7, "lng": 46.7}}}
     assert view_bbox(reply) == (45.9, 39.0, 46.7, 39.7)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
-from dashboard.events import EventFileError, load_events, merge_tables
-from dashboard.formats import ColumnMapping, guess_mapping
-from dashboard.reading import Limits
+from dashboard.load.events import EventFileError, load_events, merge_tables
+from dashboard.load.formats import ColumnMapping, guess_mapping
+from dashboard.load.reading import Limits
 from tests.helpers import is_sentence, load_outcome
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -182,7 +182,7 @@ def test_cli_reads_a_headerless_ucdp_candidate_file(tmp_path, capsys):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from dashboard.formats import ACLED_2023_COLUMNS, UCDP_COLUMNS  # noqa: E402
+from dashboard.load.formats import ACLED_2023_COLUMNS, UCDP_COLUMNS  # noqa: E402
 
 garbage = st.one_of(
     st.text(max_size=10),

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from dashboard.geo import JOINED_COLUMNS, assign_region, join_regions
-from dashboard.settings import METRIC_CRS
+from dashboard.geo.join import JOINED_COLUMNS, assign_region, join_regions
+from dashboard.vocab import METRIC_CRS
 
 # name: (lat, lon, country, province_code, in_nkao_1991, in_nk_1994_2020)
 TOWNS = {

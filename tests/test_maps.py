@@ -7,12 +7,13 @@ import folium
 import folium.plugins
 import pytest
 
-from dashboard.assets import UnvendoredAssetError, link_local_assets
-from dashboard.event_layers import build_event_layer, build_packed_layer, event_records
-from dashboard.layers import BaseLayers, base_layers
-from dashboard.maps import build_base_map, build_event_map, events_view, view_for_bounds
-from dashboard.packing import encode_events, pack_selection
-from dashboard.settings import EVENT_TYPE_COLOURS
+from dashboard.basemaps import BASEMAPS
+from dashboard.geo.display import BaseLayers, base_layers
+from dashboard.vocab import EVENT_TYPE_COLOURS
+from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets
+from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
+from dashboard.webmap.event_layers import build_event_layer, build_packed_layer, event_records
+from dashboard.webmap.packing import encode_events, pack_selection
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
 
@@ -49,8 +50,20 @@ def test_map_has_boundaries_legend_attribution_and_basemaps(rendered):
         assert name in rendered
     assert "OpenStreetMap contributors" in rendered
     assert "imply no judgement" in rendered
-    for basemap in ("OpenStreetMap", "CartoDB Positron", "Esri World Imagery", "OpenTopoMap", "None (boundaries only"):
+    for basemap in (
+        "OpenStreetMap",
+        "Esri World Gray Canvas",
+        "Esri World Imagery",
+        "OpenTopoMap",
+        "None (boundaries only",
+    ):
         assert basemap in rendered
+
+
+def test_only_basemaps_that_load_without_a_key_are_offered(rendered):
+    assert "CartoDB" not in rendered and "apikey" not in rendered
+    assert all(not basemap.url.count("{apikey}") for basemap in BASEMAPS.values())
+    assert BASEMAPS["Esri World Gray Canvas"].max_zoom == 16  # limits come from xyzservices
 
 
 def test_map_loads_no_asset_from_a_cdn(rendered):

@@ -13,10 +13,10 @@ from conftest import event_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.packing import COORD_SCALE, encode_column, encode_events, pack_selection
-from dashboard.popups import actors_text, fatalities_line, place_text, source_label
-from dashboard.settings import EVENT_TYPES
-from dashboard.symbols import marker_radius
+from dashboard.style import marker_radius
+from dashboard.text import actors_text, fatalities_line, place_text, source_label
+from dashboard.vocab import EVENT_TYPES
+from dashboard.webmap.packing import COORD_SCALE, encode_column, encode_events, pack_selection
 
 DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
 
@@ -121,7 +121,7 @@ def test_columns_use_the_narrowest_unsigned_type():
 
 def test_many_events_cost_a_few_bytes_each():
     from benchmarks.generate_events import generate
-    from dashboard.events import validate_events
+    from dashboard.load.events import validate_events
 
     raw = generate(20_000, seed=5)
     raw.insert(0, "line", range(2, len(raw) + 2))

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.popups import event_popup_html, event_tooltip, fatalities_text, format_date, safe_url
+from dashboard.text import fatalities_text, format_date, safe_url
+from dashboard.webmap.popups import event_popup_html, event_tooltip
 
 XSS = "<img src=x onerror=alert(1)><script>alert(1)</script>"
 

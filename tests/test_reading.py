@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.reading import _read_clean_csv, read_source
+from dashboard.load.reading import _read_clean_csv, read_source
 
 
 def pandas_read(text: str, delimiter: str = ",", header: bool = True) -> pd.DataFrame:

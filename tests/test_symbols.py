@@ -1,4 +1,4 @@
-from dashboard.symbols import marker_radius
+from dashboard.style import marker_radius
 
 
 def test_radius_grows_with_fatalities_and_unknown_is_smallest():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dashboard.geo import JOINED_COLUMNS
-from dashboard.table import display_table, export_table, neutralise_formula
+from dashboard.geo.join import JOINED_COLUMNS
+from dashboard.summary.table import display_table, export_table, neutralise_formula
 
 
 def test_export_keeps_input_columns_then_joined_columns(bundled):

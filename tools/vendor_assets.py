@@ -1,8 +1,8 @@
 """Re-vendor the map's front-end assets from the npm registry.
 
 Downloads the pinned packages with ``npm pack``, copies the files the map
-uses (plus each package's licence) into ``dashboard/static/vendor/`` and
-writes ``dashboard/static/vendor/MANIFEST.json`` (name, version, licence,
+uses (plus each package's licence) into ``dashboard/webmap/static/vendor/`` and
+writes ``dashboard/webmap/static/vendor/MANIFEST.json`` (name, version, licence,
 integrity, files). Run from the repository root:  python tools/vendor_assets.py
 """
 
@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "dashboard" / "static" / "vendor"
+VENDOR = ROOT / "dashboard" / "webmap" / "static" / "vendor"
 
 # package -> (version, files inside the package tarball to keep)
 PACKAGES: dict[str, tuple[str, list[str]]] = {

@@ -70,7 +70,7 @@ def start_app(events_path: Path | None = None) -> LiveApp:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "dashboard" / "app.py"),
+            str(ROOT / "dashboard" / "app" / "main.py"),
             "--server.port",
             str(port),
             "--server.address",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard.settings import DATE_PRESETS
+from dashboard.vocab import DATE_PRESETS
 
 pytestmark = pytest.mark.browser
 

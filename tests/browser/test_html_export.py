@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard.exports import ExportRequest, export_bytes
+from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
-from dashboard.layers import base_layers
+from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate_events import generate
-from dashboard.exports import ExportRequest, export_bytes
+from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
-from dashboard.layers import base_layers
+from dashboard.geo.display import base_layers
 from dashboard.pipeline import load_joined_events, select_events
 from tests.browser.test_dashboard import SEPT_2022, XSS_IMG, XSS_SCRIPT, choose, counts_text, open_dashboard
 

@@ -6,13 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.datafiles import csv_bytes, generated_stamp, geojson_bytes
 from dashboard.describe import counts_sentence, filter_lines
-from dashboard.filters import EventFilter
-from dashboard.geo import Boundaries
-from dashboard.layers import BaseLayers
-from dashboard.pipeline import Selection
-from dashboard.snapshot import (
+from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
+from dashboard.export.snapshot import (
     SCREEN_DPI,
     SnapshotError,
     SnapshotSpec,
@@ -21,7 +17,11 @@ from dashboard.snapshot import (
     render_snapshot,
     snapshot_bytes,
 )
-from dashboard.standalone import standalone_html
+from dashboard.filters import EventFilter
+from dashboard.geo.display import BaseLayers
+from dashboard.geo.join import Boundaries
+from dashboard.pipeline import Selection
+from dashboard.webmap.standalone import standalone_html
 
 MIME_TYPES = {
     "png": "image/png",

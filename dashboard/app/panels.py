@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
-from dashboard.data_panel import SourceReport, cached_boundaries
+from dashboard.app import keys
+from dashboard.app.data_panel import SourceReport, cached_boundaries
+from dashboard.basemaps import BASEMAPS
 from dashboard.describe import default_title, export_filename
-from dashboard.events import EventTable
-from dashboard.exports import MIME_TYPES, ExportError, ExportRequest, export_bytes
+from dashboard.export.registry import MIME_TYPES, ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
-from dashboard.layers import BaseLayers, base_layers
-from dashboard.maps import BASEMAPS
+from dashboard.geo.display import BaseLayers, base_layers
+from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 
 Bbox = tuple[float, float, float, float]
@@ -24,28 +24,28 @@ def cached_base_layers() -> BaseLayers:
 
 
 def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: Bbox | None) -> None:
-    choice = st.selectbox("Format", list(ui.EXPORT_CHOICES), key=ui.KEY_EXPORT_FORMAT)
-    fmt, dpi = ui.EXPORT_CHOICES[choice]
+    choice = st.selectbox("Format", list(keys.EXPORT_CHOICES), key=keys.KEY_EXPORT_FORMAT)
+    fmt, dpi = keys.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.
     title = st.text_input("Title", value=default_title(flt))
     area = st.radio(
         "Area",
-        [ui.AREA_VIEW, ui.AREA_ALL],
-        key=ui.KEY_EXPORT_AREA,
+        [keys.AREA_VIEW, keys.AREA_ALL],
+        key=keys.KEY_EXPORT_AREA,
         horizontal=True,
         help="The current map view is what the map shows now; pan or zoom the map to change it.",
     )
-    bbox = view if area == ui.AREA_VIEW else None
+    bbox = view if area == keys.AREA_VIEW else None
     basemap = None
     if fmt in ("png", "svg", "pdf"):
         picked = st.selectbox(
             "Background",
-            [ui.NO_TILES, *BASEMAPS],
-            key=ui.KEY_EXPORT_BASEMAP,
+            [keys.NO_TILES, *BASEMAPS],
+            key=keys.KEY_EXPORT_BASEMAP,
             help="Web tiles need internet; without it the snapshot uses the offline basemap.",
         )
-        basemap = None if picked == ui.NO_TILES else picked
-    if area == ui.AREA_VIEW and view is None:
+        basemap = None if picked == keys.NO_TILES else picked
+    if area == keys.AREA_VIEW and view is None:
         st.caption("The map has not reported its view yet; the export covers all filtered events.")
     request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox, basemap=basemap)
     wanted = (request, flt, nk_boundary)
@@ -57,8 +57,8 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
                 st.error(str(exc))
                 return
         suffix = "print" if fmt == "png" and dpi >= 300 else ("view" if bbox else "")
-        st.session_state[ui.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
-    prepared = st.session_state.get(ui.KEY_EXPORT_FILE)
+        st.session_state[keys.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
+    prepared = st.session_state.get(keys.KEY_EXPORT_FILE)
     if prepared and prepared[0] == wanted:
         _, name, data = prepared
         st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=MIME_TYPES[fmt])

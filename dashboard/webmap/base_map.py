@@ -15,10 +15,10 @@ import folium
 import pandas as pd
 from jinja2 import Template
 
-from dashboard.elements import ScriptElement
-from dashboard.event_layers import EventLayerScripts, build_selection_layer
-from dashboard.layers import BaseLayers
-from dashboard.settings import (
+from dashboard.basemaps import BASEMAPS
+from dashboard.geo.display import BaseLayers
+from dashboard.style import marker_radius
+from dashboard.vocab import (
     BOUNDARY_DISCLAIMER,
     EVENT_TYPE_COLOURS,
     NK_BOUNDARIES,
@@ -26,28 +26,10 @@ from dashboard.settings import (
     OSM_COPYRIGHT_URL,
     STUDY_AREA_BBOX,
 )
-from dashboard.symbols import marker_radius
+from dashboard.webmap.elements import ScriptElement
+from dashboard.webmap.event_layers import EventLayerScripts, build_selection_layer
 
 NO_BASEMAP = "None (boundaries only, works offline)"
-BASEMAPS: dict[str, tuple[str, str]] = {
-    "OpenStreetMap": (
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors',
-    ),
-    "CartoDB Positron": (
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors &copy; CARTO',
-    ),
-    "Esri World Imagery": (
-        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-        "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
-    ),
-    "OpenTopoMap": (
-        "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
-        f'&copy; <a href="{OSM_COPYRIGHT_URL}">OpenStreetMap</a> contributors, SRTM | '
-        "style &copy; OpenTopoMap (CC-BY-SA)",
-    ),
-}
 BOUNDARY_ATTRIBUTION = (
     f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
     "Natural Earth; events: curated from public reporting"
@@ -280,8 +262,17 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
         _Shapes(data, style).add_to(offline)
     _Labels([asdict(label) for label in layers.labels]).add_to(offline)
     offline.add_to(fmap)
-    for name, (url, attribution) in BASEMAPS.items():
-        folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=False, control=True, show=False).add_to(fmap)
+    for basemap in BASEMAPS.values():
+        folium.TileLayer(
+            tiles=basemap.url,
+            attr=basemap.html_attribution,
+            name=basemap.name,
+            subdomains=basemap.subdomains or "abc",
+            max_zoom=basemap.max_zoom,
+            overlay=False,
+            control=True,
+            show=False,
+        ).add_to(fmap)
 
     _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", COUNTRY_STYLE).add_to(fmap)
     _shapes_group(

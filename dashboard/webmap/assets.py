@@ -19,10 +19,9 @@ from typing import cast
 
 from branca.element import Element, Figure
 
-from dashboard.elements import Verbatim
-from dashboard.settings import PACKAGE_DIR
+from dashboard.webmap.elements import Verbatim
 
-STATIC_DIR = PACKAGE_DIR / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 # URL path at which Streamlit serves dashboard/static (server.enableStaticServing).
 STREAMLIT_STATIC_URL = "/app/static"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.popups import format_date
-from dashboard.settings import EVENT_TYPE_COLOURS, KM_PER_DEGREE
+from dashboard.text import format_date
+from dashboard.vocab import EVENT_TYPE_COLOURS, KM_PER_DEGREE
 
 CELLS_ACROSS = 25
 NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # degrees

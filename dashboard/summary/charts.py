@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from dashboard.settings import EVENT_TYPE_COLOURS, KEY_DATES, REGIONS
+from dashboard.vocab import EVENT_TYPE_COLOURS, KEY_DATES, REGIONS
 
 # The timeline counts days over short spans, weeks over a few years and months beyond:
 # a bar stays a few pixels wide, and the chart stays light enough to redraw on every filter change.

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from dashboard.basemaps import Basemap
+
 WEB_MERCATOR_HALF = 20037508.342789244  # metres, EPSG:3857
 TILE_PX = 256
 USER_AGENT = "CaucasusConflictMap/0.1 (map snapshots for reports)"
@@ -25,16 +27,6 @@ class TileImage:
     pixels: np.ndarray  # height × width × 3, uint8
     extent: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max in EPSG:3857 (imshow order)
     zoom: int
-
-
-def tile_url(template: str, z: int, x: int, y: int) -> str:
-    return (
-        template.replace("{s}", "abc"[(x + y) % 3])
-        .replace("{z}", str(z))
-        .replace("{x}", str(x))
-        .replace("{y}", str(y))
-        .replace("{r}", "")
-    )
 
 
 def choose_zoom(x_min: float, x_max: float, width_px: int) -> int:
@@ -53,7 +45,7 @@ def _tile_range(lo: float, hi: float, zoom: int, flip: bool) -> range:
 
 
 def fetch_tiles(
-    template: str,
+    basemap: Basemap,
     bounds: tuple[float, float, float, float],
     width_px: int,
     timeout: float = 4.0,
@@ -61,7 +53,7 @@ def fetch_tiles(
 ) -> TileImage | None:
     """Tiles covering ``bounds`` (x_min, y_min, x_max, y_max in EPSG:3857), stitched; None if unavailable."""
     x_min, y_min, x_max, y_max = bounds
-    zoom = choose_zoom(x_min, x_max, width_px)
+    zoom = min(choose_zoom(x_min, x_max, width_px), basemap.max_zoom)
     while True:
         xs, ys = _tile_range(x_min, x_max, zoom, flip=False), _tile_range(y_min, y_max, zoom, flip=True)
         if len(xs) * len(ys) <= max_tiles or zoom == 0:
@@ -69,7 +61,7 @@ def fetch_tiles(
         zoom -= 1
 
     def get(xy: tuple[int, int]) -> np.ndarray:
-        request = urllib.request.Request(tile_url(template, zoom, *xy), headers={"User-Agent": USER_AGENT})
+        request = urllib.request.Request(basemap.tile_url(zoom, *xy), headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             image = Image.open(io.BytesIO(response.read())).convert("RGB")
         return np.asarray(image.resize((TILE_PX, TILE_PX)))

@@ -21,7 +21,7 @@ import pyarrow.compute
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.settings import (
+from dashboard.vocab import (
     ARMENIA,
     AZERBAIJAN,
     GEO_DIR,

@@ -1,35 +1,29 @@
 """Streamlit layer: widgets, cached adapters around the steps, and layout.
 
-Run with:  streamlit run dashboard/app.py
+Run with:  streamlit run dashboard/app/main.py  (``make run``)
+
+Streamlit serves the folder ``static`` beside this file at /app/static; it links to
+dashboard/webmap/static, where the map's front-end files live.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dashboard import ui
-from dashboard.assets import link_local_assets
-from dashboard.charts import counts_by_region_and_type, key_figures, timeline_chart
-from dashboard.data_panel import choose_events
+from dashboard.app import keys
+from dashboard.app.data_panel import choose_events
+from dashboard.app.panels import cached_base_layers, show_data_quality, show_export
 from dashboard.describe import selection_summary
-from dashboard.event_layers import build_selection_layer
-from dashboard.events import EventTable
 from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices
-from dashboard.maps import MAP_HEIGHT_PX, MapView, build_base_map, events_view, view_bbox
-from dashboard.packing import EventCodes, encode_events
-from dashboard.panels import cached_base_layers, show_data_quality, show_export
+from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
-from dashboard.settings import (
+from dashboard.summary.charts import counts_by_region_and_type, key_figures, timeline_chart
+from dashboard.summary.table import display_table
+from dashboard.vocab import (
     DATE_PRESETS,
     DEFAULT_NK_BOUNDARY,
     EVENT_TYPES,
@@ -39,7 +33,9 @@ from dashboard.settings import (
     PACKAGE_DIR,
     REGIONS,
 )
-from dashboard.table import display_table
+from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_bbox
+from dashboard.webmap.live import build_live_map
+from dashboard.webmap.packing import EventCodes, encode_events
 
 Bbox = tuple[float, float, float, float]
 TABLE_MAX_ROWS = 5_000
@@ -65,57 +61,59 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
     sb.header("Filters")
 
     first, last = choices.first, choices.last
-    if st.session_state.get(ui.KEY_DATE_SPAN) != (first, last):
+    if st.session_state.get(keys.KEY_DATE_SPAN) != (first, last):
         # Other data: start from its whole period rather than a range chosen for the previous file.
-        st.session_state[ui.KEY_DATE_SPAN] = (first, last)
-        st.session_state[ui.KEY_DATES] = (first, last)
-        st.session_state[ui.KEY_PRESET] = ui.ALL_DATES
+        st.session_state[keys.KEY_DATE_SPAN] = (first, last)
+        st.session_state[keys.KEY_DATES] = (first, last)
+        st.session_state[keys.KEY_PRESET] = keys.ALL_DATES
 
     def apply_preset() -> None:
-        preset = st.session_state[ui.KEY_PRESET]
-        if preset == ui.ALL_DATES:
-            st.session_state[ui.KEY_DATES] = (first, last)
+        preset = st.session_state[keys.KEY_PRESET]
+        if preset == keys.ALL_DATES:
+            st.session_state[keys.KEY_DATES] = (first, last)
         elif preset in DATE_PRESETS:
-            st.session_state[ui.KEY_DATES] = DATE_PRESETS[preset]
+            st.session_state[keys.KEY_DATES] = DATE_PRESETS[preset]
 
-    sb.selectbox("Period", [ui.ALL_DATES, *DATE_PRESETS, ui.CUSTOM_DATES], key=ui.KEY_PRESET, on_change=apply_preset)
+    sb.selectbox(
+        "Period", [keys.ALL_DATES, *DATE_PRESETS, keys.CUSTOM_DATES], key=keys.KEY_PRESET, on_change=apply_preset
+    )
     picked = sb.date_input(
         "Date range",
         min_value=min(first, dt.date(2018, 1, 1)),
         max_value=max(last, dt.date.today()),
-        key=ui.KEY_DATES,
+        key=keys.KEY_DATES,
         format="YYYY-MM-DD",
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
 
-    types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=ui.KEY_TYPES)
+    types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=keys.KEY_TYPES)
     nk_boundary = sb.radio(
         "Nagorno-Karabakh boundary",
         list(NK_BOUNDARIES),
-        key=ui.KEY_NK,
+        key=keys.KEY_NK,
         index=list(NK_BOUNDARIES).index(DEFAULT_NK_BOUNDARY),
         format_func=lambda key: NK_BOUNDARIES[key][1],
         help="Drawn on the map and used for the region 'Nagorno-Karabakh'. Natural Earth lines, ±1–3 km.",
     )
-    regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=ui.KEY_REGIONS)
+    regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=keys.KEY_REGIONS)
     provinces = choices.provinces
     picked_provinces = sb.multiselect(
         "Province / rayon",
         list(provinces),
-        key=ui.KEY_PROVINCES,
+        key=keys.KEY_PROVINCES,
         format_func=lambda code: provinces.get(code, code),
         placeholder="All provinces",
         help="Natural Earth units, accurate to ~1–3 km.",
     )
     with sb.expander("More filters", expanded=False):
-        actors = st.multiselect("Actor", choices.actors, key=ui.KEY_ACTORS, placeholder="All actors")
-        text = st.text_input("Search place, notes, source", key=ui.KEY_TEXT)
+        actors = st.multiselect("Actor", choices.actors, key=keys.KEY_ACTORS, placeholder="All actors")
+        text = st.text_input("Search place, notes, source", key=keys.KEY_TEXT)
         min_fatalities = st.number_input(
             "Minimum reported fatalities",
             min_value=0,
             value=0,
             step=1,
-            key=ui.KEY_MIN_FATALITIES,
+            key=keys.KEY_MIN_FATALITIES,
             help="Above 0, events without a single sourced figure are left out.",
         )
         precisions = st.multiselect(
@@ -123,7 +121,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
             list(GEO_PRECISION_LABELS),
             default=list(GEO_PRECISION_LABELS),
             format_func=lambda code: GEO_PRECISION_LABELS.get(code, code),
-            key=ui.KEY_PRECISION,
+            key=keys.KEY_PRECISION,
         )
         border_max = choices.border_km_max
         border_km = st.slider(
@@ -131,7 +129,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
             0,
             border_max,
             border_max,
-            key=ui.KEY_BORDER_KM,
+            key=keys.KEY_BORDER_KM,
             help="At the right end the distance is not limited.",
         )
 
@@ -155,33 +153,33 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | N
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
-    if ui.KEY_VIEW not in st.session_state:
-        st.session_state[ui.KEY_VIEW] = events_view(selection.events)
-    initial: MapView = st.session_state[ui.KEY_VIEW]
-    fit = st.session_state.get(ui.KEY_FIT)
+    if keys.KEY_VIEW not in st.session_state:
+        st.session_state[keys.KEY_VIEW] = events_view(selection.events)
+    initial: MapView = st.session_state[keys.KEY_VIEW]
+    fit = st.session_state.get(keys.KEY_FIT)
 
-    base = build_base_map(cached_base_layers(), nk_boundary, initial)
-    layer, note = build_selection_layer(
-        selection.events, encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events)
+    live = build_live_map(
+        cached_base_layers(),
+        nk_boundary,
+        initial,
+        selection.events,
+        encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events),
     )
-    if note:
-        st.info(note)
-    control = folium.LayerControl(collapsed=True)
-    for element in (base, layer, control):
-        link_local_assets(element)
+    if live.note:
+        st.info(live.note)
     state = st_folium(
-        base,
-        key=ui.KEY_MAP,
+        live.base,
+        key=keys.KEY_MAP,
         height=MAP_HEIGHT_PX,
         use_container_width=True,
-        feature_group_to_add=layer,
-        layer_control=control,
+        feature_group_to_add=live.events,
+        layer_control=live.control,
         returned_objects=["bounds"],
         center=fit.center if fit else None,
         zoom=fit.zoom if fit else None,
     )
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
-        st.session_state[ui.KEY_FIT] = events_view(selection.events)
+        st.session_state[keys.KEY_FIT] = events_view(selection.events)
         st.rerun()
     st.caption(
         f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces and "
@@ -249,7 +247,7 @@ def main() -> None:
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
     tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
-        list(ui.TABS), key=ui.KEY_TAB, on_change="rerun"
+        list(keys.TABS), key=keys.KEY_TAB, on_change="rerun"
     )
     if tab_time.open:
         with tab_time:

@@ -17,12 +17,12 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.aggregate import Grid, aggregate_grid, cell_records
-from dashboard.elements import ScriptElement
-from dashboard.packing import EventCodes, Packed, encode_events, pack_selection
-from dashboard.popups import event_popup_html, event_tooltip
-from dashboard.settings import EVENT_TYPE_COLOURS
-from dashboard.symbols import marker_radius
+from dashboard.style import marker_radius
+from dashboard.vocab import EVENT_TYPE_COLOURS
+from dashboard.webmap.elements import ScriptElement
+from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
+from dashboard.webmap.packing import EventCodes, Packed, encode_events, pack_selection
+from dashboard.webmap.popups import event_popup_html, event_tooltip
 
 MAX_MARKERS = 3000
 # Above this many events even the packed layer grows too heavy for a page (several MB, slow
@@ -167,7 +167,7 @@ class EventLayerScripts(JSCSSMixin):
 
 
 class _PackedEvents(ScriptElement):
-    """Events in the compact encoding of dashboard.packing, drawn and clustered by the browser."""
+    """Events in the compact encoding of dashboard.webmap.packing, drawn and clustered by the browser."""
 
     _template = Template(
         """

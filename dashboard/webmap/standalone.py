@@ -9,9 +9,9 @@ import pandas as pd
 from branca.element import Figure
 from folium.map import FitBounds
 
-from dashboard.assets import inline_local_assets
-from dashboard.layers import BaseLayers
-from dashboard.maps import LEGEND_WIDTH_PX, HtmlControl, build_event_map
+from dashboard.geo.display import BaseLayers
+from dashboard.webmap.assets import inline_local_assets
+from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
 
 
 def info_html(title: str, lines: list[str]) -> str:

@@ -13,8 +13,8 @@ import json
 
 import pandas as pd
 
-from dashboard.settings import OSM_ATTRIBUTION
-from dashboard.table import export_table
+from dashboard.summary.table import export_table
+from dashboard.vocab import OSM_ATTRIBUTION
 
 COMMENT = "# "
 DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.app import keys
 from dashboard.errors import EventFileError, UnknownFormatError
-from dashboard.events import EventTable, merge_tables
-from dashboard.formats import ColumnMapping, guess_mapping
-from dashboard.geo import Boundaries, load_boundaries
+from dashboard.geo.join import Boundaries, load_boundaries
+from dashboard.load.events import EventTable, merge_tables
+from dashboard.load.formats import ColumnMapping, guess_mapping
+from dashboard.load.reading import read_source
 from dashboard.pipeline import load_joined_events
-from dashboard.reading import read_source
-from dashboard.settings import EVENT_TYPES, default_events_path
+from dashboard.vocab import EVENT_TYPES, default_events_path
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx"]
 
@@ -92,7 +92,7 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
         def choose(label: str, field: str, options: list[str]) -> str:
             default = guess.get(field)
             index = options.index(default) if default in options else 0
-            return str(st.selectbox(label, options, index=index, key=f"{ui.KEY_MAPPING}:{name}:{field}"))
+            return str(st.selectbox(label, options, index=index, key=f"{keys.KEY_MAPPING}:{name}:{field}"))
 
         def pick(label: str, field: str) -> str | None:
             value = choose(label, field, [none, *columns])
@@ -107,7 +107,7 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
         type_column = pick("Event type column", "event_type_column")
         type_value = None
         if type_column is None:
-            type_value = st.selectbox("Event type for every row", EVENT_TYPES, key=f"{ui.KEY_MAPPING}:{name}:type")
+            type_value = st.selectbox("Event type for every row", EVENT_TYPES, key=f"{keys.KEY_MAPPING}:{name}:type")
         optional = {
             field: pick(label, field)
             for field, label in (
@@ -117,7 +117,7 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
                 ("fatalities", "Fatalities"),
             )
         }
-        if not st.checkbox("Load with this mapping", key=f"{ui.KEY_MAPPING}:{name}:go"):
+        if not st.checkbox("Load with this mapping", key=f"{keys.KEY_MAPPING}:{name}:go"):
             return None
     return ColumnMapping(
         event_date=date,
@@ -155,15 +155,15 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
         "Add event files: ACLED or UCDP GED exports, or the project's CSV (.csv, .csv.gz, .zip, .xlsx)",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
-        key=ui.KEY_UPLOAD,
+        key=keys.KEY_UPLOAD,
     )
     headerless = False
     merged_with_bundled = True
     if uploads:
         merged_with_bundled = (
-            sb.radio("Show", [ui.UPLOADS_ALONE, ui.UPLOADS_MERGED], key=ui.KEY_DATA_MODE) == ui.UPLOADS_MERGED
+            sb.radio("Show", [keys.UPLOADS_ALONE, keys.UPLOADS_MERGED], key=keys.KEY_DATA_MODE) == keys.UPLOADS_MERGED
         )
-        headerless = sb.checkbox("Files without a header row are UCDP Candidate files", key=ui.KEY_HEADERLESS)
+        headerless = sb.checkbox("Files without a header row are UCDP Candidate files", key=keys.KEY_HEADERLESS)
     reports = [_upload_report(upload, headerless) for upload in uploads or []]
     if not uploads or merged_with_bundled:
         reports.insert(0, _bundled())

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute
 
 from dashboard.errors import EventFileError
-from dashboard.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
-from dashboard.reading import Limits, read_source
-from dashboard.settings import EVENT_TYPES, KM_PER_DEGREE, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+from dashboard.load.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
+from dashboard.load.reading import Limits, read_source
+from dashboard.vocab import EVENT_TYPES, KM_PER_DEGREE, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
 
 __all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.geo import JOINED_COLUMNS
-from dashboard.popups import safe_url
+from dashboard.geo.join import JOINED_COLUMNS
+from dashboard.text import safe_url
 
 DISPLAY_COLUMNS = {
     "event_date": "Date",

@@ -26,18 +26,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from shapely.geometry import box
 
-from dashboard.geo import Boundaries
-from dashboard.layers import Label, place_labels
-from dashboard.maps import BASEMAPS
-from dashboard.settings import (
+from dashboard.basemaps import BASEMAPS
+from dashboard.export.tiles import fetch_tiles
+from dashboard.geo.display import Label, place_labels
+from dashboard.geo.join import Boundaries
+from dashboard.style import marker_radius
+from dashboard.vocab import (
     BOUNDARY_DISCLAIMER,
     EVENT_TYPE_COLOURS,
     NK_BOUNDARIES,
     OSM_ATTRIBUTION,
     STUDY_AREA_BBOX,
 )
-from dashboard.symbols import marker_radius
-from dashboard.tiles import fetch_tiles
 
 FORMATS = ("png", "svg", "pdf")
 SCREEN_DPI, PRINT_DPI = 150, 300
@@ -84,7 +84,7 @@ class SnapshotSpec:
     caption_lines: list[str] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
     generated: dt.date = field(default_factory=dt.date.today)
-    basemap: str | None = None  # a name from maps.BASEMAPS, drawn only if its tiles can be fetched
+    basemap: str | None = None  # a name from basemaps.BASEMAPS, drawn only if its tiles can be fetched
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
@@ -138,7 +138,7 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     if spec.basemap:
         if spec.basemap not in BASEMAPS:
             raise SnapshotError(f"Unknown basemap '{spec.basemap}'; use one of {', '.join(BASEMAPS)}.")
-        tiles = fetch_tiles(BASEMAPS[spec.basemap][0], frame, width_px=int(MAP_AXES[2] * PAGE_INCHES[0] * SCREEN_DPI))
+        tiles = fetch_tiles(BASEMAPS[spec.basemap], frame, width_px=int(MAP_AXES[2] * PAGE_INCHES[0] * SCREEN_DPI))
         if tiles is None:
             notes.append(f"The {spec.basemap} basemap could not be fetched (offline?); drawn without it.")
         else:
@@ -362,7 +362,7 @@ def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str],
     fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
     attribution = ATTRIBUTION
     if tiles_used and spec.basemap:
-        attribution += f" Basemap: {plain_text(BASEMAPS[spec.basemap][1])}."
+        attribution += f" Basemap: {plain_text(BASEMAPS[spec.basemap].html_attribution)}."
     footer = "\n".join(
         [
             *textwrap.wrap(attribution, 165),

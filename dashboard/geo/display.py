@@ -13,7 +13,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from dashboard.geo import Boundaries
+from dashboard.geo.join import Boundaries
 
 GeoJSON = dict[str, Any]
 

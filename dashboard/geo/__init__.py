@@ -1,0 +1,1 @@
+"""Boundaries and the spatial join: country, province, Nagorno-Karabakh flags, border distance, region."""

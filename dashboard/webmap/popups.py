@@ -1,0 +1,80 @@
+"""HTML for an event's popup and tooltip.
+
+Every value from the data is escaped here, once, because Leaflet inserts
+popups and tooltips as HTML; a source URL becomes a link only when it is http(s).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboard.text import (
+    Row,
+    actors_text,
+    clean_text,
+    fatalities_line,
+    format_date,
+    place_text,
+    region_text,
+    safe_url,
+    source_label,
+)
+from dashboard.vocab import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS
+
+
+def event_tooltip(row: Row) -> str:
+    return html.escape(f"{format_date(row['event_date'])} · {row['event_type']} · {clean_text(row.get('location'))}")
+
+
+def event_popup_html(row: Row) -> str:
+    e = html.escape
+    colour = EVENT_TYPE_COLOURS.get(row["event_type"], "#666666")
+    lines = [
+        '<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
+        f'<div style="font-weight:600">{e(format_date(row["event_date"]))}'
+        + (
+            f' <span style="font-weight:400;color:#555">({e(clean_text(row.get("date_note")))})</span>'
+            if clean_text(row.get("date_note"))
+            else ""
+        )
+        + "</div>",
+        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+        f'background:{colour};border:1px solid #333;margin-right:4px"></span>'
+        f"{e(row['event_type'])}"
+        + (f" · {e(clean_text(row.get('sub_event_type')))}" if clean_text(row.get("sub_event_type")) else "")
+        + "</div>",
+        _field("Place", place_text(row)),
+        _field("Region", region_text(row)),
+    ]
+    precision = row.get("geo_precision")
+    if precision is not None and not pd.isna(precision):
+        lines.append(_field("Location precision", GEO_PRECISION_LABELS.get(int(precision), str(precision))))
+    lines.append(_field("Actors", actors_text(row)))
+    lines.append(_field("Fatalities", fatalities_line(row)))
+    if clean_text(row.get("notes")):
+        lines.append(f'<div style="margin-top:4px">{e(clean_text(row.get("notes")))}</div>')
+    if clean_text(row.get("disputes")):
+        lines.append(f'<div style="margin-top:4px"><b>Disputed:</b> {e(clean_text(row.get("disputes")))}</div>')
+    lines.append(_source_html(row))
+    lines.append("</div>")
+    return "".join(lines)
+
+
+def _field(label: str, value: str) -> str:
+    return f'<div><span style="color:#555">{html.escape(label)}:</span> {html.escape(value)}</div>'
+
+
+def _source_html(row: Row) -> str:
+    label = source_label(row)
+    url = safe_url(row.get("source_url"))
+    if url:
+        body = (
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(label)}</a>"
+        )
+    else:
+        raw = clean_text(row.get("source_url"))
+        body = html.escape(label) + (f" ({html.escape(raw)}, not a web link)" if raw else "")
+    return f'<div style="margin-top:4px"><span style="color:#555">Source:</span> {body}</div>'
