@@ -1,13 +1,83 @@
-"""How an event is drawn, shared by the interactive map, the packed layer and the snapshots."""
+"""How things are drawn, shared by the interactive map, the packed layer and the snapshots.
+
+One home for each colour and size: the live map (Leaflet style options, pixels) and the
+print snapshots (matplotlib, points) read the same values, the snapshots scaling line
+widths by ``PRINT_POINTS_PER_PX`` so that a printed page is not heavier than the screen.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any, Final
 
 import pandas as pd
 
-SMALLEST_RADIUS_PX = 4.0
-LARGEST_RADIUS_PX = 18.0
+from dashboard.vocab import EVENT_TYPES
+
+# Project event types -> marker colour (Okabe-Ito, colour-blind safe, plus grey).
+EVENT_TYPE_COLOURS: Final[dict[str, str]] = dict(
+    zip(
+        EVENT_TYPES,
+        ("#D55E00", "#E69F00", "#CC79A7", "#000000", "#0072B2", "#56B4E9", "#009E73", "#F0E442", "#999999"),
+        strict=True,
+    )
+)
+UNKNOWN_TYPE_COLOUR: Final = "#666666"
+MARKER_EDGE: Final = "#222222"
+TEXT_MUTED: Final = "#555555"
+
+# Marker radius in pixels: area grows with reported fatalities.
+SMALLEST_RADIUS_PX: Final = 4.0
+LARGEST_RADIUS_PX: Final = 18.0
+# Grid cells (selections too large for single points) are sized by count, a little larger.
+LARGEST_CELL_RADIUS_PX: Final = 22.0
+
+PRINT_POINTS_PER_PX: Final = 0.65
+
+
+@dataclass(frozen=True)
+class ShapeStyle:
+    """Outline and fill of a boundary layer, in screen pixels."""
+
+    edge: str | None  # None: no outline
+    width_px: float = 1.0
+    fill: str | None = None  # None: not filled
+    dash_px: tuple[float, float] | None = None
+
+    def leaflet(self) -> dict[str, object]:
+        """Leaflet path options."""
+        options: dict[str, object] = {
+            "color": self.edge or "#000000",
+            "weight": self.width_px if self.edge else 0,
+            "fill": self.fill is not None,
+        }
+        if self.fill:
+            options.update(fillColor=self.fill, fillOpacity=1.0)
+        if self.dash_px:
+            options["dashArray"] = f"{self.dash_px[0]:g} {self.dash_px[1]:g}"
+        return options
+
+    @property
+    def width_pt(self) -> float:
+        return round(self.width_px * PRINT_POINTS_PER_PX, 2)
+
+    def matplotlib_line(self) -> dict[str, Any]:
+        """matplotlib keywords for the outline (dashes are in multiples of the line width there)."""
+        line: dict[str, Any] = {"color": self.edge, "linewidth": self.width_pt}
+        if self.dash_px:
+            line["linestyle"] = (0, tuple(d / self.width_px for d in self.dash_px))
+        return line
+
+
+COUNTRY: Final = ShapeStyle(edge="#333333", width_px=1.6)
+NAGORNO_KARABAKH: Final = ShapeStyle(edge="#6a3d9a", width_px=2.2, dash_px=(6, 4))
+PROVINCE: Final = ShapeStyle(edge="#777777", width_px=0.6)
+NEIGHBOUR_LAND: Final = ShapeStyle(edge="#b8b8b8", width_px=0.6, fill="#ececec")
+HOME_LAND: Final = ShapeStyle(edge=None, fill="#fafafa")
+WATER: Final = ShapeStyle(edge="#9cc3dd", width_px=0.5, fill="#d6e8f5")
+PLACE_LABEL: Final = "#8a8a8a"
+WATER_LABEL: Final = "#4a7fa5"
 
 
 def marker_radius(fatalities: float | None) -> float:
@@ -15,3 +85,8 @@ def marker_radius(fatalities: float | None) -> float:
     if fatalities is None or pd.isna(fatalities) or int(fatalities) <= 0:
         return SMALLEST_RADIUS_PX
     return round(min(SMALLEST_RADIUS_PX + 1.2 * math.sqrt(int(fatalities)), LARGEST_RADIUS_PX), 1)
+
+
+def cell_radius(events: int, largest: int) -> float:
+    """Grid-cell radius in pixels: area proportional to the cell's share of the largest count."""
+    return round(SMALLEST_RADIUS_PX + (LARGEST_CELL_RADIUS_PX - SMALLEST_RADIUS_PX) * math.sqrt(events / largest), 1)

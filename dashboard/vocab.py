@@ -24,31 +24,18 @@ def default_events_path() -> Path:
 
 GEO_DIR: Final = DATA_DIR / "geo"
 
-# Project event types -> marker colour (Okabe-Ito, colour-blind safe, plus grey).
-EVENT_TYPE_COLOURS: Final[dict[str, str]] = {
-    "Battle": "#D55E00",
-    "Shelling/artillery": "#E69F00",
-    "Air/missile strike": "#CC79A7",
-    "Drone strike": "#000000",
-    "Incursion": "#0072B2",
-    "Blockade": "#56B4E9",
-    "Ceasefire/agreement": "#009E73",
-    "Civilian harm": "#F0E442",
-    "Protest/political": "#999999",
-}
-EVENT_TYPES: Final = tuple(EVENT_TYPE_COLOURS)
-
-# ACLED event_type for each ACLED sub_event_type the project uses (data/README.md).
-ACLED_EVENT_TYPE: Final[dict[str, str]] = {
-    "Armed clash": "Battles",
-    "Shelling/artillery/missile attack": "Explosions/Remote violence",
-    "Air/drone strike": "Explosions/Remote violence",
-    "Non-violent transfer of territory": "Strategic developments",
-    "Agreement": "Strategic developments",
-    "Other": "Strategic developments",
-    "Peaceful protest": "Protests",
-    "Violent demonstration": "Riots",
-}
+# The project's event taxonomy (data/README.md); colours in dashboard/style.py.
+EVENT_TYPES: Final = (
+    "Battle",
+    "Shelling/artillery",
+    "Air/missile strike",
+    "Drone strike",
+    "Incursion",
+    "Blockade",
+    "Ceasefire/agreement",
+    "Civilian harm",
+    "Protest/political",
+)
 
 GEO_PRECISION_LABELS: Final[dict[int, str]] = {
     1: "1 · the named place",

@@ -22,7 +22,7 @@ from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
-from dashboard.vocab import EVENT_TYPE_COLOURS
+from dashboard.style import EVENT_TYPE_COLOURS
 
 SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

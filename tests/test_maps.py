@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.basemaps import BASEMAPS
 from dashboard.geo.display import BaseLayers, base_layers
-from dashboard.vocab import EVENT_TYPE_COLOURS
+from dashboard.style import EVENT_TYPE_COLOURS
 from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets
 from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
 from dashboard.webmap.event_layers import build_event_layer, build_packed_layer, event_records

@@ -26,18 +26,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from shapely.geometry import box
 
+from dashboard import style
 from dashboard.basemaps import BASEMAPS
 from dashboard.export.tiles import fetch_tiles
 from dashboard.geo.display import Label, place_labels
 from dashboard.geo.join import Boundaries
-from dashboard.style import marker_radius
-from dashboard.vocab import (
-    BOUNDARY_DISCLAIMER,
-    EVENT_TYPE_COLOURS,
-    NK_BOUNDARIES,
-    OSM_ATTRIBUTION,
-    STUDY_AREA_BBOX,
-)
+from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
+from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX
 
 FORMATS = ("png", "svg", "pdf")
 SCREEN_DPI, PRINT_DPI = 150, 300
@@ -47,16 +42,6 @@ ATTRIBUTION = (
     "(public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
     "see the sources in the data export."
 )
-COLOURS = {
-    "land": "#ececec",
-    "home": "#fbfbfb",
-    "water": "#d6e8f5",
-    "outline": "#333333",
-    "province": "#9a9a9a",
-    "nk": "#6a3d9a",
-    "label": "#8a8a8a",
-    "water_label": "#4a7fa5",
-}
 # Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
 SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
@@ -180,25 +165,22 @@ def _draw_boundaries(
     # Clipping to the frame keeps SVG and PDF files small: only what is visible is written.
     window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
 
-    def draw(layer: gpd.GeoDataFrame, outline: bool = False, **style: object) -> None:
+    def draw(layer: gpd.GeoDataFrame, outline: bool = False, **options: object) -> None:
         clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
         if not clipped.empty:
-            (clipped.boundary if outline else clipped).plot(ax=ax, **style)
+            (clipped.boundary if outline else clipped).plot(ax=ax, **options)
 
     if filled:  # the offline basemap; with web tiles only the lines are drawn
-        ax.set_facecolor(COLOURS["water"])
-        draw(boundaries.neighbours, color=COLOURS["land"], edgecolor="#b8b8b8", linewidth=0.4)
-        draw(boundaries.countries, color=COLOURS["home"], edgecolor="none")
-        draw(boundaries.water, color=COLOURS["water"], edgecolor="#9cc3dd", linewidth=0.3)
-    draw(boundaries.provinces, outline=True, color=COLOURS["province"], linewidth=0.3)
-    draw(boundaries.countries, outline=True, color=COLOURS["outline"], linewidth=1.1)
-    draw(
-        boundaries.nagorno_karabakh.loc[[nk_boundary]],
-        outline=True,
-        color=COLOURS["nk"],
-        linewidth=1.4,
-        linestyle=(0, (5, 3)),
-    )
+        ax.set_facecolor(style.WATER.fill)
+        for layer, area in (
+            (boundaries.neighbours, style.NEIGHBOUR_LAND),
+            (boundaries.countries, style.HOME_LAND),
+            (boundaries.water, style.WATER),
+        ):
+            draw(layer, color=area.fill, edgecolor=area.edge or "none", linewidth=area.width_pt if area.edge else 0)
+    draw(boundaries.provinces, outline=True, **style.PROVINCE.matplotlib_line())
+    draw(boundaries.countries, outline=True, **style.COUNTRY.matplotlib_line())
+    draw(boundaries.nagorno_karabakh.loc[[nk_boundary]], outline=True, **style.NAGORNO_KARABAKH.matplotlib_line())
 
 
 def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, float, float]) -> None:
@@ -217,7 +199,7 @@ def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, floa
             va="center",
             fontsize=8 if water else 9,
             style="italic" if water else "normal",
-            color=COLOURS["water_label" if water else "label"],
+            color=style.WATER_LABEL if water else style.PLACE_LABEL,
             fontweight="normal" if water else "bold",
             zorder=2,
         )
@@ -331,16 +313,14 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
         for n, label in ((None, "fatalities not reported"), (10, "10 reported killed"), (100, "100 reported killed"))
     ]
     handles += [
-        Line2D([], [], color=COLOURS["outline"], linewidth=1.1, label="International boundary (OSM)"),
+        Line2D([], [], **style.COUNTRY.matplotlib_line(), label="International boundary (OSM)"),
         Line2D(
             [],
             [],
-            color=COLOURS["nk"],
-            linewidth=1.4,
-            linestyle=(0, (5, 3)),
+            **style.NAGORNO_KARABAKH.matplotlib_line(),
             label="Nagorno-Karabakh:\n" + NK_BOUNDARIES[nk_boundary][1],
         ),
-        Line2D([], [], color=COLOURS["province"], linewidth=0.6, label="Provinces (Natural Earth)"),
+        Line2D([], [], **style.PROVINCE.matplotlib_line(), label="Provinces (Natural Earth)"),
     ]
     fig.legend(
         handles=handles,

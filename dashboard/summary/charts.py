@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from dashboard.vocab import EVENT_TYPE_COLOURS, KEY_DATES, REGIONS
+from dashboard.style import EVENT_TYPE_COLOURS
+from dashboard.vocab import KEY_DATES, REGIONS
 
 # The timeline counts days over short spans, weeks over a few years and months beyond:
 # a bar stays a few pixels wide, and the chart stays light enough to redraw on every filter change.

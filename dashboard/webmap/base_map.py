@@ -15,17 +15,11 @@ import folium
 import pandas as pd
 from jinja2 import Template
 
+from dashboard import style
 from dashboard.basemaps import BASEMAPS
 from dashboard.geo.display import BaseLayers
-from dashboard.style import marker_radius
-from dashboard.vocab import (
-    BOUNDARY_DISCLAIMER,
-    EVENT_TYPE_COLOURS,
-    NK_BOUNDARIES,
-    OSM_ATTRIBUTION,
-    OSM_COPYRIGHT_URL,
-    STUDY_AREA_BBOX,
-)
+from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
+from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import EventLayerScripts, build_selection_layer
 
@@ -34,12 +28,6 @@ BOUNDARY_ATTRIBUTION = (
     f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
     "Natural Earth; events: curated from public reporting"
 )
-COUNTRY_STYLE = {"color": "#333333", "weight": 1.6, "fill": True, "fillColor": "#ffffff", "fillOpacity": 0.0}
-NK_STYLE = {"color": "#6a3d9a", "weight": 2.2, "dashArray": "6 4", "fill": False}
-PROVINCE_STYLE = {"color": "#777777", "weight": 0.6, "fill": False}
-LAND_STYLE = {"color": "#b8b8b8", "weight": 0.6, "fillColor": "#ececec", "fillOpacity": 1.0}
-HOME_LAND_STYLE = {"color": "#333333", "weight": 0, "fillColor": "#fafafa", "fillOpacity": 1.0}
-WATER_STYLE = {"color": "#9cc3dd", "weight": 0.5, "fillColor": "#d6e8f5", "fillOpacity": 1.0}
 MAP_HEIGHT_PX = 620
 LEGEND_WIDTH_PX = 260
 
@@ -151,14 +139,15 @@ class _Labels(ScriptElement):
                 pane.style.zIndex = 450;
                 pane.style.pointerEvents = "none";
             }
+            var colours = {{ this.colours|tojson }};
             {{ this.labels|tojson }}.forEach(function(label) {
                 var text = document.createElement("span");
                 text.textContent = label.text;
                 text.className = "ccm-label ccm-label-" + label.kind;
                 text.style.cssText = label.kind === "water"
-                    ? "font:italic 12px sans-serif;color:#4a7fa5;white-space:nowrap"
-                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;color:#8a8a8a;"
-                      + "white-space:nowrap";
+                    ? "font:italic 12px sans-serif;color:" + colours.water + ";white-space:nowrap"
+                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;"
+                      + "color:" + colours.place + ";white-space:nowrap";
                 L.marker([label.lat, label.lon], {
                     pane: "ccm-labels", interactive: false, keyboard: false,
                     icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})
@@ -173,6 +162,7 @@ class _Labels(ScriptElement):
         super().__init__()
         self._name = "Labels"
         self.labels = labels
+        self.colours = {"place": style.PLACE_LABEL, "water": style.WATER_LABEL}
 
 
 class _Shapes(ScriptElement):
@@ -216,10 +206,10 @@ class _Shapes(ScriptElement):
 
 
 def _shapes_group(
-    data: dict, name: str, style: dict[str, object], show: bool = True, tooltip_fields: tuple[str, ...] = ()
+    data: dict, name: str, shape_style: ShapeStyle, show: bool = True, tooltip_fields: tuple[str, ...] = ()
 ) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name, show=show)
-    _Shapes(data, style, tooltip_fields).add_to(group)
+    _Shapes(data, shape_style.leaflet(), tooltip_fields).add_to(group)
     return group
 
 
@@ -242,9 +232,11 @@ def legend_html(nk_boundary: str) -> str:
         '<summary style="font-weight:600;cursor:pointer">Legend</summary>'
         f"{rows}"
         f'<div style="margin-top:4px">Reported fatalities: {sizes}</div>'
-        '<div style="margin-top:4px"><span style="display:inline-block;width:22px;border-top:2px solid #333;'
-        'vertical-align:middle;margin-right:5px"></span>International boundary (OSM)</div>'
-        '<div><span style="display:inline-block;width:22px;border-top:2px dashed #6a3d9a;vertical-align:middle;'
+        '<div style="margin-top:4px"><span style="display:inline-block;width:22px;'
+        f'border-top:2px solid {style.COUNTRY.edge};vertical-align:middle;margin-right:5px"></span>'
+        "International boundary (OSM)</div>"
+        f'<div><span style="display:inline-block;width:22px;border-top:2px dashed {style.NAGORNO_KARABAKH.edge};'
+        "vertical-align:middle;"
         f'margin-right:5px"></span>Nagorno-Karabakh: {e(nk_label)}</div>'
         f'<div style="margin-top:4px;color:#555;font-size:11px">{e(BOUNDARY_DISCLAIMER)}</div>'
         "</details>"
@@ -258,8 +250,9 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     fmap.options.update(min_zoom=5, max_zoom=16)
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
-    for data, style in ((layers.neighbours, LAND_STYLE), (layers.land, HOME_LAND_STYLE), (layers.water, WATER_STYLE)):
-        _Shapes(data, style).add_to(offline)
+    context = ((layers.neighbours, style.NEIGHBOUR_LAND), (layers.land, style.HOME_LAND), (layers.water, style.WATER))
+    for data, shape_style in context:
+        _Shapes(data, shape_style.leaflet()).add_to(offline)
     _Labels([asdict(label) for label in layers.labels]).add_to(offline)
     offline.add_to(fmap)
     for basemap in BASEMAPS.values():
@@ -274,16 +267,18 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
             show=False,
         ).add_to(fmap)
 
-    _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", COUNTRY_STYLE).add_to(fmap)
+    _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", style.COUNTRY).add_to(fmap)
     _shapes_group(
         layers.provinces,
         "Provinces / rayons (Natural Earth, ±1–3 km)",
-        PROVINCE_STYLE,
+        style.PROVINCE,
         show=False,
         tooltip_fields=("province", "province_code"),
     ).add_to(fmap)
     _shapes_group(
-        layers.nagorno_karabakh[nk_boundary], f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}", NK_STYLE
+        layers.nagorno_karabakh[nk_boundary],
+        f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
+        style.NAGORNO_KARABAKH,
     ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)

@@ -17,8 +17,7 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.style import marker_radius
-from dashboard.vocab import EVENT_TYPE_COLOURS
+from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
 from dashboard.webmap.packing import EventCodes, Packed, encode_events, pack_selection

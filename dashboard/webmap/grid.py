@@ -7,14 +7,14 @@ cell size adapts to the extent of the selection (about 25 cells across).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, cell_radius
 from dashboard.text import format_date
-from dashboard.vocab import EVENT_TYPE_COLOURS, KM_PER_DEGREE
+from dashboard.vocab import KM_PER_DEGREE
 
 CELLS_ACROSS = 25
 NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # degrees
@@ -95,8 +95,8 @@ def cell_records(grid: Grid) -> list[dict[str, object]]:
         {
             "lat": round(lat, 5),
             "lon": round(lon, 5),
-            "r": round(4 + 18 * math.sqrt(events / largest), 1),
-            "c": EVENT_TYPE_COLOURS.get(dominant, "#666666"),
+            "r": cell_radius(events, largest),
+            "c": EVENT_TYPE_COLOURS.get(dominant, UNKNOWN_TYPE_COLOUR),
             "n": events,
             "t": (
                 f"{events:,} event{'s' if events != 1 else ''} · "

@@ -26,9 +26,9 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from dashboard.style import marker_radius
+from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
 from dashboard.text import Row, actors_text, fatalities_line, place_text, region_text, safe_url, source_label
-from dashboard.vocab import EVENT_TYPE_COLOURS, EVENT_TYPES, GEO_PRECISION_LABELS
+from dashboard.vocab import EVENT_TYPES, GEO_PRECISION_LABELS
 
 COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
 UNSIGNED_TYPES: dict[str, type[np.unsignedinteger]] = {"u8": np.uint8, "u16": np.uint16, "u32": np.uint32}

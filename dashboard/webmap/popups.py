@@ -10,6 +10,7 @@ import html
 
 import pandas as pd
 
+from dashboard.style import EVENT_TYPE_COLOURS
 from dashboard.text import (
     Row,
     actors_text,
@@ -21,7 +22,7 @@ from dashboard.text import (
     safe_url,
     source_label,
 )
-from dashboard.vocab import EVENT_TYPE_COLOURS, GEO_PRECISION_LABELS
+from dashboard.vocab import GEO_PRECISION_LABELS
 
 
 def event_tooltip(row: Row) -> str:
