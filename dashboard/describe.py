@@ -57,13 +57,6 @@ def filter_lines(flt: EventFilter, nk_boundary: str) -> list[str]:
     return lines
 
 
-def counts_sentence(counts: Counts) -> str:
-    return (
-        f"{counts.shown} events shown; {counts.unmapped} without verified coordinates (not mapped); "
-        f"{counts.rejected} rejected rows; {counts.total} rows in the file"
-    )
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 

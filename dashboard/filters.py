@@ -58,6 +58,7 @@ class Counts:
         object.__setattr__(self, "total", total)
 
     def line(self) -> str:
+        """The accounting every view and export states: its parts always add up to the rows in the file."""
         merged = f" · {self.duplicates:,} duplicates merged" if self.duplicates else ""
         return (
             f"{self.shown:,} shown · {self.filtered_out:,} filtered out · {self.unmapped:,} unmapped · "

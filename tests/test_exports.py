@@ -82,7 +82,9 @@ def test_svg_has_title_caption_and_one_mark_per_event(sept, boundaries, layers):
     assert event_marks(svg) == sept.counts.shown == 15
     assert "Events 12–14 Sep 2022" in svg
     assert "Period: 12–14 Sep 2022" in svg
-    assert "15 events shown" in svg and "OpenStreetMap contributors" in svg
+    assert "OpenStreetMap contributors" in svg
+    # The caption's accounting adds up to the file, as on screen.
+    assert "15 shown · 43 filtered out · 19 unmapped · 0 rejected = 77 rows in file" in svg
 
 
 def test_bbox_snapshot_contains_only_events_inside(sept, boundaries, layers):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.describe import counts_sentence, filter_lines
+from dashboard.describe import filter_lines
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
 from dashboard.export.snapshot import (
     SCREEN_DPI,
@@ -79,7 +79,7 @@ def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: Bbox
             f"Map view: lon {bbox[0]:.3f}–{bbox[2]:.3f}, lat {bbox[1]:.3f}–{bbox[3]:.3f} "
             f"({shown} of {selection.counts.shown} filtered events inside)"
         )
-    lines.append(counts_sentence(selection.counts))
+    lines.append(selection.counts.line())
     return lines
 
 
