@@ -13,8 +13,9 @@ from pathlib import Path
 
 from dashboard.basemaps import BASEMAPS
 from dashboard.describe import default_title
-from dashboard.export.registry import FORMATS, ExportError, ExportRequest, export_bytes, format_for
-from dashboard.export.snapshot import PRINT_DPI, SCREEN_DPI, SnapshotError, parse_bbox
+from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
+from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from dashboard.export.formats import panel_choices
+
 ALL_DATES: Final = "All dates"
 CUSTOM_DATES: Final = "Custom range"
 
@@ -31,15 +33,7 @@ KEY_EXPORT_FILE: Final = "export_file"
 AREA_VIEW: Final = "The current map view"
 AREA_ALL: Final = "All filtered events"
 # label -> (format, PNG dpi)
-EXPORT_CHOICES: Final[dict[str, tuple[str, int]]] = {
-    "PDF — vector, for print": ("pdf", 150),
-    "PNG — screen (150 dpi)": ("png", 150),
-    "PNG — print (300 dpi)": ("png", 300),
-    "SVG — vector, editable": ("svg", 150),
-    "HTML — interactive map, opens offline": ("html", 150),
-    "CSV — filtered events with joined regions": ("csv", 150),
-    "GeoJSON — filtered events as points": ("geojson", 150),
-}
+EXPORT_CHOICES: Final = panel_choices()
 
 KEY_TAB: Final = "tab"
 TAB_TIMELINE: Final = "Timeline"

@@ -9,7 +9,8 @@ from dashboard.app import keys
 from dashboard.app.data_panel import SourceReport, cached_boundaries
 from dashboard.basemaps import BASEMAPS
 from dashboard.describe import default_title, export_filename
-from dashboard.export.registry import MIME_TYPES, ExportError, ExportRequest, export_bytes
+from dashboard.export.formats import EXPORT_FORMATS
+from dashboard.export.registry import ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.load.events import EventTable
@@ -37,7 +38,7 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     )
     bbox = view if area == keys.AREA_VIEW else None
     basemap = None
-    if fmt in ("png", "svg", "pdf"):
+    if EXPORT_FORMATS[fmt].snapshot:
         picked = st.selectbox(
             "Background",
             [keys.NO_TILES, *BASEMAPS],
@@ -61,7 +62,9 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     prepared = st.session_state.get(keys.KEY_EXPORT_FILE)
     if prepared and prepared[0] == wanted:
         _, name, data = prepared
-        st.download_button(f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=MIME_TYPES[fmt])
+        st.download_button(
+            f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=EXPORT_FORMATS[fmt].mime
+        )
     elif prepared:
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
     st.caption(

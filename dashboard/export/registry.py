@@ -8,8 +8,8 @@ from pathlib import Path
 
 from dashboard.describe import filter_lines
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
+from dashboard.export.formats import EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
 from dashboard.export.snapshot import (
-    SCREEN_DPI,
     SnapshotError,
     SnapshotSpec,
     check_bbox,
@@ -22,26 +22,6 @@ from dashboard.geo.display import BaseLayers
 from dashboard.geo.join import Boundaries
 from dashboard.pipeline import Selection
 from dashboard.webmap.standalone import standalone_html
-
-MIME_TYPES = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "csv": "text/csv",
-    "geojson": "application/geo+json",
-}
-FORMATS = tuple(MIME_TYPES)
-EXTENSIONS = {
-    ".png": "png",
-    ".svg": "svg",
-    ".pdf": "pdf",
-    ".html": "html",
-    ".htm": "html",
-    ".csv": "csv",
-    ".geojson": "geojson",
-    ".json": "geojson",
-}
 
 Bbox = tuple[float, float, float, float]
 
@@ -64,11 +44,11 @@ def format_for(path: Path, fmt: str | None) -> str:
     if fmt:
         return fmt
     try:
-        return EXTENSIONS[path.suffix.lower()]
+        return FORMAT_BY_EXTENSION[path.suffix.lower()]
     except KeyError:
         raise ExportError(
             f"Cannot tell the format from '{path.name}'; add --format ({', '.join(FORMATS)}) "
-            "or use one of the extensions " + ", ".join(sorted(EXTENSIONS)) + "."
+            "or use one of the extensions " + ", ".join(sorted(FORMAT_BY_EXTENSION)) + "."
         ) from None
 
 
@@ -93,7 +73,7 @@ def export_bytes(
     now: dt.datetime | None = None,
 ) -> bytes:
     """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given)."""
-    if request.fmt not in MIME_TYPES:
+    if request.fmt not in EXPORT_FORMATS:
         raise ExportError(f"Unknown export format '{request.fmt}'; use one of {', '.join(FORMATS)}.")
     events = selection.events
     try:

@@ -28,14 +28,13 @@ from shapely.geometry import box
 
 from dashboard import style
 from dashboard.basemaps import BASEMAPS
+from dashboard.export.formats import SCREEN_DPI, SNAPSHOT_FORMATS
 from dashboard.export.tiles import fetch_tiles
 from dashboard.geo.display import Label, place_labels
 from dashboard.geo.join import Boundaries
 from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX
 
-FORMATS = ("png", "svg", "pdf")
-SCREEN_DPI, PRINT_DPI = 150, 300
 PAGE_INCHES = (11.0, 8.5)
 ATTRIBUTION = (
     f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and Nagorno-Karabakh lines: Natural Earth "
@@ -360,8 +359,8 @@ def plain_text(html_text: str) -> str:
 def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: str = "") -> bytes:
     """Encode the figure; PNG at ``dpi``, SVG and PDF as vectors."""
     fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise SnapshotError(f"Unknown snapshot format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    if fmt not in SNAPSHOT_FORMATS:
+        raise SnapshotError(f"Unknown snapshot format '{fmt}'; use one of {', '.join(SNAPSHOT_FORMATS)}.")
     if fmt == "png" and not 30 <= dpi <= 600:
         raise SnapshotError(f"A PNG resolution of {dpi} dpi is outside 30–600 dpi.")
     buffer = io.BytesIO()

@@ -1,0 +1,48 @@
+"""The export formats: one registry read by the exporters, the Export panel and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+SCREEN_DPI: Final = 150
+PRINT_DPI: Final = 300
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    key: str  # what --format takes
+    label: str  # what the Export panel offers
+    mime: str
+    extensions: tuple[str, ...]  # the first is used for file names
+    snapshot: bool  # drawn server-side as a map picture (PNG/SVG/PDF)
+
+
+EXPORT_FORMATS: Final[dict[str, ExportFormat]] = {
+    f.key: f
+    for f in (
+        ExportFormat("pdf", "PDF — vector, for print", "application/pdf", (".pdf",), snapshot=True),
+        ExportFormat("png", "PNG", "image/png", (".png",), snapshot=True),
+        ExportFormat("svg", "SVG — vector, editable", "image/svg+xml", (".svg",), snapshot=True),
+        ExportFormat("html", "HTML — interactive map, opens offline", "text/html", (".html", ".htm"), snapshot=False),
+        ExportFormat("csv", "CSV — filtered events with joined regions", "text/csv", (".csv",), snapshot=False),
+        ExportFormat(
+            "geojson", "GeoJSON — filtered events as points", "application/geo+json", (".geojson", ".json"), False
+        ),
+    )
+}
+FORMATS: Final = tuple(EXPORT_FORMATS)
+SNAPSHOT_FORMATS: Final = tuple(key for key, f in EXPORT_FORMATS.items() if f.snapshot)
+FORMAT_BY_EXTENSION: Final[dict[str, str]] = {ext: f.key for f in EXPORT_FORMATS.values() for ext in f.extensions}
+
+
+def panel_choices() -> dict[str, tuple[str, int]]:
+    """The Export panel's choices, label -> (format, PNG dpi); PNG is offered for screen and for print."""
+    choices: dict[str, tuple[str, int]] = {}
+    for f in EXPORT_FORMATS.values():
+        if f.key == "png":
+            choices[f"PNG — screen ({SCREEN_DPI} dpi)"] = ("png", SCREEN_DPI)
+            choices[f"PNG — print ({PRINT_DPI} dpi)"] = ("png", PRINT_DPI)
+        else:
+            choices[f.label] = (f.key, SCREEN_DPI)
+    return choices
