@@ -10,9 +10,10 @@ import pytest
 from dashboard.basemaps import BASEMAPS
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.style import EVENT_TYPE_COLOURS
-from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets
+from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets, remote_references, require_offline
 from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
 from dashboard.webmap.event_layers import build_event_layer, build_packed_layer, event_records
+from dashboard.webmap.live import build_live_map
 from dashboard.webmap.packing import encode_events, pack_selection
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
@@ -146,3 +147,36 @@ def test_offline_basemap_is_labelled(layers, rendered):
     sevan = names["Lake Sevan"]
     assert 40.1 < sevan.lat < 40.6 and 45.0 < sevan.lon < 45.6
     assert '"text": "Lake Sevan"' in rendered
+
+
+def test_the_live_map_as_the_app_builds_it_loads_nothing_from_the_internet(bundled, layers):
+    live = build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.events)
+    live.events.add_to(live.base)
+    live.control.add_to(live.base)
+    page = live.base.get_root().render()
+    assert remote_references(page) == []
+    assert "https://tile.openstreetmap.org" in page  # the online basemaps stay on offer, as tile templates
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"></script>',
+        "<link rel='stylesheet' href='//cdn.example.org/x.css'/>",
+        "<style>@import url(https://fonts.googleapis.com/css?family=Roboto);</style>",
+        "<style>@font-face { src: url('https://fonts.example.org/f.woff2'); }</style>",
+    ],
+)
+def test_an_element_that_adds_a_remote_reference_fails_loudly(bundled, layers, reference):
+    # What folium.Choropleth does: its legend adds d3 from a CDN to the page header.
+    fmap, _ = build_event_map(bundled.events, layers, "nkao_1991")
+    link_local_assets(fmap)
+    fmap.get_root().header.add_child(folium.Element(reference))
+    page = fmap.get_root().render()
+    assert remote_references(page)
+    with pytest.raises(UnvendoredAssetError, match="would load 1 file"):
+        require_offline(page, "The map")
+
+
+def test_links_a_reader_clicks_are_not_remote_loads():
+    assert remote_references('<a href="https://www.openstreetmap.org/copyright">ODbL</a>') == []

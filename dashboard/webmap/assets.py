@@ -50,7 +50,35 @@ UNUSED = frozenset(
 
 
 class UnvendoredAssetError(RuntimeError):
-    pass
+    """A page would load code, styles or fonts from another host: it would not work offline."""
+
+
+# What a browser fetches by itself while building a page: scripts, stylesheets, fonts,
+# preloads and CSS imports or url()s. Links a reader clicks (attributions) and the
+# tile URL templates of the optional online basemaps are not in this list.
+_REMOTE_REFERENCES = (
+    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.IGNORECASE),
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.IGNORECASE),
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.IGNORECASE),
+    re.compile(r"\burl\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.IGNORECASE),
+)
+
+
+def remote_references(page: str) -> list[str]:
+    """Every URL on another host that ``page`` makes the browser load (scripts, styles, fonts)."""
+    found = (match.group(1) for pattern in _REMOTE_REFERENCES for match in pattern.finditer(page))
+    return list(dict.fromkeys(found))
+
+
+def require_offline(page: str, what: str) -> str:
+    """``page`` unchanged, or UnvendoredAssetError naming what it would fetch from the internet."""
+    found = remote_references(page)
+    if found:
+        raise UnvendoredAssetError(
+            f"{what} would load {len(found)} file(s) from the internet ({', '.join(found[:3])}); "
+            "vendor them with tools/vendor_assets.py so the map works offline."
+        )
+    return page
 
 
 def _walk(element: Element) -> Iterator[Element]:

@@ -10,7 +10,7 @@ from branca.element import Figure
 from folium.map import FitBounds
 
 from dashboard.geo.display import BaseLayers
-from dashboard.webmap.assets import inline_local_assets
+from dashboard.webmap.assets import inline_local_assets, require_offline
 from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
 
 
@@ -54,4 +54,4 @@ def standalone_html(
     cast(Figure, fmap.get_root()).title = title
     HtmlControl(info_html(title, [*lines, *([note] if note else [])]), "topleft", "ccm-info").add_to(fmap)
     inline_local_assets(fmap)
-    return fmap.get_root().render()
+    return require_offline(fmap.get_root().render(), "The HTML export")
