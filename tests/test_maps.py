@@ -7,14 +7,23 @@ import folium
 import folium.plugins
 import pytest
 
+from benchmarks.generate_events import generate
 from dashboard.basemaps import BASEMAPS
 from dashboard.geo.display import BaseLayers, base_layers
+from dashboard.pipeline import load_joined_events
 from dashboard.style import EVENT_TYPE_COLOURS
 from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets, remote_references, require_offline
 from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
-from dashboard.webmap.event_layers import build_event_layer, build_packed_layer, event_records
+from dashboard.webmap.event_layers import (
+    DASHBOARD_HINTS,
+    STANDALONE_HINTS,
+    build_event_layer,
+    build_packed_layer,
+    event_records,
+)
 from dashboard.webmap.live import build_live_map
 from dashboard.webmap.packing import encode_events, pack_selection
+from dashboard.webmap.standalone import standalone_html
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
 
@@ -100,9 +109,10 @@ def test_packed_layer_is_one_call_on_compact_data_and_its_script_is_served_local
     link_local_assets(fmap)
     html = fmap.get_root().render()
     assert '<script src="/app/static/js/packed-events.js"></script>' in html
-    call = re.search(r"L\.ccmPackedEvents\((\{.*?\})\)\.addTo\(", html, re.S)
+    call = re.search(r"L\.ccmPackedEvents\((\{.*\}), (\{\"moreHint\".*?\})\)\.addTo\(", html, re.S)
     assert call, "packed layer call not found"
     packed = json.loads(call.group(1))
+    assert json.loads(call.group(2)) == {"moreHint": DASHBOARD_HINTS.more_events}
     assert packed["n"] == len(bundled.mapped)
     assert "<" not in call.group(1)  # markup in the data is escaped inside the script
 
@@ -180,3 +190,14 @@ def test_an_element_that_adds_a_remote_reference_fails_loudly(bundled, layers, r
 
 def test_links_a_reader_clicks_are_not_remote_loads():
     assert remote_references('<a href="https://www.openstreetmap.org/copyright">ODbL</a>') == []
+
+
+def test_the_html_export_points_its_reader_only_to_what_it_has(boundaries, layers, tmp_path):
+    frame = generate(3_600, seed=5)
+    path = tmp_path / "many.csv"
+    frame.to_csv(path, index=False)
+    table = load_joined_events(path, boundaries)
+    page = standalone_html(table.events, layers, "nkao_1991", "Many", ["All dates"])
+    assert "compact encoding" in page
+    assert "Events table" not in page and "events table" not in page and "CSV export" not in page
+    assert STANDALONE_HINTS.details in page and json.dumps(STANDALONE_HINTS.more_events) in page

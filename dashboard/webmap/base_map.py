@@ -21,7 +21,7 @@ from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
 from dashboard.webmap.elements import ScriptElement
-from dashboard.webmap.event_layers import EventLayerScripts, build_selection_layer
+from dashboard.webmap.event_layers import DASHBOARD_HINTS, EventLayerScripts, ReaderHints, build_selection_layer
 
 NO_BASEMAP = "None (boundaries only, works offline)"
 BOUNDARY_ATTRIBUTION = (
@@ -287,12 +287,16 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
 
 
 def build_event_map(
-    events: pd.DataFrame, layers: BaseLayers, nk_boundary: str, view: MapView | None = None
+    events: pd.DataFrame,
+    layers: BaseLayers,
+    nk_boundary: str,
+    view: MapView | None = None,
+    hints: ReaderHints = DASHBOARD_HINTS,
 ) -> tuple[folium.Map, str | None]:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file,
     and the note saying how the events are drawn when there are too many for markers."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
-    layer, note = build_selection_layer(events)
+    layer, note = build_selection_layer(events, hints=hints)
     layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, note

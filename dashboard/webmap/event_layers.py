@@ -10,6 +10,8 @@ that streamlit-folium can swap without re-mounting the map.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
 
 import folium
 import folium.plugins
@@ -165,38 +167,64 @@ class EventLayerScripts(JSCSSMixin):
     ]
 
 
+@dataclass(frozen=True)
+class ReaderHints:
+    """Where the page sends a reader for what the map leaves out; each page says what it has."""
+
+    details: str  # where notes and disputes are, when popups leave them out
+    more_events: str  # after the events a place's popup lists
+    single_events: str  # when events are drawn as grid cells
+
+
+DASHBOARD_HINTS: Final = ReaderHints(
+    details="see the Events table or the CSV export.",
+    more_events="Narrow the filters, or read them all in the Events table.",
+    single_events="Narrow the filters to see single events.",
+)
+STANDALONE_HINTS: Final = ReaderHints(
+    details="this file does not include them.",
+    more_events="This file lists the first of them only.",
+    single_events="This file does not include single events.",
+)
+
+
 class _PackedEvents(ScriptElement):
     """Events in the compact encoding of dashboard.webmap.packing, drawn and clustered by the browser."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.ccmPackedEvents({{ this.packed|tojson }}).addTo({{ this._parent.get_name() }});
+        L.ccmPackedEvents({{ this.packed|tojson }}, {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, packed: Packed) -> None:
+    def __init__(self, packed: Packed, more_events_hint: str) -> None:
         super().__init__()
         self._name = "PackedEvents"
         self.packed = packed
+        self.options = {"moreHint": more_events_hint}
 
 
-def build_packed_layer(packed: Packed, name: str = "Events") -> folium.FeatureGroup:
+def build_packed_layer(
+    packed: Packed, name: str = "Events", hints: ReaderHints = DASHBOARD_HINTS
+) -> folium.FeatureGroup:
+    """The packed events as a folium layer; ``hints`` say where to read what a popup leaves out."""
     layer = folium.FeatureGroup(name=name)
-    _PackedEvents(packed).add_to(layer)
+    _PackedEvents(packed, hints.more_events).add_to(layer)
     return layer
 
 
 def build_selection_layer(
-    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None
+    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None, hints: ReaderHints = DASHBOARD_HINTS
 ) -> tuple[folium.FeatureGroup, str | None]:
     """The event layer that suits the number of events, and a note saying which one it is and why.
 
     Up to MAX_MARKERS: a marker per event with its full popup. Up to MAX_PACKED:
     every event, packed and clustered in the browser. Above: grid counts.
     ``encode`` returns codes for a table that includes ``events`` (the app passes
-    cached ones); by default the events are encoded here.
+    cached ones); by default the events are encoded here. ``hints`` finish the notes and
+    popups with where the reader finds what the map leaves out, on the page being built.
     """
     located = int(events["latitude"].notna().sum())
     if located <= MAX_MARKERS:
@@ -206,14 +234,14 @@ def build_selection_layer(
             f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
             "event is drawn from a compact encoding and clustered in your browser. Circles with numbers count "
             "events; click one to zoom in, click a place to list its events (date, type, actors, fatalities, "
-            "source). Notes and disputes are not in these popups: see the events table or the CSV export."
+            f"source). Notes and disputes are not in these popups: {hints.details}"
         )
         encoded = encode() if encode is not None else encode_events(events)
-        return build_packed_layer(pack_selection(encoded, events.index)), note
+        return build_packed_layer(pack_selection(encoded, events.index), hints=hints), note
     grid = aggregate_grid(events)
     note = (
         f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "
         f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), sized by count and "
-        "coloured by their most frequent type. Narrow the filters to see single events."
+        f"coloured by their most frequent type. {hints.single_events}"
     )
     return build_cell_layer(grid), note

@@ -12,6 +12,7 @@ from folium.map import FitBounds
 from dashboard.geo.display import BaseLayers
 from dashboard.webmap.assets import inline_local_assets, require_offline
 from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
+from dashboard.webmap.event_layers import STANDALONE_HINTS
 
 
 def info_html(title: str, lines: list[str]) -> str:
@@ -32,7 +33,7 @@ def standalone_html(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
-    fmap, note = build_event_map(events, layers, nk_boundary)
+    fmap, note = build_event_map(events, layers, nk_boundary, hints=STANDALONE_HINTS)
     located = events[events["latitude"].notna()]
     opening: FitBounds | None = None
     if bbox is not None:

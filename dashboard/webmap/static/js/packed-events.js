@@ -52,7 +52,10 @@
     }
 
     L.CcmPackedEvents = L.Layer.extend({
-        options: {pane: "markerPane"},  // above the boundaries and the place labels
+        options: {
+            pane: "markerPane",  // above the boundaries and the place labels
+            moreHint: ""  // where the page that holds the map lists every event, if anywhere
+        },
 
         initialize: function (packed, options) {
             L.setOptions(this, options);
@@ -363,7 +366,7 @@
             }, this);
             if (events.length > MAX_LISTED) {
                 box.appendChild(element("div", "… and " + (events.length - MAX_LISTED).toLocaleString("en")
-                    + " later events. Narrow the filters, or read them all in the Events table.",
+                    + " later events. " + (this.options.moreHint || ""),
                     "margin-top:5px;color:#555"));
             }
             return box;
