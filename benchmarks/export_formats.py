@@ -17,12 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generate_events import generate
+from dashboard.config import BUNDLED_EVENTS_PATH
 from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.pipeline import load_joined_events, select_events
-from dashboard.vocab import BUNDLED_EVENTS_PATH
 
 FORMATS = [("png", 150), ("png", 300), ("pdf", 150), ("svg", 150), ("html", 150), ("csv", 150), ("geojson", 150)]
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard.basemaps import BASEMAPS
+from dashboard.config import default_events_path
 from dashboard.describe import default_title
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
@@ -21,7 +22,7 @@ from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.load.events import EventFileError
 from dashboard.pipeline import load_joined_events, select_events
-from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, default_events_path
+from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS
 
 
 def _date(text: str) -> dt.date:

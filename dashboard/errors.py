@@ -1,4 +1,7 @@
-"""Domain errors, turned into a sentence by the app (st.error) and the CLI (stderr, exit 1)."""
+"""Domain errors, each turned into a sentence by the app (st.error) and the CLI (stderr, exit 1).
+
+Their messages are written for the analyst: what is wrong, and what to do about it.
+"""
 
 
 class EventFileError(Exception):
@@ -7,3 +10,15 @@ class EventFileError(Exception):
 
 class UnknownFormatError(EventFileError):
     """A readable table whose header matches no known format; a column mapping can still load it."""
+
+
+class ExportError(Exception):
+    """An export cannot be made as asked; the message says why and what to do."""
+
+
+class SnapshotError(ExportError):
+    """A map snapshot cannot be drawn as asked (bad area, unknown basemap or format)."""
+
+
+class UnvendoredAssetError(RuntimeError):
+    """A page would load code, styles or fonts from another host: it would not work offline."""

@@ -1,28 +1,17 @@
 """Fixed vocabularies shared by the loader, the map, the charts, the exports and the tests.
 
-One place for the event taxonomy and its colours, region names, date presets
-and limits, so that a type has the same colour everywhere and the tests read
-the same values as the UI.
+One place for the schema's required columns, the event taxonomy, region names, Nagorno-Karabakh
+boundaries, date presets, key dates and the distances the join uses, so that the tests read the
+same values as the UI. Colours and sizes are in style.py; paths and CCM_* settings in config.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Final
 
-PACKAGE_DIR: Final = Path(__file__).resolve().parent
-DATA_DIR: Final = PACKAGE_DIR.parent / "data"
-BUNDLED_EVENTS_PATH: Final = DATA_DIR / "events.csv"
-
-
-def default_events_path() -> Path:
-    """The file the dashboard and the CLI read: $CCM_EVENTS_PATH if set, else the bundled events."""
-    return Path(os.environ.get("CCM_EVENTS_PATH") or BUNDLED_EVENTS_PATH)
-
-
-GEO_DIR: Final = DATA_DIR / "geo"
+# Columns every project-schema file has (data/README.md); other formats are mapped onto them.
+REQUIRED_COLUMNS: Final = ("event_id", "event_date", "event_type", "latitude", "longitude")
 
 # The project's event taxonomy (data/README.md); colours in dashboard/style.py.
 EVENT_TYPES: Final = (

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.config import BUNDLED_EVENTS_PATH
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.load.events import EventTable
 from dashboard.pipeline import load_joined_events
-from dashboard.vocab import BUNDLED_EVENTS_PATH
 
 HEADER = "event_id,event_date,event_type,latitude,longitude"
 

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pandas as pd
 from conftest import event_frame
 
-from dashboard.summary.charts import counts_by_region_and_type, key_figures, timeline_chart, timeline_counts
+from dashboard.summary.charts import (
+    counts_by_region_and_type,
+    key_dates_caption,
+    key_figures,
+    timeline_chart,
+    timeline_counts,
+)
+from dashboard.vocab import KEY_DATES
 
 SHORT = event_frame(
     [
@@ -66,3 +73,9 @@ def test_empty_selection_has_empty_summaries():
     empty = SHORT.iloc[0:0]
     assert key_figures(empty).events == 0
     assert timeline_counts(empty)[0].empty
+
+
+def test_the_key_dates_caption_names_every_line_the_timeline_draws():
+    caption = key_dates_caption()
+    assert caption.startswith("Dashed lines: War begins (27 Sep 2020); Trilateral ceasefire (10 Nov 2020);")
+    assert caption.count("(") == len(KEY_DATES)

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.config import BUNDLED_EVENTS_PATH
 from dashboard.load.events import EventFileError, load_events
-from dashboard.vocab import BUNDLED_EVENTS_PATH, EVENT_TYPES
+from dashboard.vocab import EVENT_TYPES
 from tests.helpers import is_sentence, load_outcome
 
 HEADER = "event_id,event_date,event_type,latitude,longitude,fatalities,geo_precision\n"

@@ -15,13 +15,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.app import keys
+from dashboard.config import default_events_path
 from dashboard.errors import EventFileError, UnknownFormatError
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.load.events import EventTable, merge_tables
 from dashboard.load.formats import ColumnMapping, guess_mapping
 from dashboard.load.reading import read_source
 from dashboard.pipeline import load_joined_events
-from dashboard.vocab import EVENT_TYPES, default_events_path
+from dashboard.vocab import EVENT_TYPES
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx"]
 

@@ -17,11 +17,12 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.data_panel import choose_events
 from dashboard.app.panels import cached_base_layers, show_data_quality, show_export
+from dashboard.config import ABOUT_PATH, upload_limit_mismatch
 from dashboard.describe import selection_summary
 from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
-from dashboard.summary.charts import counts_by_region_and_type, key_figures, timeline_chart
+from dashboard.summary.charts import counts_by_region_and_type, key_dates_caption, key_figures, timeline_chart
 from dashboard.summary.table import display_table
 from dashboard.vocab import (
     DATE_PRESETS,
@@ -29,8 +30,8 @@ from dashboard.vocab import (
     EVENT_TYPES,
     GEO_PRECISION_LABELS,
     NK_BOUNDARIES,
+    ON_BORDER_KM,
     OSM_ATTRIBUTION,
-    PACKAGE_DIR,
     REGIONS,
 )
 from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_bbox
@@ -40,7 +41,7 @@ from dashboard.webmap.packing import EventCodes, encode_events
 Bbox = tuple[float, float, float, float]
 TABLE_MAX_ROWS = 5_000
 
-ABOUT = (PACKAGE_DIR / "about.md").read_text(encoding="utf-8")
+ABOUT = ABOUT_PATH.read_text(encoding="utf-8")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -183,7 +184,7 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | N
         st.rerun()
     st.caption(
         f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces and "
-        "Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km. Points within 0.5 km of the "
+        f"Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km. Points within {ON_BORDER_KM:g} km of the "
         "international border are marked 'on the border'."
     )
     return view_bbox(state)
@@ -205,6 +206,9 @@ def show_table(events: pd.DataFrame) -> None:
 def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
+    mismatch = upload_limit_mismatch(float(st.get_option("server.maxUploadSize")))
+    if mismatch:
+        st.warning(mismatch)
     table, reports = choose_events()
     for report in reports:
         if report.error:
@@ -255,7 +259,7 @@ def main() -> None:
                 st.write("No events to chart.")
             else:
                 st.altair_chart(timeline_chart(selection.events), width="stretch")
-                st.caption("Dashed lines: 27 Sep 2020, 10 Nov 2020, 13 Sep 2022, 12 Dec 2022, 19 Sep 2023.")
+                st.caption(key_dates_caption())
     if tab_counts.open:
         with tab_counts:
             st.dataframe(counts_by_region_and_type(selection.events))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.describe import filter_lines
+from dashboard.errors import ExportError
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
 from dashboard.export.formats import EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
 from dashboard.export.snapshot import (
@@ -24,10 +25,6 @@ from dashboard.pipeline import Selection
 from dashboard.webmap.standalone import standalone_html
 
 Bbox = tuple[float, float, float, float]
-
-
-class ExportError(Exception):
-    """An export cannot be made as asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from shapely.geometry import box
 
 from dashboard import style
 from dashboard.basemaps import BASEMAPS
+from dashboard.errors import SnapshotError
 from dashboard.export.formats import SCREEN_DPI, SNAPSHOT_FORMATS
 from dashboard.export.tiles import fetch_tiles
 from dashboard.geo.display import Label, place_labels
@@ -46,10 +47,6 @@ SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
 MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
 MAX_STACK_LABELS = 150
-
-
-class SnapshotError(Exception):
-    """A snapshot cannot be made as asked (bad bbox, unknown format)."""
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ import pyarrow.compute
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from dashboard.config import GEO_DIR
 from dashboard.vocab import (
     ARMENIA,
     AZERBAIJAN,
-    GEO_DIR,
     METRIC_CRS,
     NAGORNO_KARABAKH,
     NK_BOUNDARIES,

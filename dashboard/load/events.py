@@ -20,11 +20,10 @@ import pyarrow.compute
 from dashboard.errors import EventFileError
 from dashboard.load.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
 from dashboard.load.reading import Limits, read_source
-from dashboard.vocab import EVENT_TYPES, KM_PER_DEGREE, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+from dashboard.vocab import EVENT_TYPES, KM_PER_DEGREE, REQUIRED_COLUMNS, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
 
 __all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
 
-REQUIRED_COLUMNS = ("event_id", "event_date", "event_type", "latitude", "longitude")
 TEXT_COLUMNS = (
     "dataset",
     "date_note",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.errors import EventFileError, UnknownFormatError
+from dashboard.vocab import REQUIRED_COLUMNS
 
 PROJECT = "project"
 ACLED = "ACLED"
@@ -108,7 +109,6 @@ UCDP_COLUMNS = (
     "gwnoa",
     "gwnob",
 )
-PROJECT_REQUIRED = ("event_id", "event_date", "event_type", "latitude", "longitude")
 
 # ACLED sub_event_type -> project type; otherwise ACLED_TYPE decides.
 ACLED_SUB_TYPE = {
@@ -185,7 +185,7 @@ def detect(columns: list[str]) -> str | None:
         return ACLED
     if {"id", "type_of_violence", "date_start", "latitude", "longitude", "best"} <= present:
         return UCDP
-    if set(PROJECT_REQUIRED) <= present:
+    if set(REQUIRED_COLUMNS) <= present:
         return PROJECT
     return None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from dashboard.config import DEFAULT_MAX_ROWS, DEFAULT_MAX_UPLOAD_MB, max_rows, max_upload_mb
 from dashboard.errors import EventFileError
 
-MAX_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 2_000_000
+MAX_BYTES = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
+MAX_ROWS = DEFAULT_MAX_ROWS
 DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -38,13 +38,11 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        """Limits raised or lowered with CCM_MAX_UPLOAD_MB and CCM_MAX_ROWS."""
-        megabytes = os.environ.get("CCM_MAX_UPLOAD_MB")
-        rows = os.environ.get("CCM_MAX_ROWS")
-        return cls(
-            max_bytes=int(float(megabytes) * 1024 * 1024) if megabytes else MAX_BYTES,
-            max_rows=int(rows) if rows else MAX_ROWS,
-        )
+        """Limits raised or lowered with CCM_MAX_UPLOAD_MB and CCM_MAX_ROWS (dashboard/config.py)."""
+        try:
+            return cls(max_bytes=int(max_upload_mb() * 1024 * 1024), max_rows=max_rows())
+        except ValueError as exc:
+            raise EventFileError(str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.style import EVENT_TYPE_COLOURS
+from dashboard.text import format_date
 from dashboard.vocab import KEY_DATES, REGIONS
 
 # The timeline counts days over short spans, weeks over a few years and months beyond:
@@ -105,3 +106,9 @@ def counts_by_region_and_type(events: pd.DataFrame) -> pd.DataFrame:
     table.index.name = "Region"
     table.columns.name = None
     return table
+
+
+def key_dates_caption() -> str:
+    """What the timeline's dashed lines mark, from the same table the chart draws."""
+    marks = (f"{label} ({format_date(pd.Timestamp(day))})" for day, label in KEY_DATES.items())
+    return "Dashed lines: " + "; ".join(marks) + "."

@@ -19,6 +19,7 @@ from typing import cast
 
 from branca.element import Element, Figure
 
+from dashboard.errors import UnvendoredAssetError
 from dashboard.webmap.elements import Verbatim
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -47,10 +48,6 @@ UNUSED = frozenset(
         "awesome_rotate_css",
     }
 )
-
-
-class UnvendoredAssetError(RuntimeError):
-    """A page would load code, styles or fonts from another host: it would not work offline."""
 
 
 # What a browser fetches by itself while building a page: scripts, stylesheets, fonts,

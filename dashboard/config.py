@@ -1,0 +1,67 @@
+"""Where the files are and the settings an operator can change with CCM_* environment variables.
+
+Every CCM_* variable is read here and nowhere else:
+
+* CCM_EVENTS_PATH: the events file the dashboard and the CLI open (default: the bundled one);
+* CCM_MAX_UPLOAD_MB: the largest file the loader reads, in MB (default 200);
+* CCM_MAX_ROWS: the most data rows it reads from one file (default 2,000,000).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+PACKAGE_DIR: Final = Path(__file__).resolve().parent
+DATA_DIR: Final = PACKAGE_DIR.parent / "data"
+BUNDLED_EVENTS_PATH: Final = DATA_DIR / "events.csv"
+GEO_DIR: Final = DATA_DIR / "geo"
+ABOUT_PATH: Final = PACKAGE_DIR / "about.md"
+
+DEFAULT_MAX_UPLOAD_MB: Final = 200.0
+DEFAULT_MAX_ROWS: Final = 2_000_000
+
+
+def default_events_path() -> Path:
+    """The file the dashboard and the CLI read: $CCM_EVENTS_PATH if set, else the bundled events."""
+    return Path(os.environ.get("CCM_EVENTS_PATH") or BUNDLED_EVENTS_PATH)
+
+
+def _number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a number; unset it or give a number such as {default:g}.") from None
+    if value <= 0:
+        raise ValueError(f"{name}={text!r} must be above 0.")
+    return value
+
+
+def max_upload_mb() -> float:
+    """$CCM_MAX_UPLOAD_MB, or the default."""
+    return _number("CCM_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+
+
+def max_rows() -> int:
+    """$CCM_MAX_ROWS, or the default."""
+    return int(_number("CCM_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def upload_limit_mismatch(streamlit_max_upload_mb: float) -> str | None:
+    """A sentence when Streamlit refuses uploads the loader would accept, else None.
+
+    Streamlit checks ``server.maxUploadSize`` before the file reaches the loader, so a higher
+    CCM_MAX_UPLOAD_MB alone does not let bigger files in.
+    """
+    loader = max_upload_mb()
+    if streamlit_max_upload_mb >= loader:
+        return None
+    return (
+        f"Uploads are limited to {streamlit_max_upload_mb:g} MB by Streamlit's server.maxUploadSize, below "
+        f"CCM_MAX_UPLOAD_MB ({loader:g} MB). Raise server.maxUploadSize in .streamlit/config.toml to "
+        f"{loader:g} to accept the files the loader allows."
+    )
