@@ -70,11 +70,44 @@ def test_every_request_stays_on_localhost(session, live_app):
     assert session.foreign_requests() == []
 
 
+# Set in the page before the map moves: "sent" once streamlit-folium has reported the
+# map's current view, "done" once the rerun that report caused has finished.
+WATCH_VIEW_REPORT = """(iframe) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const map = document.querySelector(iframe).contentWindow.map_div;
+    window.__viewReport = "waiting";
+    window.addEventListener("message", (e) => {
+        if (window.__viewReport === "waiting" && e.data && e.data.type === "streamlit:setComponentValue"
+            && JSON.stringify(e.data.value.bounds) === JSON.stringify(map.getBounds())) window.__viewReport = "sent";
+    });
+    new MutationObserver(() => {
+        const state = app.getAttribute("data-test-script-state");
+        if (window.__viewReport === "sent" && state !== "notRunning") window.__viewReport = "running";
+        else if (window.__viewReport === "running" && state === "notRunning") window.__viewReport = "done";
+    }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def move_map(page, center: tuple[float, float], zoom: int) -> None:
+    """Move the map as a user would, and return once the app has taken in the new view.
+
+    streamlit-folium reports a view 250 ms after the move (debounced), with the values
+    the browser holds for every widget. A filter chosen inside that window is answered
+    by a rerun whose result the map's late report then overwrites with the old values.
+    """
+    page.evaluate(WATCH_VIEW_REPORT, MAP_IFRAME)
+    leaflet_frame(page).evaluate(
+        "([center, zoom]) => { window.__kept = true; window.map_div.setView(center, zoom, {animate: false}); }",
+        [list(center), zoom],
+    )
+    page.wait_for_function("() => window.__viewReport === 'done'", timeout=30_000)
+
+
 def test_filter_changes_markers_and_counts_but_keeps_the_view(session, live_app):
     page, _frame = open_dashboard(session, live_app.url)
     assert marker_count(page) == 58
     leaflet = leaflet_frame(page)
-    leaflet.evaluate("() => { window.__kept = true; window.map_div.setView([39.5, 46.2], 9, {animate: false}); }")
+    move_map(page, (39.5, 46.2), 9)
     choose(page, "Period", SEPT_2022)
     page.get_by_text("15 shown · 43 filtered out").wait_for(timeout=30_000)
     leaflet.wait_for_function(
