@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard.basemaps import BASEMAPS
+from dashboard.bbox import BBox
 from dashboard.config import default_events_path
 from dashboard.describe import default_title
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
@@ -32,7 +33,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
-def _bbox(text: str) -> tuple[float, float, float, float]:
+def _bbox(text: str) -> BBox:
     try:
         return parse_bbox(text)
     except SnapshotError as exc:

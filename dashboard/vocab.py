@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from dashboard.bbox import BBox
+
 # Columns every project-schema file has (data/README.md); other formats are mapped onto them.
 REQUIRED_COLUMNS: Final = ("event_id", "event_date", "event_type", "latitude", "longitude")
 
@@ -66,10 +68,10 @@ KEY_DATES: Final[dict[dt.date, str]] = {
     dt.date(2023, 9, 19): "Azerbaijani offensive",
 }
 
-# Bounding box of Armenia and Azerbaijan (lon_min, lat_min, lon_max, lat_max)
+# Bounding box of Armenia and Azerbaijan
 # from data/geo/armenia_azerbaijan_admin0.geojson; rows farther than
 # STUDY_AREA_MARGIN_KM outside it are rejected as misplaced.
-STUDY_AREA_BBOX: Final = (43.44714, 38.39296, 50.87006, 41.91344)
+STUDY_AREA_BBOX: Final = BBox(west=43.44714, south=38.39296, east=50.87006, north=41.91344)
 STUDY_AREA_MARGIN_KM: Final = 50.0
 
 # Length of a degree of latitude (and of longitude at the equator), for quick approximations.

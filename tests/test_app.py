@@ -60,6 +60,17 @@ def test_preset_sets_the_date_range(app):
     assert counts_line(app).startswith("15 shown")
 
 
+def test_the_period_box_names_the_dates_in_force(app):
+    sept_2022 = next(name for name in DATE_PRESETS if "Sep 2022" in name)
+    app.date_input(key=keys.KEY_DATES).set_value(DATE_PRESETS[sept_2022]).run()
+    assert app.selectbox(key=keys.KEY_PRESET).value == sept_2022
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2022, 9, 1), dt.date(2022, 9, 30))).run()
+    assert app.selectbox(key=keys.KEY_PRESET).value == keys.CUSTOM_DATES
+    assert counts_line(app).startswith("15 shown")
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2020, 9, 27), dt.date(2024, 2, 13))).run()
+    assert app.selectbox(key=keys.KEY_PRESET).value == keys.ALL_DATES
+
+
 def test_type_filter_changes_counts(app):
     app.multiselect(key=keys.KEY_TYPES).set_value(["Battle"]).run()
     table = events_table(app)

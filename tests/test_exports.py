@@ -14,6 +14,7 @@ from matplotlib.image import imread
 from pypdf import PdfReader
 
 from dashboard.basemaps import BASEMAPS, Basemap
+from dashboard.bbox import BBox
 from dashboard.cli import main
 from dashboard.describe import default_title, export_filename, period_text
 from dashboard.export.datafiles import count_comment_lines
@@ -26,7 +27,7 @@ from dashboard.style import EVENT_TYPE_COLOURS
 
 SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
-SYUNIK = (45.9, 39.0, 46.7, 39.7)  # lon_min, lat_min, lon_max, lat_max
+SYUNIK = BBox(west=45.9, south=39.0, east=46.7, north=39.7)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,8 @@ def test_svg_has_title_caption_and_one_mark_per_event(sept, boundaries, layers):
 def test_bbox_snapshot_contains_only_events_inside(sept, boundaries, layers):
     svg = export("svg", sept, boundaries, layers, bbox=SYUNIK).decode()
     inside = sept.events[
-        sept.events["longitude"].between(SYUNIK[0], SYUNIK[2]) & sept.events["latitude"].between(SYUNIK[1], SYUNIK[3])
+        sept.events["longitude"].between(SYUNIK.west, SYUNIK.east)
+        & sept.events["latitude"].between(SYUNIK.south, SYUNIK.north)
     ]
     assert 0 < len(inside) < len(sept.events)
     assert event_marks(svg) == len(inside)
@@ -154,8 +156,8 @@ def test_html_is_self_contained(sept, boundaries, layers):
 def test_export_errors_are_sentences(sept, boundaries, layers):
     with pytest.raises(ExportError, match="Unknown export format 'tiff'"):
         export("tiff", sept, boundaries, layers)
-    with pytest.raises(ExportError, match="not a valid area"):
-        export("png", sept, boundaries, layers, bbox=(47.0, 40.0, 46.0, 41.0))
+    with pytest.raises(SnapshotError, match=r"The area 47,40,46,41 is not valid: it needs minlon < maxlon"):
+        parse_bbox("47,40,46,41")
     with pytest.raises(ExportError, match="outside 30–600 dpi"):
         export("png", sept, boundaries, layers, dpi=2000)
     with pytest.raises(SnapshotError, match="must be four numbers"):
@@ -290,6 +292,6 @@ def test_map_view_is_read_from_the_map_reply():
     from dashboard.webmap.base_map import view_bbox
 
     reply = {"bounds": {"_southWest": {"lat": 39.0, "lng": 45.9}, "_northEast": {"lat": 39.7, "lng": 46.7}}}
-    assert view_bbox(reply) == (45.9, 39.0, 46.7, 39.7)
+    assert view_bbox(reply) == SYUNIK
     assert view_bbox(None) is None
     assert view_bbox({"bounds": {"_southWest": {"lat": None, "lng": None}, "_northEast": {}}}) is None

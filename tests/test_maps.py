@@ -9,6 +9,7 @@ import pytest
 
 from benchmarks.generate_events import generate
 from dashboard.basemaps import BASEMAPS
+from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.pipeline import load_joined_events
 from dashboard.style import EVENT_TYPE_COLOURS
@@ -130,8 +131,8 @@ def test_nk_boundary_choice_is_drawn(layers, bundled):
 
 
 def test_view_fits_bounds_like_leaflet():
-    whole_region = view_for_bounds(38.4, 43.4, 41.9, 50.9)
-    one_town = view_for_bounds(39.80, 46.74, 39.83, 46.76)
+    whole_region = view_for_bounds(BBox(west=43.4, south=38.4, east=50.9, north=41.9))
+    one_town = view_for_bounds(BBox(west=46.74, south=39.80, east=46.76, north=39.83))
     assert 5 <= whole_region.zoom <= 7
     assert one_town.zoom == 12  # capped
     assert whole_region.center == pytest.approx((40.15, 47.15))

@@ -17,6 +17,7 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.data_panel import choose_events
 from dashboard.app.panels import cached_base_layers, show_data_quality, show_export
+from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, upload_limit_mismatch
 from dashboard.describe import selection_summary
 from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices
@@ -38,7 +39,6 @@ from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_
 from dashboard.webmap.live import build_live_map
 from dashboard.webmap.packing import EventCodes, encode_events
 
-Bbox = tuple[float, float, float, float]
 TABLE_MAX_ROWS = 5_000
 
 ABOUT = ABOUT_PATH.read_text(encoding="utf-8")
@@ -75,6 +75,14 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
         elif preset in DATE_PRESETS:
             st.session_state[keys.KEY_DATES] = DATE_PRESETS[preset]
 
+    def name_the_dates() -> None:
+        # The Period box always names the range in force: a range typed by hand, or a stale
+        # one the browser sends back with another widget's change, is not the preset's.
+        dates = tuple(st.session_state[keys.KEY_DATES])
+        named = [name for name, span in DATE_PRESETS.items() if span == dates]
+        full = dates == (first, last)
+        st.session_state[keys.KEY_PRESET] = keys.ALL_DATES if full else (named[0] if named else keys.CUSTOM_DATES)
+
     sb.selectbox(
         "Period", [keys.ALL_DATES, *DATE_PRESETS, keys.CUSTOM_DATES], key=keys.KEY_PRESET, on_change=apply_preset
     )
@@ -84,6 +92,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
         max_value=max(last, dt.date.today()),
         key=keys.KEY_DATES,
         format="YYYY-MM-DD",
+        on_change=name_the_dates,
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
 
@@ -149,7 +158,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
     return flt, nk_boundary
 
 
-def show_map(selection: Selection, table_key: str, nk_boundary: str) -> Bbox | None:
+def show_map(selection: Selection, table_key: str, nk_boundary: str) -> BBox | None:
     """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the

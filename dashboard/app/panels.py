@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.app import keys
 from dashboard.app.data_panel import SourceReport, cached_boundaries
 from dashboard.basemaps import BASEMAPS
+from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
@@ -16,15 +17,13 @@ from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 
-Bbox = tuple[float, float, float, float]
-
 
 @st.cache_resource(show_spinner="Preparing the map layers…")
 def cached_base_layers() -> BaseLayers:
     return base_layers(cached_boundaries())
 
 
-def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: Bbox | None) -> None:
+def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None) -> None:
     choice = st.selectbox("Format", list(keys.EXPORT_CHOICES), key=keys.KEY_EXPORT_FORMAT)
     fmt, dpi = keys.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.bbox import BBox
 from dashboard.describe import filter_lines
 from dashboard.errors import ExportError
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
@@ -13,7 +14,6 @@ from dashboard.export.formats import EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMAT
 from dashboard.export.snapshot import (
     SnapshotError,
     SnapshotSpec,
-    check_bbox,
     events_in,
     render_snapshot,
     snapshot_bytes,
@@ -24,15 +24,13 @@ from dashboard.geo.join import Boundaries
 from dashboard.pipeline import Selection
 from dashboard.webmap.standalone import standalone_html
 
-Bbox = tuple[float, float, float, float]
-
 
 @dataclass(frozen=True)
 class ExportRequest:
     fmt: str
     title: str
     dpi: int = SCREEN_DPI
-    bbox: Bbox | None = None  # lon_min, lat_min, lon_max, lat_max: the map view to export
+    bbox: BBox | None = None  # the map view to export
     basemap: str | None = None  # web tiles under a snapshot, only if they can be fetched
 
 
@@ -49,13 +47,10 @@ def format_for(path: Path, fmt: str | None) -> str:
         ) from None
 
 
-def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: Bbox | None, shown: int) -> list[str]:
+def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: BBox | None, shown: int) -> list[str]:
     lines = filter_lines(flt, nk_boundary)
     if bbox is not None:
-        lines.append(
-            f"Map view: lon {bbox[0]:.3f}–{bbox[2]:.3f}, lat {bbox[1]:.3f}–{bbox[3]:.3f} "
-            f"({shown} of {selection.counts.shown} filtered events inside)"
-        )
+        lines.append(f"Map view: {bbox.describe()} ({shown} of {selection.counts.shown} filtered events inside)")
     lines.append(selection.counts.line())
     return lines
 
@@ -75,7 +70,6 @@ def export_bytes(
     events = selection.events
     try:
         if request.bbox is not None:
-            check_bbox(request.bbox)
             events = events[events_in(events, request.bbox)]
         lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
         stamp = generated_stamp(now)

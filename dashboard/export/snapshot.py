@@ -28,6 +28,7 @@ from shapely.geometry import box
 
 from dashboard import style
 from dashboard.basemaps import BASEMAPS
+from dashboard.bbox import BBox
 from dashboard.errors import SnapshotError
 from dashboard.export.formats import SCREEN_DPI, SNAPSHOT_FORMATS
 from dashboard.export.tiles import fetch_tiles
@@ -55,7 +56,7 @@ class Snapshot:
 
     figure: Figure
     events: pd.DataFrame
-    extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max
+    extent: BBox
     notes: tuple[str, ...] = ()
 
 
@@ -63,38 +64,22 @@ class Snapshot:
 class SnapshotSpec:
     title: str
     caption_lines: list[str] = field(default_factory=list)
-    bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    bbox: BBox | None = None  # only this area; else fitted to the events
     generated: dt.date = field(default_factory=dt.date.today)
     basemap: str | None = None  # a name from basemaps.BASEMAPS, drawn only if its tiles can be fetched
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """'minlon,minlat,maxlon,maxlat' -> tuple, with a sentence for each way it can be wrong."""
+def parse_bbox(text: str) -> BBox:
+    """'minlon,minlat,maxlon,maxlat' -> BBox, with a sentence for each way it can be wrong."""
     try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
-        raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.") from None
-    if len(values) != 4:
-        raise SnapshotError(f"The bbox '{text}' must be four numbers: minlon,minlat,maxlon,maxlat.")
-    west, south, east, north = values
-    check_bbox((west, south, east, north))
-    return west, south, east, north
+        return BBox.parse(text)
+    except ValueError as exc:
+        raise SnapshotError(str(exc)) from None
 
 
-def check_bbox(bbox: tuple[float, float, float, float]) -> None:
-    lon_min, lat_min, lon_max, lat_max = bbox
-    if not (-180 <= lon_min < lon_max <= 180 and -90 <= lat_min < lat_max <= 90):
-        raise SnapshotError(
-            f"The bbox {lon_min},{lat_min},{lon_max},{lat_max} is not a valid area: "
-            "it needs minlon < maxlon and minlat < maxlat, in degrees."
-        )
-
-
-def snapshot_extent(
-    events: pd.DataFrame, bbox: tuple[float, float, float, float] | None
-) -> tuple[float, float, float, float]:
+def snapshot_extent(events: pd.DataFrame, bbox: BBox | None) -> BBox:
+    """The area drawn: ``bbox`` if given, else the events with a margin, else the study area."""
     if bbox is not None:
-        check_bbox(bbox)
         return bbox
     located = events[events["latitude"].notna()]
     if located.empty:
@@ -103,7 +88,12 @@ def snapshot_extent(
     lat_min, lat_max = located["latitude"].min(), located["latitude"].max()
     pad_lon = max((lon_max - lon_min) * 0.12, (MIN_SPAN_DEG - (lon_max - lon_min)) / 2, 0.05)
     pad_lat = max((lat_max - lat_min) * 0.12, (MIN_SPAN_DEG - (lat_max - lat_min)) / 2, 0.05)
-    return (lon_min - pad_lon, lat_min - pad_lat, lon_max + pad_lon, lat_max + pad_lat)
+    return BBox(
+        max(lon_min - pad_lon, -180),
+        max(lat_min - pad_lat, -90),
+        min(lon_max + pad_lon, 180),
+        min(lat_max + pad_lat, 90),
+    )
 
 
 def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec) -> Snapshot:
@@ -114,7 +104,7 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     fig = Figure(figsize=PAGE_INCHES)
     fig.patch.set_facecolor("white")
     ax = fig.add_axes(MAP_AXES)
-    frame = _fill_axes(gpd.GeoSeries([box(*extent)], crs="EPSG:4326").to_crs(SNAPSHOT_CRS).total_bounds)
+    frame = _fill_axes(gpd.GeoSeries([box(*extent.bounds())], crs="EPSG:4326").to_crs(SNAPSHOT_CRS).total_bounds)
     tiles, notes = None, []
     if spec.basemap:
         if spec.basemap not in BASEMAPS:
@@ -179,9 +169,8 @@ def _draw_boundaries(
     draw(boundaries.nagorno_karabakh.loc[[nk_boundary]], outline=True, **style.NAGORNO_KARABAKH.matplotlib_line())
 
 
-def _draw_labels(ax: Axes, labels: list[Label], extent: tuple[float, float, float, float]) -> None:
-    lon_min, lat_min, lon_max, lat_max = extent
-    shown = [lb for lb in labels if lon_min <= lb.lon <= lon_max and lat_min <= lb.lat <= lat_max]
+def _draw_labels(ax: Axes, labels: list[Label], extent: BBox) -> None:
+    shown = [lb for lb in labels if extent.west <= lb.lon <= extent.east and extent.south <= lb.lat <= extent.north]
     if not shown:
         return
     points = gpd.GeoSeries(gpd.points_from_xy([lb.lon for lb in shown], [lb.lat for lb in shown]), crs="EPSG:4326")
@@ -370,6 +359,6 @@ def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: s
     return buffer.getvalue()
 
 
-def events_in(events: pd.DataFrame, extent: tuple[float, float, float, float]) -> np.ndarray:
-    lon_min, lat_min, lon_max, lat_max = extent
-    return (events["longitude"].between(lon_min, lon_max) & events["latitude"].between(lat_min, lat_max)).to_numpy()
+def events_in(events: pd.DataFrame, extent: BBox) -> np.ndarray:
+    """Which events lie inside ``extent``."""
+    return extent.contains(events["longitude"], events["latitude"])

@@ -244,7 +244,8 @@ def _typed(events: pd.DataFrame) -> pd.DataFrame:
 
 def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """Approximate distance (km) from each point to the study-area box; 0 inside, NaN without coordinates."""
-    lon_min, lat_min, lon_max, lat_max = STUDY_AREA_BBOX
+    area = STUDY_AREA_BBOX
+    lon_min, lat_min, lon_max, lat_max = area.west, area.south, area.east, area.north
     dlat = np.maximum(lat_min - lat, 0) + np.maximum(lat - lat_max, 0)
     dlon = np.maximum(lon_min - lon, 0) + np.maximum(lon - lon_max, 0)
     nearest_lat = lat.clip(lat_min, lat_max)

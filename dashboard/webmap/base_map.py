@@ -17,6 +17,7 @@ from jinja2 import Template
 
 from dashboard import style
 from dashboard.basemaps import BASEMAPS
+from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
@@ -41,10 +42,7 @@ class MapView:
 
 
 def view_for_bounds(
-    south: float,
-    west: float,
-    north: float,
-    east: float,
+    area: BBox,
     width_px: int = 900,
     height_px: int = MAP_HEIGHT_PX,
     max_zoom: int = 12,
@@ -54,6 +52,8 @@ def view_for_bounds(
 
     ``right_inset_px`` keeps that many pixels on the right free (for the legend).
     """
+
+    west, south, east, north = area.bounds()
 
     def merc(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -72,13 +72,8 @@ def view_for_bounds(
 def events_view(events: pd.DataFrame) -> MapView:
     """The view that fits the events (with a margin); the whole study area when there are none."""
     located = events[events["latitude"].notna()]
-    if located.empty:
-        west, south, east, north = STUDY_AREA_BBOX
-    else:
-        pad = 0.15
-        south, north = located["latitude"].min() - pad, located["latitude"].max() + pad
-        west, east = located["longitude"].min() - pad, located["longitude"].max() + pad
-    return view_for_bounds(south, west, north, east, right_inset_px=LEGEND_WIDTH_PX)
+    area = STUDY_AREA_BBOX if located.empty else BBox.around(located["longitude"], located["latitude"], pad_deg=0.15)
+    return view_for_bounds(area, right_inset_px=LEGEND_WIDTH_PX)
 
 
 class HtmlControl(ScriptElement):
@@ -302,12 +297,6 @@ def build_event_map(
     return fmap, note
 
 
-def view_bbox(state: dict | None) -> tuple[float, float, float, float] | None:
-    """The lon/lat bounds st_folium reports for the map view, or None before the browser has reported."""
-    bounds = (state or {}).get("bounds") or {}
-    try:
-        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
-        bbox = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
-    except (KeyError, TypeError):
-        return None
-    return bbox if all(isinstance(v, (int, float)) for v in bbox) and bbox[0] < bbox[2] and bbox[1] < bbox[3] else None
+def view_bbox(state: dict | None) -> BBox | None:
+    """The area st_folium reports the map showing, or None before the browser has reported."""
+    return BBox.from_leaflet((state or {}).get("bounds"))

@@ -9,6 +9,7 @@ import pandas as pd
 from branca.element import Figure
 from folium.map import FitBounds
 
+from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
 from dashboard.webmap.assets import inline_local_assets, require_offline
 from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
@@ -30,14 +31,14 @@ def standalone_html(
     nk_boundary: str,
     title: str,
     lines: list[str],
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
     fmap, note = build_event_map(events, layers, nk_boundary, hints=STANDALONE_HINTS)
     located = events[events["latitude"].notna()]
     opening: FitBounds | None = None
     if bbox is not None:
-        opening = FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
+        opening = FitBounds(bbox.leaflet())
     elif not located.empty:
         opening = FitBounds(
             [
