@@ -1,9 +1,9 @@
-"""Point folium's front-end assets at local copies in dashboard/static.
+"""Point folium's front-end assets at local copies in dashboard/webmap/static.
 
 folium and its plugins reference Leaflet, jQuery, Bootstrap and Font Awesome on
 public CDNs; without internet the map would stay blank. The map only needs
 Leaflet and Leaflet.markercluster (vendored in static/vendor) and the
-project's own packed-events script (static/js), so those are served locally
+project's own scripts and styles (static/js, static/css), so those are served locally
 and the rest is dropped. An element that asks for an asset we do not have
 raises, so a new plugin cannot silently bring a CDN back.
 """
@@ -33,7 +33,9 @@ LOCAL_ASSETS: dict[str, str] = {
     "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "ccm_map_elements": "js/map-elements.js",
     "ccm_packed_events": "js/packed-events.js",
+    "ccm_map_css": "css/map.css",
 }
 # Assets folium adds by default that none of our layers uses.
 UNUSED = frozenset(

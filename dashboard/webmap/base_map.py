@@ -22,7 +22,7 @@ from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
 from dashboard.webmap.elements import ScriptElement
-from dashboard.webmap.event_layers import DASHBOARD_HINTS, EventLayerScripts, ReaderHints, build_selection_layer
+from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
 
 NO_BASEMAP = "None (boundaries only, works offline)"
 BOUNDARY_ATTRIBUTION = (
@@ -82,16 +82,10 @@ class HtmlControl(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
-            control.onAdd = function() {
-                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            control.addTo({{ this._parent.get_name() }});
-        })();
+        L.ccm.htmlControl(
+            {{ this._parent.get_name() }}, {{ this.html|tojson }},
+            {{ this.position|tojson }}, {{ this.css_class|tojson }}
+        );
         {% endmacro %}
         """
     )
@@ -108,8 +102,7 @@ class _Attribution(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        L.ccm.attribution({{ this._parent.get_name() }}, {{ this.attribution|tojson }});
         {% endmacro %}
         """
     )
@@ -120,35 +113,37 @@ class _Attribution(ScriptElement):
         self.attribution = attribution
 
 
+class _Theme(ScriptElement):
+    """The colours the map shares with the snapshots (style.py), as CSS custom properties of static/css/map.css."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.theme({{ this._parent.get_name() }}, {{ this.properties|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Theme"
+        self.properties = {
+            "--ccm-place-label": style.PLACE_LABEL,
+            "--ccm-water-label": style.WATER_LABEL,
+            "--ccm-country-line": style.COUNTRY.edge,
+            "--ccm-nk-line": style.NAGORNO_KARABAKH.edge,
+            "--ccm-muted": style.TEXT_MUTED,
+            "--ccm-legend-width": f"{LEGEND_WIDTH_PX - 20}px",
+        }
+
+
 class _Labels(ScriptElement):
     """Place names for the offline basemap, in a pane above the land fill and below the markers."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var group = {{ this._parent.get_name() }};
-            var map = {{ this._parent._parent.get_name() }};
-            if (!map.getPane("ccm-labels")) {
-                var pane = map.createPane("ccm-labels");
-                pane.style.zIndex = 450;
-                pane.style.pointerEvents = "none";
-            }
-            var colours = {{ this.colours|tojson }};
-            {{ this.labels|tojson }}.forEach(function(label) {
-                var text = document.createElement("span");
-                text.textContent = label.text;
-                text.className = "ccm-label ccm-label-" + label.kind;
-                text.style.cssText = label.kind === "water"
-                    ? "font:italic 12px sans-serif;color:" + colours.water + ";white-space:nowrap"
-                    : "font:600 11px sans-serif;letter-spacing:2px;text-transform:uppercase;"
-                      + "color:" + colours.place + ";white-space:nowrap";
-                L.marker([label.lat, label.lon], {
-                    pane: "ccm-labels", interactive: false, keyboard: false,
-                    icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})
-                }).addTo(group);
-            });
-        })();
+        L.ccm.labels({{ this._parent._parent.get_name() }}, {{ this._parent.get_name() }}, {{ this.labels|tojson }});
         {% endmacro %}
         """
     )
@@ -157,7 +152,6 @@ class _Labels(ScriptElement):
         super().__init__()
         self._name = "Labels"
         self.labels = labels
-        self.colours = {"place": style.PLACE_LABEL, "water": style.WATER_LABEL}
 
 
 class _Shapes(ScriptElement):
@@ -172,20 +166,10 @@ class _Shapes(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var fields = {{ this.tooltip_fields|tojson }};
-            var layer = L.geoJson({{ this.data|tojson }}, {
-                style: {{ this.style|tojson }}, interactive: fields.length > 0
-            });
-            if (fields.length) {
-                layer.bindTooltip(function(shape) {
-                    var text = document.createElement("span");
-                    text.textContent = fields.map(function(f) { return shape.feature.properties[f]; }).join(" · ");
-                    return text;
-                }, {sticky: true});
-            }
-            layer.addTo({{ this._parent.get_name() }});
-        })();
+        L.ccm.shapes(
+            {{ this._parent.get_name() }}, {{ this.data|tojson }},
+            {{ this.style|tojson }}, {{ this.tooltip_fields|tojson }}
+        );
         {% endmacro %}
         """
     )
@@ -209,31 +193,24 @@ def _shapes_group(
 
 
 def legend_html(nk_boundary: str) -> str:
+    """The legend box: type colours, fatality sizes, boundary lines and the disclaimer (classes of map.css)."""
     e = html.escape
     rows = "".join(
-        f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-        f'background:{colour};border:1px solid #333;margin-right:5px;vertical-align:-1px"></span>{e(name)}</div>'
+        f'<div><span class="ccm-swatch" style="background:{colour}"></span>{e(name)}</div>'
         for name, colour in EVENT_TYPE_COLOURS.items()
     )
     sizes = "".join(
-        f'<span style="display:inline-block;width:{2 * marker_radius(n)}px;height:{2 * marker_radius(n)}px;'
-        f'border-radius:50%;border:1px solid #333;margin:0 3px;vertical-align:middle"></span>{n}'
+        f'<span class="ccm-size" style="width:{2 * marker_radius(n)}px;height:{2 * marker_radius(n)}px"></span>{n}'
         for n in (1, 10, 100)
     )
     nk_label = NK_BOUNDARIES[nk_boundary][1]
     return (
-        '<details open style="background:rgba(255,255,255,0.92);padding:5px 8px;border-radius:4px;'
-        f'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;max-width:{LEGEND_WIDTH_PX - 20}px">'
-        '<summary style="font-weight:600;cursor:pointer">Legend</summary>'
+        '<details open class="ccm-panel"><summary>Legend</summary>'
         f"{rows}"
-        f'<div style="margin-top:4px">Reported fatalities: {sizes}</div>'
-        '<div style="margin-top:4px"><span style="display:inline-block;width:22px;'
-        f'border-top:2px solid {style.COUNTRY.edge};vertical-align:middle;margin-right:5px"></span>'
-        "International boundary (OSM)</div>"
-        f'<div><span style="display:inline-block;width:22px;border-top:2px dashed {style.NAGORNO_KARABAKH.edge};'
-        "vertical-align:middle;"
-        f'margin-right:5px"></span>Nagorno-Karabakh: {e(nk_label)}</div>'
-        f'<div style="margin-top:4px;color:#555;font-size:11px">{e(BOUNDARY_DISCLAIMER)}</div>'
+        f'<div class="ccm-gap">Reported fatalities: {sizes}</div>'
+        '<div class="ccm-gap"><span class="ccm-line ccm-line-country"></span>International boundary (OSM)</div>'
+        f'<div><span class="ccm-line ccm-line-nk"></span>Nagorno-Karabakh: {e(nk_label)}</div>'
+        f'<div class="ccm-disclaimer">{e(BOUNDARY_DISCLAIMER)}</div>'
         "</details>"
     )
 
@@ -243,6 +220,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
     # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
     fmap.options.update(min_zoom=5, max_zoom=16)
+    _Theme().add_to(fmap)
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
     context = ((layers.neighbours, style.NEIGHBOUR_LAND), (layers.land, style.HOME_LAND), (layers.water, style.WATER))
@@ -277,7 +255,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
-    EventLayerScripts().add_to(fmap)
+    MapScripts().add_to(fmap)
     return fmap
 
 

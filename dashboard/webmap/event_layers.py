@@ -19,7 +19,7 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
+from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, marker_radius
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
 from dashboard.webmap.packing import EventCodes, Packed, encode_events, pack_selection
@@ -29,19 +29,8 @@ MAX_MARKERS = 3000
 # Above this many events even the packed layer grows too heavy for a page (several MB, slow
 # clustering); the map shows grid counts instead.
 MAX_PACKED = 250_000
-# Neutral cluster badges: markercluster's default green/yellow/orange would read as event types.
-CLUSTER_ICON_JS = """
-function(cluster) {
-    var n = cluster.getChildCount();
-    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
-    return L.divIcon({
-        html: '<div style="box-sizing:border-box;width:' + size + 'px;height:' + size + 'px;'
-            + 'border-radius:50%;background:rgba(255,255,255,0.92);border:2px solid #333;'
-            + 'text-align:center;font:600 12px/' + (size - 4) + 'px sans-serif;color:#222">' + n + '</div>',
-        className: 'ccm-cluster', iconSize: L.point(size, size)
-    });
-}
-"""
+# Neutral cluster badges (static/js/map-elements.js); markercluster takes a function source.
+CLUSTER_ICON_JS = "function (cluster) { return L.ccm.clusterIcon(cluster); }"
 
 
 class _EventMarkers(ScriptElement):
@@ -57,17 +46,7 @@ class _EventMarkers(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var target = {{ this._parent.get_name() }};
-            var events = {{ this.events|tojson }};
-            var markers = events.map(function(e) {
-                return L.circleMarker([e.lat, e.lon], {
-                    radius: e.r, color: "#222222", weight: 1, fillColor: e.c, fillOpacity: 0.85
-                }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
-            });
-            if (target.addLayers) { target.addLayers(markers); }
-            else { markers.forEach(function(m) { target.addLayer(m); }); }
-        })();
+        L.ccm.eventMarkers({{ this._parent.get_name() }}, {{ this.events|tojson }});
         {% endmacro %}
         """
     )
@@ -86,7 +65,7 @@ def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
             "lat": round(float(row["latitude"]), 6),
             "lon": round(float(row["longitude"]), 6),
             "r": marker_radius(row["fatalities"]),
-            "c": EVENT_TYPE_COLOURS.get(row["event_type"], "#666666"),
+            "c": EVENT_TYPE_COLOURS.get(row["event_type"], UNKNOWN_TYPE_COLOUR),
             "p": event_popup_html(row),
             "t": event_tooltip(row),
         }
@@ -112,28 +91,7 @@ class _CellMarkers(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var target = {{ this._parent.get_name() }};
-            {{ this.cells|tojson }}.forEach(function(cell) {
-                var tip = document.createElement("div");
-                tip.textContent = cell.t;
-                tip.style.maxWidth = "320px";
-                tip.style.whiteSpace = "normal";
-                var label = document.createElement("span");
-                label.textContent = cell.n.toLocaleString();
-                label.style.cssText = "display:block;text-align:center;font:600 11px/14px sans-serif;"
-                    + "color:#111;text-shadow:0 0 2px #fff,0 0 2px #fff";
-                L.circleMarker([cell.lat, cell.lon], {
-                    radius: cell.r, color: "#222222", weight: 1, fillColor: cell.c, fillOpacity: 0.55
-                }).bindTooltip(tip, {sticky: true}).addTo(target);
-                if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
-                L.marker([cell.lat, cell.lon], {
-                    interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "ccm-cell-count", html: label.outerHTML,
-                                     iconSize: [48, 14], iconAnchor: [24, 7]})
-                }).addTo(target);
-            });
-        })();
+        L.ccm.cellMarkers({{ this._parent.get_name() }}, {{ this.cells|tojson }});
         {% endmacro %}
         """
     )
@@ -150,8 +108,8 @@ def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.F
     return layer
 
 
-class EventLayerScripts(JSCSSMixin):
-    """The scripts every kind of event layer needs: marker clustering and the packed layer.
+class MapScripts(JSCSSMixin):
+    """The scripts and styles of every map element: factories, marker clustering, the packed layer.
 
     Declared by the base map (dashboard/maps.py), because the dashboard swaps event layers
     without reloading the page: a filter change can turn a packed layer into markers and back.
@@ -159,11 +117,13 @@ class EventLayerScripts(JSCSSMixin):
 
     default_js = [  # noqa: RUF012 - folium's JSCSSMixin reads these class lists
         ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        ("ccm_map_elements", "js/map-elements.js"),
         ("ccm_packed_events", "js/packed-events.js"),
     ]
     default_css = [  # noqa: RUF012 - as default_js
         ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        ("ccm_map_css", "css/map.css"),
     ]
 
 

@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from dashboard.style import EVENT_TYPE_COLOURS
+from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR
 from dashboard.text import (
     Row,
     actors_text,
@@ -31,18 +31,17 @@ def event_tooltip(row: Row) -> str:
 
 def event_popup_html(row: Row) -> str:
     e = html.escape
-    colour = EVENT_TYPE_COLOURS.get(row["event_type"], "#666666")
+    colour = EVENT_TYPE_COLOURS.get(row["event_type"], UNKNOWN_TYPE_COLOUR)
     lines = [
-        '<div class="ccm-popup" style="font:13px/1.35 sans-serif;max-width:340px">',
-        f'<div style="font-weight:600">{e(format_date(row["event_date"]))}'
+        '<div class="ccm-popup">',
+        f'<div class="ccm-popup-head">{e(format_date(row["event_date"]))}'
         + (
-            f' <span style="font-weight:400;color:#555">({e(clean_text(row.get("date_note")))})</span>'
+            f' <span class="ccm-muted">({e(clean_text(row.get("date_note")))})</span>'
             if clean_text(row.get("date_note"))
             else ""
         )
         + "</div>",
-        f'<div><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-        f'background:{colour};border:1px solid #333;margin-right:4px"></span>'
+        f'<div><span class="ccm-swatch" style="background:{colour}"></span>'
         f"{e(row['event_type'])}"
         + (f" · {e(clean_text(row.get('sub_event_type')))}" if clean_text(row.get("sub_event_type")) else "")
         + "</div>",
@@ -55,16 +54,16 @@ def event_popup_html(row: Row) -> str:
     lines.append(_field("Actors", actors_text(row)))
     lines.append(_field("Fatalities", fatalities_line(row)))
     if clean_text(row.get("notes")):
-        lines.append(f'<div style="margin-top:4px">{e(clean_text(row.get("notes")))}</div>')
+        lines.append(f'<div class="ccm-gap">{e(clean_text(row.get("notes")))}</div>')
     if clean_text(row.get("disputes")):
-        lines.append(f'<div style="margin-top:4px"><b>Disputed:</b> {e(clean_text(row.get("disputes")))}</div>')
+        lines.append(f'<div class="ccm-gap"><b>Disputed:</b> {e(clean_text(row.get("disputes")))}</div>')
     lines.append(_source_html(row))
     lines.append("</div>")
     return "".join(lines)
 
 
 def _field(label: str, value: str) -> str:
-    return f'<div><span style="color:#555">{html.escape(label)}:</span> {html.escape(value)}</div>'
+    return f'<div><span class="ccm-muted">{html.escape(label)}:</span> {html.escape(value)}</div>'
 
 
 def _source_html(row: Row) -> str:
@@ -78,4 +77,4 @@ def _source_html(row: Row) -> str:
     else:
         raw = clean_text(row.get("source_url"))
         body = html.escape(label) + (f" ({html.escape(raw)}, not a web link)" if raw else "")
-    return f'<div style="margin-top:4px"><span style="color:#555">Source:</span> {body}</div>'
+    return f'<div class="ccm-gap"><span class="ccm-muted">Source:</span> {body}</div>'

@@ -17,12 +17,9 @@ from dashboard.webmap.event_layers import STANDALONE_HINTS
 
 
 def info_html(title: str, lines: list[str]) -> str:
+    """The box naming what the file shows: title, filters, counts and how the events are drawn."""
     body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
-    return (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 9px;border-radius:4px;max-width:420px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 sans-serif">'
-        f'<div style="font-weight:700;font-size:14px;margin-bottom:3px">{html.escape(title)}</div>{body}</div>'
-    )
+    return f'<div class="ccm-panel"><div class="ccm-info-title">{html.escape(title)}</div>{body}</div>'
 
 
 def standalone_html(

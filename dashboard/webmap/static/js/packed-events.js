@@ -36,10 +36,10 @@
         });
     }
 
-    function element(tag, text, css) {
+    function element(tag, text, className) {
         var node = document.createElement(tag);
         if (text !== undefined && text !== null) { node.textContent = text; }
-        if (css) { node.style.cssText = css; }
+        if (className) { node.className = className; }  // classes of static/css/map.css
         return node;
     }
 
@@ -140,9 +140,7 @@
         },
 
         _showProblem: function (message) {
-            this._problem = element("div", message,
-                "position:absolute;top:10px;left:60px;z-index:1000;background:#fff3cd;border:1px solid #c9a227;"
-                + "padding:6px 9px;font:13px sans-serif;max-width:360px");
+            this._problem = element("div", message, "ccm-problem");
             this._map.getContainer().appendChild(this._problem);
         },
 
@@ -326,8 +324,7 @@
         // top; what differs is said per event.
         _popup: function (cluster) {
             var p = this._packed, ev = this._ev, loc = this._loc, events = this._eventsOf(cluster);
-            var box = element("div", null, "font:13px/1.35 sans-serif;max-width:340px;max-height:320px;overflow:auto");
-            box.className = "ccm-popup";
+            var box = element("div", null, "ccm-popup ccm-popup-scroll");
             var fields = [["place", "Place", p.places], ["region", "Region", p.regions],
                           ["precision", "Location precision", p.precisions]];
             var shared = fields.filter(function (f) {
@@ -338,21 +335,22 @@
             shared.forEach(function (f) {
                 var value = f[2][loc[f[0]][cluster.locations[0]]];
                 if (!value) { return; }
-                box.appendChild(f[0] === "place" ? element("div", value, "font-weight:600") : this._field(f[1], value));
+                box.appendChild(f[0] === "place" ? element("div", value, "ccm-popup-head") : this._field(f[1], value));
             }, this);
             if (events.length > 1) {
                 box.appendChild(element("div", events.length.toLocaleString("en") + " events"
                     + (varying.length && shared.indexOf(fields[0]) < 0 ? " at places close together" : " here")
                     + (events.length > MAX_LISTED ? "; the earliest " + MAX_LISTED + " are listed" : ""),
-                    "color:#555;margin-top:2px"));
+                    "ccm-muted"));
             }
             events.slice(0, MAX_LISTED).forEach(function (e) {
-                var item = element("div", null, "border-top:1px solid #ddd;margin-top:5px;padding-top:4px");
-                var head = element("div", null, "font-weight:600");
+                var item = element("div", null, "ccm-popup-item");
+                var head = element("div", null, "ccm-popup-head");
                 var type = p.types[ev.type[e]];
                 head.appendChild(element("span", this._date(e) + " "));
-                head.appendChild(element("span", null, "display:inline-block;width:10px;height:10px;border-radius:50%;"
-                    + "border:1px solid #333;margin:0 4px 0 2px;background:" + type[1]));
+                var swatch = element("span", null, "ccm-swatch");
+                swatch.style.background = type[1];
+                head.appendChild(swatch);
                 head.appendChild(element("span", type[0]));
                 item.appendChild(head);
                 varying.forEach(function (f) {
@@ -367,21 +365,21 @@
             if (events.length > MAX_LISTED) {
                 box.appendChild(element("div", "… and " + (events.length - MAX_LISTED).toLocaleString("en")
                     + " later events. " + (this.options.moreHint || ""),
-                    "margin-top:5px;color:#555"));
+                    "ccm-muted ccm-gap"));
             }
             return box;
         },
 
         _field: function (label, value) {
             var row = element("div");
-            row.appendChild(element("span", label + ": ", "color:#555"));
+            row.appendChild(element("span", label + ": ", "ccm-muted"));
             row.appendChild(element("span", value));
             return row;
         },
 
         _source: function (source) {
             var row = element("div");
-            row.appendChild(element("span", "Source: ", "color:#555"));
+            row.appendChild(element("span", "Source: ", "ccm-muted"));
             // Python passes a URL only when it is absolute http(s); checked again here.
             if (source[1] && /^https?:\/\//i.test(source[1])) {
                 var link = element("a", source[0]);

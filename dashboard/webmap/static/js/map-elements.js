@@ -1,0 +1,157 @@
+// @ts-check
+/*
+ * Caucasus Conflict Map: the project's small Leaflet factories.
+ *
+ * The Python side (dashboard/webmap/base_map.py, event_layers.py) writes one call per
+ * element with its data as JSON; what the element does lives here. Text from the data is
+ * set with textContent or arrives as HTML escaped in Python (popups), never spliced into
+ * script source. Styles are classes of static/css/map.css.
+ */
+(function () {
+    "use strict";
+
+    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string}} EventRecord */
+    /** @typedef {{lat: number, lon: number, r: number, c: string, n: number, t: string}} CellRecord */
+    /** @typedef {{text: string, kind: string, lat: number, lon: number}} Label */
+
+    var MARKER_EDGE = "#222222";
+
+    function span(text, className) {
+        var node = document.createElement("span");
+        node.textContent = text;
+        if (className) { node.className = className; }
+        return node;
+    }
+
+    L.ccm = {
+        /**
+         * Colours shared with the snapshots, as CSS custom properties on the map container.
+         * @param {L.Map} map
+         * @param {Object<string, string>} properties  e.g. {"--ccm-place-label": "#8a8a8a"}
+         */
+        theme: function (map, properties) {
+            var container = map.getContainer();
+            Object.keys(properties).forEach(function (name) { container.style.setProperty(name, properties[name]); });
+        },
+
+        /**
+         * Events as circle markers with popup and tooltip (HTML escaped in Python).
+         * @param {L.LayerGroup} target  a marker cluster group or a feature group
+         * @param {EventRecord[]} events
+         */
+        eventMarkers: function (target, events) {
+            var markers = events.map(function (e) {
+                return L.circleMarker([e.lat, e.lon], {
+                    radius: e.r, color: MARKER_EDGE, weight: 1, fillColor: e.c, fillOpacity: 0.85
+                }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
+            });
+            // @ts-ignore  addLayers exists on L.MarkerClusterGroup only
+            if (target.addLayers) { target.addLayers(markers); }
+            else { markers.forEach(function (m) { target.addLayer(m); }); }
+        },
+
+        /**
+         * Neutral cluster badges: markercluster's green/yellow/orange would read as event types.
+         * @param {{getChildCount: function(): number}} cluster
+         */
+        clusterIcon: function (cluster) {
+            var n = cluster.getChildCount(), size = n < 10 ? 28 : (n < 100 ? 34 : 40);
+            var badge = span(n.toLocaleString("en"), "ccm-cluster-badge");
+            badge.style.width = badge.style.height = size + "px";
+            badge.style.lineHeight = (size - 4) + "px";
+            badge.style.display = "block";
+            return L.divIcon({html: badge.outerHTML, className: "ccm-cluster", iconSize: L.point(size, size)});
+        },
+
+        /**
+         * Grid cells as circles, the larger ones labelled with their count; tooltips are plain text.
+         * @param {L.LayerGroup} target
+         * @param {CellRecord[]} cells
+         */
+        cellMarkers: function (target, cells) {
+            cells.forEach(function (cell) {
+                var tip = document.createElement("div");
+                tip.textContent = cell.t;
+                tip.className = "ccm-cell-tip";
+                L.circleMarker([cell.lat, cell.lon], {
+                    radius: cell.r, color: MARKER_EDGE, weight: 1, fillColor: cell.c, fillOpacity: 0.55
+                }).bindTooltip(tip, {sticky: true}).addTo(target);
+                if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
+                L.marker([cell.lat, cell.lon], {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "", html: span(cell.n.toLocaleString("en"), "ccm-cell-count").outerHTML,
+                                     iconSize: [48, 14], iconAnchor: [24, 7]})
+                }).addTo(target);
+            });
+        },
+
+        /**
+         * A fixed box on the map (legend, info); its HTML is built and escaped in Python.
+         * @param {L.Map} map
+         * @param {string} html
+         * @param {string} position  a Leaflet control position
+         * @param {string} className
+         */
+        htmlControl: function (map, html, position, className) {
+            var control = new L.Control({position: /** @type {L.ControlPosition} */ (position)});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", className);
+                div.innerHTML = html;
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            control.addTo(map);
+        },
+
+        /**
+         * Credit the boundary data in Leaflet's attribution control, whatever the basemap.
+         * @param {L.Map} map
+         * @param {string} attribution
+         */
+        attribution: function (map, attribution) {
+            map.attributionControl.setPrefix(false);
+            map.attributionControl.addAttribution(attribution);
+        },
+
+        /**
+         * Place names of the offline basemap, in a pane above the land fill and below the markers.
+         * @param {L.Map} map
+         * @param {L.LayerGroup} group
+         * @param {Label[]} labels
+         */
+        labels: function (map, group, labels) {
+            if (!map.getPane("ccm-labels")) {
+                var pane = map.createPane("ccm-labels");
+                pane.style.zIndex = "450";
+                pane.style.pointerEvents = "none";
+            }
+            labels.forEach(function (label) {
+                var text = span(label.text, "ccm-label ccm-label-" + label.kind);
+                L.marker([label.lat, label.lon], {
+                    pane: "ccm-labels", interactive: false, keyboard: false,
+                    // @ts-ignore  null, not a size: the label is as wide as its text
+                    icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})
+                }).addTo(group);
+            });
+        },
+
+        /**
+         * A GeoJSON boundary layer with one fixed style; a tooltip joins the named properties as text.
+         * @param {L.LayerGroup} group
+         * @param {Object} data  a FeatureCollection
+         * @param {L.PathOptions} style
+         * @param {string[]} fields
+         */
+        shapes: function (group, data, style, fields) {
+            var layer = L.geoJSON(/** @type {any} */ (data), {style: style, interactive: fields.length > 0});
+            if (fields.length) {
+                layer.bindTooltip(function (shape) {
+                    // @ts-ignore  every layer of a GeoJSON group has its feature
+                    var properties = shape.feature.properties;
+                    return span(fields.map(function (f) { return properties[f]; }).join(" · "));
+                }, {sticky: true});
+            }
+            layer.addTo(group);
+        }
+    };
+})();
