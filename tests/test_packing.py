@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,17 @@ from hypothesis import strategies as st
 from dashboard.style import marker_radius
 from dashboard.text import actors_text, fatalities_line, place_text, source_label
 from dashboard.vocab import EVENT_TYPES
-from dashboard.webmap.packing import COORD_SCALE, encode_column, encode_events, pack_selection
+from dashboard.webmap import popups
+from dashboard.webmap.packing import (
+    COORD_SCALE,
+    PACKED_VERSION,
+    EventColumns,
+    LocationColumns,
+    Packed,
+    encode_column,
+    encode_events,
+    pack_selection,
+)
 
 DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
 
@@ -173,3 +185,28 @@ def test_any_events_round_trip(rows):
     packed = pack_events(frame)
     assert_same_events(packed, frame)
     assert all(pd.isna(url) or url.startswith("https://") for url in decode(packed)["url"])
+
+
+PACKED_JS = (Path(__file__).resolve().parents[1] / "dashboard/webmap/static/js/packed-events.js").read_text()
+
+
+def test_the_payload_matches_its_written_contract_on_both_sides(bundled):
+    packed = pack_selection(encode_events(bundled.events), bundled.events.index)
+    assert set(packed) == set(Packed.__annotations__)
+    assert set(packed["loc"]) == set(LocationColumns.__annotations__)
+    assert set(packed["ev"]) == set(EventColumns.__annotations__)
+    # The JSDoc typedef in packed-events.js names the same members, and the script reads this version.
+    documented = set(re.findall(r"@property \{.*\} (\w+)", PACKED_JS))
+    assert documented == set(Packed.__annotations__)
+    assert packed["version"] == PACKED_VERSION
+    assert f"var PACKED_VERSION = {PACKED_VERSION};" in PACKED_JS
+
+
+def test_both_popup_renderers_show_the_same_fields():
+    python_fields = set(re.findall(r'_field\("([^"]+)"', Path(popups.__file__).read_text()))
+    js_fields = set(re.findall(r'_field\("([^"]+)"', PACKED_JS))
+    js_fields |= set(re.findall(r'\["\w+", "([^"]+)", p\.\w+\]', PACKED_JS))  # the shared-or-per-event fields
+    assert python_fields == js_fields == {"Place", "Region", "Location precision", "Actors", "Fatalities"}
+    # Both end with the source, a link only for http(s); notes and disputes are the markers' only extra,
+    # and the packed layer's note says where to read them.
+    assert '"Source: "' in PACKED_JS and "Source:</span>" in Path(popups.__file__).read_text()

@@ -11,7 +11,7 @@ encoding keeps each event to about a dozen bytes, however long its texts:
 * every column is a little-endian typed array of the narrowest unsigned
   integer type that holds it, in base64.
 
-``dashboard/static/js/packed-events.js`` decodes it, clusters on the client and
+``dashboard/webmap/static/js/packed-events.js`` decodes it, clusters on the client and
 builds popups with ``textContent``, so no text from the data is parsed as HTML.
 """
 
@@ -21,7 +21,7 @@ import base64
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Final, Literal, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,63 @@ from dashboard.text import Row, actors_text, fatalities_line, place_text, region
 from dashboard.vocab import EVENT_TYPES, GEO_PRECISION_LABELS
 
 COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
-UNSIGNED_TYPES: dict[str, type[np.unsignedinteger]] = {"u8": np.uint8, "u16": np.uint16, "u32": np.uint32}
+UNSIGNED_TYPES: dict[Literal["u8", "u16", "u32"], type[np.unsignedinteger]] = {
+    "u8": np.uint8,
+    "u16": np.uint16,
+    "u32": np.uint32,
+}
 
-Packed = dict[str, object]
+# Raised whenever the layout below changes; packed-events.js refuses a version it does not know.
+PACKED_VERSION: Final = 1
+
+
+class Column(TypedDict):
+    """One integer column: its typed-array name and its zlib-compressed little-endian bytes in base64."""
+
+    t: Literal["u8", "u16", "u32"]
+    z: str
+
+
+class LocationColumns(TypedDict):
+    x: Column  # longitude * scale - x0
+    y: Column  # latitude * scale - y0
+    place: Column  # index into places
+    region: Column  # index into regions
+    precision: Column  # index into precisions
+
+
+class EventColumns(TypedDict):
+    loc: Column  # index of the event's location record
+    day: Column  # days since day0
+    type: Column  # index into types
+    actors: Column  # index into actors
+    fatal: Column  # index into fatalities
+    source: Column  # index into sources
+
+
+class Packed(TypedDict):
+    """The packed layer's payload: the contract with packed-events.js (its PackedEvents typedef).
+
+    Pinned by tests/test_packing.py, which decodes it as the browser does.
+    """
+
+    version: int
+    n: int  # events
+    scale: int  # coordinates are integers of degrees * scale
+    x0: int
+    y0: int
+    day0: str  # ISO date of day 0
+    types: list[list[str]]  # [name, colour] per type code
+    places: list[object]
+    regions: list[object]
+    precisions: list[object]
+    actors: list[object]
+    fatalities: list[object]  # [text, marker radius] per code
+    sources: list[object]  # [label, http(s) URL or null] per code
+    loc: LocationColumns
+    ev: EventColumns
+
+
 PACKED_COLUMNS = (
     "event_date",
     "event_type",
@@ -58,7 +112,7 @@ PACKED_COLUMNS = (
 )
 
 
-def encode_column(values: np.ndarray) -> dict[str, str]:
+def encode_column(values: np.ndarray) -> Column:
     """Non-negative integers as {"t": type name, "z": base64 of the zlib-compressed little-endian array}.
 
     Sorted dates, repeated places and few types compress several-fold; browsers
@@ -197,6 +251,7 @@ def pack_selection(encoded: EventCodes, labels: pd.Index) -> Packed:
     x0 = int(where["x"].min()) if len(positions) else 0
     y0 = int(where["y"].min()) if len(positions) else 0
     return {
+        "version": PACKED_VERSION,
         "n": len(positions),
         "scale": COORD_SCALE,
         "x0": x0,

@@ -112,6 +112,12 @@ def test_exported_page_draws_every_event_and_shows_hostile_text_literally(sessio
     assert popup.locator("a").count() == 0, "a javascript: URL must not become a link"
     assert session.dialogs == []
 
+    # A payload of another format version is refused with a sentence, not drawn wrong.
+    page.evaluate(f"() => L.ccmPackedEvents({{version: 99, n: 0}}).addTo({FIND_LAYER}._map)")
+    problem = page.locator(".ccm-problem")
+    problem.wait_for(timeout=10_000)
+    assert "format version 99" in problem.inner_text() and "Export the map again" in problem.inner_text()
+
 
 def test_dashboard_swaps_between_packed_and_single_markers(session, live_app_factory, many_events):
     app = live_app_factory(many_events)

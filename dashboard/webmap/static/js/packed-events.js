@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * Caucasus Conflict Map: the packed event layer.
  *
@@ -10,6 +11,28 @@
  */
 (function () {
     "use strict";
+
+    // The payload, as written by dashboard/webmap/packing.py (its Packed TypedDict).
+    /** @typedef {{t: ("u8"|"u16"|"u32"), z: string}} Column  zlib-compressed little-endian integers, base64 */
+    /**
+     * @typedef {Object} PackedEvents
+     * @property {number} version  PACKED_VERSION; a page refuses a layout it does not know
+     * @property {number} n  number of events
+     * @property {number} scale  coordinates are integers of degrees * scale
+     * @property {number} x0
+     * @property {number} y0
+     * @property {string} day0  ISO date of day 0
+     * @property {Array<[string, string]>} types  [name, colour] per type code
+     * @property {string[]} places
+     * @property {string[]} regions
+     * @property {string[]} precisions
+     * @property {string[]} actors
+     * @property {Array<[string, number]>} fatalities  [text, marker radius] per code
+     * @property {Array<[string, (string|null)]>} sources  [label, http(s) URL or null] per code
+     * @property {{x: Column, y: Column, place: Column, region: Column, precision: Column}} loc
+     * @property {{loc: Column, day: Column, type: Column, actors: Column, fatal: Column, source: Column}} ev
+     */
+    var PACKED_VERSION = 1;
 
     var ARRAY_TYPES = {u8: Uint8Array, u16: Uint16Array, u32: Uint32Array};
     var CLUSTER_PX = 45;    // places closer than this on screen share a badge
@@ -83,6 +106,11 @@
 
         _decode: function () {
             var self = this, p = this._packed;
+            if (p.version !== PACKED_VERSION) {
+                return Promise.reject(new Error(
+                    "This page's events layer has format version " + p.version + "; this script reads version "
+                    + PACKED_VERSION + ". Export the map again."));
+            }
             if (typeof DecompressionStream === "undefined") {
                 return Promise.reject(new Error(
                     "This browser cannot unpack the events layer (it needs DecompressionStream: "
