@@ -24,6 +24,8 @@ DEFAULT_MAX_ZOOM: Final = 18
 
 @dataclass(frozen=True)
 class Basemap:
+    """An online tile basemap: where its tiles are and how it must be credited."""
+
     name: str
     url: str  # XYZ template for Leaflet: {s} {z} {x} {y}, optionally {r}
     subdomains: str  # what {s} may stand for ("" when the URL has none)

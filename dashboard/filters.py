@@ -46,6 +46,8 @@ class EventFilter:
 
 @dataclass(frozen=True)
 class Counts:
+    """Where every row of the input went; the parts always add up to ``total``, the rows in the file(s)."""
+
     shown: int
     filtered_out: int
     unmapped: int
@@ -95,6 +97,7 @@ def filter_mask(events: pd.DataFrame, flt: EventFilter) -> pd.Series:
 
 
 def split_actors(value: str) -> list[str]:
+    """The actors named in one actor cell (several are separated by ';')."""
     return [part.strip() for part in str(value).split(ACTOR_SEPARATOR) if part.strip()]
 
 
@@ -160,6 +163,7 @@ def _text_match(events: pd.DataFrame, text: str) -> pd.Series:
 
 
 def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplicates: int = 0) -> Counts:
+    """The accounting for ``events`` (all accepted rows) when ``mask`` selects the shown ones."""
     mapped = int(events["latitude"].notna().sum())
     shown = int(mask.sum())
     return Counts(

@@ -46,10 +46,16 @@ def load_joined_events(
 
 
 def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
+    """Add the joined columns (country, province, NK flags, border distance, region) to a loaded table."""
     return replace(table, events=join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY))
 
 
 def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Selection:
+    """The events that pass ``flt``, with ``region`` for the chosen Nagorno-Karabakh boundary, and the accounting.
+
+    ``nk_boundary`` is a key of vocab.NK_BOUNDARIES. Nothing is dropped silently: every row of the
+    file is shown, filtered out, unmapped, rejected or merged as a duplicate (``Selection.counts``).
+    """
     events = table.events.assign(region=assign_region(table.events, nk_boundary))
     mask = filter_mask(events, flt)
     return Selection(

@@ -22,6 +22,7 @@ BOUNDARY_NOTE = f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and 
 
 
 def generated_stamp(now: dt.datetime | None = None) -> str:
+    """The generation time written into data exports: ISO 8601, seconds, UTC unless ``now`` says otherwise."""
     return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
 
 

@@ -11,6 +11,8 @@ PRINT_DPI: Final = 300
 
 @dataclass(frozen=True)
 class ExportFormat:
+    """One export format as the exporters, the Export panel and the CLI know it."""
+
     key: str  # what --format takes
     label: str  # what the Export panel offers
     mime: str

@@ -27,6 +27,8 @@ from dashboard.webmap.standalone import standalone_html
 
 @dataclass(frozen=True)
 class ExportRequest:
+    """What to export: format, title, PNG resolution, and optionally an area and a web-tile background."""
+
     fmt: str
     title: str
     dpi: int = SCREEN_DPI
@@ -48,6 +50,7 @@ def format_for(path: Path, fmt: str | None) -> str:
 
 
 def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: BBox | None, shown: int) -> list[str]:
+    """The lines that describe an export: the filters in words, the area if one was chosen, and the accounting."""
     lines = filter_lines(flt, nk_boundary)
     if bbox is not None:
         lines.append(f"Map view: {bbox.describe()} ({shown} of {selection.counts.shown} filtered events inside)")

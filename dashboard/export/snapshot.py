@@ -62,6 +62,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class SnapshotSpec:
+    """What a snapshot shows besides the events: title, caption, area, date and optional tiles."""
+
     title: str
     caption_lines: list[str] = field(default_factory=list)
     bbox: BBox | None = None  # only this area; else fitted to the events
@@ -97,6 +99,12 @@ def snapshot_extent(events: pd.DataFrame, bbox: BBox | None) -> BBox:
 
 
 def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec) -> Snapshot:
+    """Draw the events inside the snapshot's area on the offline basemap (or fetched tiles) with legend,
+    scale bar, north arrow, caption and attribution.
+
+    Raises SnapshotError for an unknown basemap. Tiles that cannot be fetched are not an error:
+    the snapshot is drawn without them and its notes say so.
+    """
     extent = snapshot_extent(events, spec.bbox)
     located = events[events["latitude"].notna()]
     inside = located[events_in(located, extent)]
@@ -339,6 +347,7 @@ def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str],
 
 
 def plain_text(html_text: str) -> str:
+    """HTML attribution text as plain text (tags dropped, entities decoded), for snapshots."""
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 

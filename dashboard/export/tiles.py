@@ -24,12 +24,15 @@ USER_AGENT = "CaucasusConflictMap/0.1 (map snapshots for reports)"
 
 @dataclass(frozen=True)
 class TileImage:
+    """Stitched tiles and where they lie, ready for matplotlib's imshow."""
+
     pixels: np.ndarray  # height × width × 3, uint8
     extent: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max in EPSG:3857 (imshow order)
     zoom: int
 
 
 def choose_zoom(x_min: float, x_max: float, width_px: int) -> int:
+    """The web-map zoom whose tiles match ``width_px`` pixels across x_min..x_max (EPSG:3857 metres)."""
     metres_per_px = (x_max - x_min) / max(width_px, 1)
     zoom = round(math.log2(2 * WEB_MERCATOR_HALF / TILE_PX / metres_per_px))
     return max(0, min(18, zoom))

@@ -27,6 +27,8 @@ GRID = 1e-5  # ~1 m: coordinates written with 5 decimals
 
 @dataclass(frozen=True)
 class BaseLayers:
+    """The boundary layers as GeoJSON, simplified for drawing, plus the place labels; built once per boundary set."""
+
     countries: GeoJSON  # outlines, within ~10 m of the joined geometry
     land: GeoJSON  # Armenia and Azerbaijan, simplified, for the offline basemap fill
     neighbours: GeoJSON
@@ -38,6 +40,8 @@ class BaseLayers:
 
 @dataclass(frozen=True)
 class Label:
+    """A name drawn on the offline basemap (a country or a water body) at a representative point."""
+
     text: str
     lat: float
     lon: float
@@ -75,6 +79,7 @@ def place_labels(boundaries: Boundaries) -> list[Label]:
 
 
 def base_layers(boundaries: Boundaries) -> BaseLayers:
+    """Simplify and label the boundaries once for the map and the HTML export (each at its own tolerance)."""
     nk = boundaries.nagorno_karabakh
     return BaseLayers(
         countries=_geojson(boundaries.countries, ["name"], OUTLINE_TOLERANCE),

@@ -61,6 +61,7 @@ class Boundaries:
     provinces_metric: shapely.STRtree  # the provinces in METRIC_CRS (same order), to snap nearby points
 
     def nk_polygon(self, key: str) -> BaseGeometry:
+        """The Nagorno-Karabakh outline for a key of vocab.NK_BOUNDARIES (KeyError for another key)."""
         return self.nagorno_karabakh.geometry.loc[key]
 
 

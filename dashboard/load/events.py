@@ -69,10 +69,12 @@ class EventTable:
 
     @property
     def mapped(self) -> pd.DataFrame:
+        """The events with coordinates."""
         return self.events[self.events["latitude"].notna()]
 
     @property
     def unmapped(self) -> pd.DataFrame:
+        """The events accepted without coordinates (no verified location); they are counted, not drawn."""
         return self.events[self.events["latitude"].isna()]
 
 

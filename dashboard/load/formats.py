@@ -155,6 +155,7 @@ class Detection:
     read_as: str = ""  # packaging, encoding and delimiter, e.g. "gzip-compressed CSV, utf-8, ';'"
 
     def sentence(self) -> str:
+        """What was recognised and which columns were used or ignored, as the Data quality tab says it."""
         ignored = ", ".join(self.ignored) if self.ignored else "none"
         read_as = f" Read as {self.read_as}." if self.read_as else ""
         return (
@@ -180,6 +181,7 @@ class ColumnMapping:
 
 
 def detect(columns: list[str]) -> str | None:
+    """Which known format a header belongs to (ACLED, UCDP GED, the project's), or None."""
     present = {c.strip().lower() for c in columns}
     if {"event_id_cnty", "event_date", "latitude", "longitude", "sub_event_type"} <= present:
         return ACLED

@@ -33,6 +33,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 @dataclass(frozen=True)
 class Limits:
+    """The largest file and the most rows the loader reads; bigger inputs are refused with a sentence."""
+
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
 
@@ -55,6 +57,7 @@ class RawTable:
     container: str  # "csv", "gzip", "zip", "xlsx"
 
     def description(self) -> str:
+        """How the file was read, e.g. 'gzip-compressed CSV, utf-8, semicolon-separated'."""
         if self.container == "xlsx":
             return "an Excel workbook (first sheet)"
         packaging = {"csv": "CSV", "gzip": "gzip-compressed CSV", "zip": "CSV inside a ZIP archive"}[self.container]

@@ -103,6 +103,7 @@ class _CellMarkers(ScriptElement):
 
 
 def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
+    """Grid cells as a folium layer: circles sized by count, coloured by their most frequent type."""
     layer = folium.FeatureGroup(name=name)
     _CellMarkers(cell_records(grid)).add_to(layer)
     return layer

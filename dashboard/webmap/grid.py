@@ -22,15 +22,19 @@ NICE_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # degrees
 
 @dataclass(frozen=True)
 class Grid:
+    """Counts of events per square cell of ``cell_deg`` degrees, with their dominant type and date range."""
+
     cells: pd.DataFrame  # lat, lon, events, fatalities, dominant_type, first, last, breakdown
     cell_deg: float
 
     @property
     def cell_km(self) -> float:
+        """The cell's side in kilometres (north-south; east-west it is shorter by cos(latitude))."""
         return self.cell_deg * KM_PER_DEGREE
 
 
 def cell_size(events: pd.DataFrame) -> float:
+    """A round cell size in degrees giving about CELLS_ACROSS cells across the events' extent."""
     span = max(
         events["longitude"].max() - events["longitude"].min(), events["latitude"].max() - events["latitude"].min(), 1e-9
     )

@@ -21,6 +21,8 @@ from dashboard.webmap.packing import EventCodes
 
 @dataclass(frozen=True)
 class LiveMap:
+    """The parts of the dashboard's map, built apart so that only the event layer changes."""
+
     base: folium.Map  # identical across filter changes, so the browser keeps it (and the view)
     events: folium.FeatureGroup  # the part that changes with the filters
     control: folium.LayerControl

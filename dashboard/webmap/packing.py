@@ -49,6 +49,8 @@ class Column(TypedDict):
 
 
 class LocationColumns(TypedDict):
+    """Per location record (events at one point, name, region and precision)."""
+
     x: Column  # longitude * scale - x0
     y: Column  # latitude * scale - y0
     place: Column  # index into places
@@ -57,6 +59,8 @@ class LocationColumns(TypedDict):
 
 
 class EventColumns(TypedDict):
+    """Per event, in date order."""
+
     loc: Column  # index of the event's location record
     day: Column  # days since day0
     type: Column  # index into types

@@ -26,10 +26,14 @@ from dashboard.vocab import GEO_PRECISION_LABELS
 
 
 def event_tooltip(row: Row) -> str:
+    """The one-line hover text of an event (date, type, place), HTML-escaped."""
     return html.escape(f"{format_date(row['event_date'])} · {row['event_type']} · {clean_text(row.get('location'))}")
 
 
 def event_popup_html(row: Row) -> str:
+    """An event's popup: date, type, place, region, precision, actors, reported figures with who
+    reported them, notes, disputes and the source (a link only for http(s)); every value escaped.
+    """
     e = html.escape
     colour = EVENT_TYPE_COLOURS.get(row["event_type"], UNKNOWN_TYPE_COLOUR)
     lines = [
