@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from dashboard.errors import EventFileError
 from dashboard.load.events import EventTable
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def load_outcome(load: Callable[[], EventTable]) -> tuple[EventTable | None, str | None]:

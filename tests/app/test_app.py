@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app import keys
 from dashboard.vocab import DATE_PRESETS
+from tests.helpers import FIXTURES, ROOT
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "main.py")
+APP = str(ROOT / "dashboard" / "app" / "main.py")
 
 
 @pytest.fixture
@@ -173,9 +173,6 @@ def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
     assert data.startswith(SIGNATURES[fmt])
     assert name.startswith("events_2022-09-12_2022-09-14") and name.endswith("." + fmt)
     assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))
-
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def upload(at: AppTest, *names: str) -> AppTest:

@@ -19,6 +19,7 @@ from dashboard.style import marker_radius
 from dashboard.text import actors_text, fatalities_line, place_text, source_label
 from dashboard.vocab import EVENT_TYPES
 from dashboard.webmap import popups
+from dashboard.webmap.assets import STATIC_DIR
 from dashboard.webmap.packing import (
     COORD_SCALE,
     PACKED_VERSION,
@@ -187,7 +188,7 @@ def test_any_events_round_trip(rows):
     assert all(pd.isna(url) or url.startswith("https://") for url in decode(packed)["url"])
 
 
-PACKED_JS = (Path(__file__).resolve().parents[1] / "dashboard/webmap/static/js/packed-events.js").read_text()
+PACKED_JS = (STATIC_DIR / "js" / "packed-events.js").read_text(encoding="utf-8")
 
 
 def test_the_payload_matches_its_written_contract_on_both_sides(bundled):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -11,9 +9,7 @@ from dashboard.cli import main
 from dashboard.load.events import EventFileError, load_events, merge_tables
 from dashboard.load.formats import ColumnMapping, guess_mapping
 from dashboard.load.reading import Limits
-from tests.helpers import is_sentence, load_outcome
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.helpers import FIXTURES, is_sentence, load_outcome
 
 
 def load(name: str, **options):
