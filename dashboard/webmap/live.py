@@ -13,10 +13,12 @@ import folium
 import pandas as pd
 
 from dashboard.geo.display import BaseLayers
-from dashboard.webmap.assets import link_local_assets
+from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
 from dashboard.webmap.event_layers import build_selection_layer
 from dashboard.webmap.packing import EventCodes
+
+_checked_offline = False
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,18 @@ def build_live_map(
     events: pd.DataFrame,
     encode: Callable[[], EventCodes] | None = None,
 ) -> LiveMap:
-    """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes."""
+    """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes.
+
+    Raises UnvendoredAssetError if the page would load anything from another host (checked on
+    the first map a process builds: the page's make-up is the same for every later one).
+    """
+    global _checked_offline
+    if not _checked_offline:
+        probe = build_base_map(layers, nk_boundary, view)
+        folium.LayerControl(collapsed=True).add_to(probe)
+        link_local_assets(probe)
+        require_offline(probe.get_root().render(), "The dashboard's map")
+        _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
     layer, note = build_selection_layer(events, encode=encode)
     control = folium.LayerControl(collapsed=True)

@@ -202,3 +202,17 @@ def test_the_html_export_points_its_reader_only_to_what_it_has(boundaries, layer
     assert "compact encoding" in page
     assert "Events table" not in page and "events table" not in page and "CSV export" not in page
     assert STANDALONE_HINTS.details in page and json.dumps(STANDALONE_HINTS.more_events) in page
+
+
+def test_the_dashboard_refuses_a_map_that_would_load_from_the_internet(bundled, layers, monkeypatch):
+    from dashboard.webmap import live
+
+    def with_cdn(*args):
+        fmap = build_base_map(*args)
+        fmap.get_root().header.add_child(folium.Element('<script src="https://cdn.example.org/d3.js"></script>'))
+        return fmap
+
+    monkeypatch.setattr(live, "_checked_offline", False)
+    monkeypatch.setattr(live, "build_base_map", with_cdn)
+    with pytest.raises(UnvendoredAssetError, match="The dashboard's map would load 1 file"):
+        build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.events)
