@@ -8,20 +8,17 @@ result only by supplying the same bytes), so a filter change never re-reads or r
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import streamlit as st
 
 from dashboard.app import keys
+from dashboard.app.cache import cached_file, cached_merge, cached_path
 from dashboard.config import default_events_path
 from dashboard.errors import EventFileError, UnknownFormatError
-from dashboard.geo.join import Boundaries, load_boundaries
-from dashboard.load.events import EventTable, merge_tables
+from dashboard.load.events import EventTable
 from dashboard.load.formats import ColumnMapping, guess_mapping
 from dashboard.load.reading import read_source
-from dashboard.pipeline import load_joined_events
 from dashboard.vocab import EVENT_TYPES
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx"]
@@ -32,36 +29,6 @@ class SourceReport:
     name: str
     table: EventTable | None
     error: str | None = None
-
-
-@st.cache_resource(show_spinner="Reading boundary layers…")
-def cached_boundaries() -> Boundaries:
-    return load_boundaries()
-
-
-# A resource cache, not a data cache: the joined table is shared read-only (nothing mutates it), so
-# a rerun does not pay for unpickling a copy (~0.4 s per 100k events). Keyed by the file's content.
-@st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
-def cached_file(
-    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
-) -> EventTable:
-    table = load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
-    digest = hashlib.sha256(data)
-    digest.update(repr((name, headerless_ucdp, mapping)).encode())
-    return replace(table, key=digest.hexdigest())
-
-
-@st.cache_resource(show_spinner="Merging the files…", max_entries=8)
-def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable:
-    """Merged once per combination of files (the underscore keeps Streamlit from hashing the tables)."""
-    return merge_tables(_tables)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_path(path: str, modified_ns: int, size: int) -> EventTable:
-    """The bundled (or CCM_EVENTS_PATH) file, keyed by its modification time and size, so that a
-    rerun does not read and hash the whole file again just to find the cached table."""
-    return cached_file(Path(path).read_bytes(), Path(path).name)
 
 
 def _bundled() -> SourceReport:

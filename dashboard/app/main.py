@@ -15,12 +15,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
+from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices
 from dashboard.app.data_panel import choose_events
-from dashboard.app.panels import cached_base_layers, show_data_quality, show_export
+from dashboard.app.panels import show_data_quality, show_export
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, upload_limit_mismatch
 from dashboard.describe import selection_summary
-from dashboard.filters import EventFilter, FilterChoices, emptying_filters, filter_choices
+from dashboard.filters import EventFilter, emptying_filters
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
 from dashboard.summary.charts import counts_by_region_and_type, key_dates_caption, key_figures, timeline_chart
@@ -37,23 +38,10 @@ from dashboard.vocab import (
 )
 from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_bbox
 from dashboard.webmap.live import build_live_map
-from dashboard.webmap.packing import EventCodes, encode_events
 
 TABLE_MAX_ROWS = 5_000
 
 ABOUT = ABOUT_PATH.read_text(encoding="utf-8")
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
-    return filter_choices(_events)
-
-
-# Seconds for a million events, once per file and boundary: worth a word on screen.
-@st.cache_resource(show_spinner="Preparing the map's event layer for this file…", max_entries=8)
-def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
-    """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
-    return encode_events(_events)
 
 
 def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:

@@ -6,21 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import keys
-from dashboard.app.data_panel import SourceReport, cached_boundaries
+from dashboard.app.cache import cached_base_layers, cached_boundaries
+from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
-from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
-
-
-@st.cache_resource(show_spinner="Preparing the map layers…")
-def cached_base_layers() -> BaseLayers:
-    return base_layers(cached_boundaries())
 
 
 def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None) -> None:

@@ -1,0 +1,69 @@
+"""Every Streamlit cache of the dashboard: the adapters between widgets and the pipeline's steps.
+
+Resource caches, not data caches: the tables are shared read-only across reruns and sessions
+(nothing mutates them), so a rerun does not pay for unpickling a copy. Each is keyed by what
+the result depends on: a file's content, a table's key (a digest of its bytes) and the boundary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.filters import FilterChoices, filter_choices
+from dashboard.geo.display import BaseLayers, base_layers
+from dashboard.geo.join import Boundaries, load_boundaries
+from dashboard.load.events import EventTable, merge_tables
+from dashboard.load.formats import ColumnMapping
+from dashboard.pipeline import load_joined_events
+from dashboard.webmap.packing import EventCodes, encode_events
+
+
+@st.cache_resource(show_spinner="Reading boundary layers…")
+def cached_boundaries() -> Boundaries:
+    return load_boundaries()
+
+
+# Unpickling a copy of a joined table would cost ~0.4 s per 100k events on every rerun.
+@st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
+def cached_file(
+    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
+) -> EventTable:
+    table = load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
+    digest = hashlib.sha256(data)
+    digest.update(repr((name, headerless_ucdp, mapping)).encode())
+    return replace(table, key=digest.hexdigest())
+
+
+@st.cache_resource(show_spinner="Merging the files…", max_entries=8)
+def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable:
+    """Merged once per combination of files (the underscore keeps Streamlit from hashing the tables)."""
+    return merge_tables(_tables)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_path(path: str, modified_ns: int, size: int) -> EventTable:
+    """The bundled (or CCM_EVENTS_PATH) file, keyed by its modification time and size, so that a
+    rerun does not read and hash the whole file again just to find the cached table."""
+    return cached_file(Path(path).read_bytes(), Path(path).name)
+
+
+@st.cache_resource(show_spinner="Preparing the map layers…")
+def cached_base_layers() -> BaseLayers:
+    return base_layers(cached_boundaries())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
+    return filter_choices(_events)
+
+
+# Seconds for a million events, once per file and boundary: worth a word on screen.
+@st.cache_resource(show_spinner="Preparing the map's event layer for this file…", max_entries=8)
+def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
+    """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
+    return encode_events(_events)
