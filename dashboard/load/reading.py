@@ -13,8 +13,10 @@ import csv
 import gzip
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,9 @@ MAX_ROWS = DEFAULT_MAX_ROWS
 DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
+INFLATE_CHUNK = 1 << 20  # decompressed bytes produced per read
+# What a damaged or hostile ZIP raises while it is opened or a member is inflated.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error)
 
 
 @dataclass(frozen=True)
@@ -88,26 +93,62 @@ def read_source(
     return _unpack(data, name.lower(), header, limits)
 
 
+def _megabytes(size: int) -> str:
+    # MB as Streamlit's server.maxUploadSize and CCM_MAX_UPLOAD_MB count them: 2**20 bytes.
+    return f"{size / 2**20:,.0f} MB"
+
+
 def _too_big(size: int, limits: Limits) -> str:
     return (
-        f"The file is {size / 1e6:,.0f} MB, over the limit of {limits.max_bytes / 1e6:,.0f} MB. "
+        f"The file is {_megabytes(size)}, over the limit of {_megabytes(limits.max_bytes)}. "
         "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable."
     )
+
+
+class Readable(Protocol):
+    """A binary stream: a gzip file, a ZIP member."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def inflate_bounded(stream: Readable, limit: int) -> bytes:
+    """Everything a decompressing stream yields, read in chunks; EventFileError once it passes ``limit``.
+
+    Sizes that a compressed file declares are never trusted: a few megabytes can expand to
+    gigabytes, so the output is counted as it is produced and reading stops at ``limit + 1``.
+    """
+    inflated = bytearray()
+    while True:
+        chunk = stream.read(min(INFLATE_CHUNK, limit + 1 - len(inflated)))
+        if not chunk:
+            return bytes(inflated)
+        inflated += chunk
+        if len(inflated) > limit:
+            raise EventFileError(
+                f"The file expands to more than {_megabytes(limit)} when decompressed, over the limit. "
+                "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable."
+            )
 
 
 def _unpack(data: bytes, name: str, header: bool, limits: Limits) -> RawTable:
     if data.startswith(GZIP_MAGIC) or name.endswith(".gz"):
         try:
-            inner = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                inner = inflate_bounded(stream, limits.max_bytes)
+        except (OSError, EOFError, zlib.error) as exc:
             raise EventFileError(f"The file looks gzip-compressed but cannot be decompressed ({exc}).") from None
-        if len(inner) > limits.max_bytes:
-            raise EventFileError(_too_big(len(inner), limits))
         return _with_container(_parse_text(inner, header, limits), "gzip")
     if data.startswith(XLSX_MAGIC):
         try:
             return _unzip(data, header, limits)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            RuntimeError,
+            NotImplementedError,
+            EOFError,
+            zlib.error,
+        ) as exc:
             raise EventFileError(f"The file looks like a ZIP archive but cannot be opened ({exc}).") from None
     return _parse_text(data, header, limits)
 
@@ -127,7 +168,10 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
         info = archive.getinfo(tables[0])
         if info.file_size > limits.max_bytes:
             raise EventFileError(_too_big(info.file_size, limits))
-        return _with_container(_parse_text(archive.read(tables[0]), header, limits), "zip")
+        # The declared size may lie: the member is inflated in bounded chunks all the same.
+        with archive.open(info) as stream:
+            inner = inflate_bounded(stream, limits.max_bytes)
+        return _with_container(_parse_text(inner, header, limits), "zip")
 
 
 def _with_container(table: RawTable, container: str) -> RawTable:
