@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.config import BUNDLED_EVENTS_PATH
+from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.load.events import EventTable
 from dashboard.pipeline import load_joined_events
@@ -17,6 +18,11 @@ HEADER = "event_id,event_date,event_type,latitude,longitude"
 @pytest.fixture(scope="session")
 def boundaries() -> Boundaries:
     return load_boundaries()
+
+
+@pytest.fixture(scope="session")
+def layers(boundaries: Boundaries) -> BaseLayers:
+    return base_layers(boundaries)
 
 
 @pytest.fixture(scope="session")

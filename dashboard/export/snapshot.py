@@ -43,8 +43,6 @@ ATTRIBUTION = (
     "(public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
     "see the sources in the data export."
 )
-# matplotlib reads $...$ in any text as mathtext; titles and names from the data must stay literal.
-LITERAL_TEXT = {"text.parse_math": False}
 # Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
 SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
@@ -107,8 +105,8 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     Raises SnapshotError for an unknown basemap. Tiles that cannot be fetched are not an error:
     the snapshot is drawn without them and its notes say so.
     """
-    # Every text is literal: a title or a place name holding "$...$" is not mathtext.
-    with rc_context(LITERAL_TEXT):
+    # Every text is literal: matplotlib would read "$...$" in a title or a name as mathtext.
+    with rc_context({"text.parse_math": False}):
         return _render(events, boundaries, nk_boundary, spec)
 
 

@@ -108,7 +108,9 @@ def _too_big(size: int, limits: Limits) -> str:
 class Readable(Protocol):
     """A binary stream: a gzip file, a ZIP member."""
 
-    def read(self, size: int = -1, /) -> bytes: ...
+    def read(self, size: int = -1, /) -> bytes:
+        """At most ``size`` bytes; b"" at the end."""
+        ...
 
 
 def inflate_bounded(stream: Readable, limit: int) -> bytes:

@@ -50,7 +50,8 @@ def standalone_html(
         # The page opens on its view; an animated zoom would swallow the reader's first clicks.
         opening.options["animate"] = False
         opening.add_to(fmap)
-    cast(Figure, fmap.get_root()).title = title
+    # branca writes the page title into <title> unescaped.
+    cast(Figure, fmap.get_root()).title = html.escape(title)
     HtmlControl(info_html(title, [*lines, *([note] if note else [])]), "topleft", "ccm-info").add_to(fmap)
     inline_local_assets(fmap)
     return require_offline(fmap.get_root().render(), "The HTML export")

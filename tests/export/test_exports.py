@@ -21,18 +21,12 @@ from dashboard.export.datafiles import count_comment_lines
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
-from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
 from dashboard.style import EVENT_TYPE_COLOURS
 
 SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 SYUNIK = BBox(west=45.9, south=39.0, east=46.7, north=39.7)
-
-
-@pytest.fixture(scope="module")
-def layers(boundaries):
-    return base_layers(boundaries)
 
 
 @pytest.fixture(scope="module")

@@ -29,3 +29,12 @@ def test_snapshot_titles_and_names_with_dollars_are_drawn_literally(mathtext_sel
     assert data
     if fmt == "svg":
         assert MATHTEXT in data.decode()  # the title as typed, not mathtext
+
+
+def test_the_html_exports_page_title_is_escaped(mathtext_selection, boundaries, layers):
+    title = "</title><script>alert(1)</script>"
+    page = export_bytes(
+        ExportRequest(fmt="html", title=title), mathtext_selection, EventFilter(), "nkao_1991", boundaries, layers
+    ).decode()
+    assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert "<script>alert(1)</script>" not in page

@@ -10,7 +10,6 @@ import pytest
 from benchmarks.generate_events import generate
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
-from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.pipeline import load_joined_events
 from dashboard.style import EVENT_TYPE_COLOURS
 from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets, remote_references, require_offline
@@ -27,11 +26,6 @@ from dashboard.webmap.packing import encode_events, pack_selection
 from dashboard.webmap.standalone import standalone_html
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
-
-
-@pytest.fixture(scope="module")
-def layers(boundaries) -> BaseLayers:
-    return base_layers(boundaries)
 
 
 @pytest.fixture(scope="module")
