@@ -79,6 +79,8 @@ def read_source(
         path = Path(source)
         name = name or path.name
         try:
+            if path.exists() and not path.is_file():
+                raise EventFileError(f"{path} is not a regular file (a device, folder or pipe); give an events file.")
             if path.stat().st_size > limits.max_bytes:
                 raise EventFileError(_too_big(path.stat().st_size, limits))
             data = path.read_bytes()
