@@ -11,6 +11,7 @@ from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename
+from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
@@ -117,7 +118,7 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
             st.dataframe(table.rejected, hide_index=True, width="stretch")
             st.download_button(
                 "Download rejected rows (CSV)",
-                table.rejected.to_csv(index=False).encode("utf-8"),
+                table_csv_bytes(table.rejected),
                 file_name="rejected_rows.csv",
                 mime="text/csv",
             )

@@ -1,7 +1,7 @@
 """CSV and GeoJSON exports of the shown events, with what was asked and when.
 
-Both carry every input column and the joined columns (see ``table.export_table``,
-which also neutralises spreadsheet formulas). The CSV starts with lines
+Both carry every input column and the joined columns (see ``table.export_table``); every CSV
+the project writes goes through ``table_csv_bytes``, which defuses spreadsheet formulas. The CSV starts with lines
 beginning ``# `` that describe the filters; the GeoJSON puts the same in
 foreign members of the FeatureCollection (RFC 7946 §6.1).
 """
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 
-from dashboard.summary.table import export_table
+from dashboard.summary.table import export_table, neutralised
 from dashboard.vocab import OSM_ATTRIBUTION
 
 COMMENT = "# "
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."
 BOUNDARY_NOTE = f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and Natural Earth."
 
@@ -26,11 +28,18 @@ def generated_stamp(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
 
 
+def table_csv_bytes(table: pd.DataFrame, comments: list[str] | None = None) -> bytes:
+    """The one CSV writer of the project: UTF-8, RFC 4180 (CRLF records, every field holding a line
+    break quoted), formulas defused in cells, lines of cells and column names, optional ``# `` lines first.
+    """
+    head = "".join(COMMENT + " ".join(LINE_BREAK.split(line)) + "\r\n" for line in comments or [])
+    return (head + neutralised(table).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+
+
 def csv_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
-    """UTF-8 CSV; read it back with ``pandas.read_csv(path, comment=None, skiprows=<# lines>)``."""
+    """The events as CSV; read it back with ``pandas.read_csv(path, skiprows=<# lines>)``."""
     header = [f"Caucasus Conflict Map export, generated {generated}", *description, DATA_NOTE, BOUNDARY_NOTE]
-    lines = "".join(COMMENT + line.replace("\n", " ") + "\n" for line in header)
-    return (lines + export_table(events).to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    return table_csv_bytes(export_table(events), header)
 
 
 def count_comment_lines(text: str) -> int:
@@ -52,7 +61,7 @@ def _json_default(value: object) -> object:
 
 def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
     """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event."""
-    table = export_table(events[events["latitude"].notna()], neutralise=False)
+    table = export_table(events[events["latitude"].notna()])
     properties = table.astype(object).where(table.notna(), None).to_dict("records")
     features = [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from dashboard.geo.join import JOINED_COLUMNS
@@ -24,8 +26,8 @@ DISPLAY_COLUMNS = {
     "source_url": "Link",
     "event_id": "ID",
 }
-# Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell, or any line of it, that a spreadsheet would run as a formula: one starting with = + - @ tab or CR.
+FORMULA_START = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r])")
 INTERNAL_COLUMNS = ("line",)
 
 
@@ -37,22 +39,26 @@ def display_table(events: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=DISPLAY_COLUMNS).reset_index(drop=True)
 
 
-def export_table(events: pd.DataFrame, neutralise: bool = True) -> pd.DataFrame:
-    """Every input column, then the joined columns; dates as YYYY-MM-DD.
-
-    ``neutralise`` defuses cells a spreadsheet would run as formulas (for CSV).
-    """
+def export_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Every input column, then the joined columns; dates as YYYY-MM-DD (cells as in the data)."""
     inputs = [c for c in events.columns if c not in INTERNAL_COLUMNS and c not in JOINED_COLUMNS]
     table = pd.DataFrame(events[inputs + list(JOINED_COLUMNS)]).copy()
     table["event_date"] = table["event_date"].dt.strftime("%Y-%m-%d")
-    if not neutralise:
-        return table.reset_index(drop=True)
-    for column in table.columns:
-        if pd.api.types.is_string_dtype(table[column]):
-            table[column] = table[column].map(neutralise_formula, na_action="ignore")
     return table.reset_index(drop=True)
 
 
 def neutralise_formula(value: str) -> str:
-    """Prefix a quote to cells a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Prefix a quote to the cell and to each line of it that a spreadsheet would run as a formula."""
+    return FORMULA_START.sub("'", value)
+
+
+def neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell and column name defused for spreadsheets (CSV injection)."""
+    safe = table.copy()
+    for column in safe.columns:
+        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
+            safe[column] = safe[column].map(
+                lambda v: neutralise_formula(v) if isinstance(v, str) else v, na_action="ignore"
+            )
+    safe.columns = [neutralise_formula(str(c)) for c in safe.columns]
+    return safe

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 
 from dashboard.export.registry import ExportRequest, export_bytes
@@ -38,3 +41,33 @@ def test_the_html_exports_page_title_is_escaped(mathtext_selection, boundaries, 
     ).decode()
     assert "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def test_a_carriage_return_cannot_start_a_record_in_a_csv_export(boundaries, tmp_path):
+    from dashboard.export.datafiles import count_comment_lines
+
+    path = tmp_path / "cr.csv"
+    path.write_bytes(
+        b"event_id,event_date,event_type,latitude,longitude,notes,actor1\n"
+        b'C1,2022-09-13,Battle,39.5,46.3,"Shelling\r=cmd|\' /C calc\'!A0","Army\r=2+2"\n'
+    )
+    selection = select_events(load_joined_events(path, boundaries), "nkao_1991", EventFilter())
+    data = export_bytes(ExportRequest(fmt="csv", title="CR"), selection, EventFilter(), "nkao_1991", boundaries, None)
+    text = data.decode("utf-8")
+    # Split as a careless reader would, on any line break: no line starts a formula.
+    assert not [line for line in re.split(r"\r\n|\r|\n", text) if line.startswith(("=", "+", "@"))]
+    # Read as a CSV, the record is whole: one row, the cell intact but defused.
+    import pandas as pd
+
+    rows = pd.read_csv(io.BytesIO(data), skiprows=count_comment_lines(text), dtype=str, keep_default_na=False)
+    assert len(rows) == 1 and rows.loc[0, "notes"] == "Shelling\r'=cmd|' /C calc'!A0"
+
+
+def test_the_rejected_rows_download_is_neutralised():
+    import pandas as pd
+
+    from dashboard.export.datafiles import table_csv_bytes
+
+    rejected = pd.DataFrame({"line": [3], "event_id": ['=HYPERLINK("http://x")'], "reason": ["=2+2"]})
+    text = table_csv_bytes(rejected).decode()
+    assert "'=HYPERLINK" in text and "'=2+2" in text

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pandas as pd
+
 from dashboard.geo.join import JOINED_COLUMNS
-from dashboard.summary.table import display_table, export_table, neutralise_formula
+from dashboard.summary.table import display_table, export_table, neutralise_formula, neutralised
 
 
 def test_export_keeps_input_columns_then_joined_columns(bundled):
@@ -14,10 +16,17 @@ def test_export_keeps_input_columns_then_joined_columns(bundled):
 
 def test_formula_cells_are_neutralised(bundled):
     events = bundled.events.head(2).assign(notes=['=HYPERLINK("http://x")', "plain"], actor1=["@SUM(A1)", "+1"])
-    table = export_table(events)
+    table = neutralised(export_table(events))
     assert table["notes"].tolist() == ['\'=HYPERLINK("http://x")', "plain"]
     assert table["actor1"].tolist() == ["'@SUM(A1)", "'+1"]
     assert neutralise_formula("-2") == "'-2" and neutralise_formula("\tx") == "'\tx"
+
+
+def test_every_line_of_a_cell_and_every_column_name_is_neutralised():
+    assert neutralise_formula("Shelling\r=cmd|' /C calc'!A0") == "Shelling\r'=cmd|' /C calc'!A0"
+    assert neutralise_formula("a\n+1\r\n@x") == "a\n'+1\r\n'@x"
+    table = neutralised(pd.DataFrame({"=hyperlink(1)": ["ok"]}))
+    assert list(table.columns) == ["'=hyperlink(1)"]
 
 
 def test_display_table_drops_non_web_links(bundled):
