@@ -83,3 +83,13 @@ def selection_summary(counts: Counts, flt: EventFilter) -> str:
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
+
+
+# What Streamlit's Markdown reads as markup: CommonMark punctuation, :emoji:/:colour[...]: and $math$.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal_markdown(text: str) -> str:
+    """``text`` escaped so that Markdown shows it as typed: a file or column name such as
+    ``![x](http://host/beacon)`` stays text instead of becoming an image the browser fetches."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.app import keys
 from dashboard.app.cache import cached_file, cached_merge, cached_path
 from dashboard.config import default_events_path
+from dashboard.describe import literal_markdown
 from dashboard.errors import EventFileError, UnknownFormatError
 from dashboard.load.events import EventTable
 from dashboard.load.formats import ColumnMapping, guess_mapping
@@ -52,7 +53,7 @@ def _mapping_widgets(name: str, data: bytes) -> ColumnMapping | None:
         return None
     guess = guess_mapping(columns)
     none = "—"
-    with st.sidebar.expander(f"Map the columns of {name}", expanded=True):
+    with st.sidebar.expander(f"Map the columns of {literal_markdown(name)}", expanded=True):
         st.caption(
             "This table is not in a known format. Say which columns hold what; the choice is kept for this session."
         )

@@ -20,7 +20,7 @@ from dashboard.app.data_panel import choose_events
 from dashboard.app.panels import show_data_quality, show_export
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, upload_limit_mismatch
-from dashboard.describe import selection_summary
+from dashboard.describe import literal_markdown, selection_summary
 from dashboard.filters import EventFilter, emptying_filters
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
@@ -209,7 +209,7 @@ def main() -> None:
     table, reports = choose_events()
     for report in reports:
         if report.error:
-            st.error(report.error)
+            st.error(literal_markdown(report.error))
     if table is None:
         st.stop()
     if table.events.empty:

@@ -10,7 +10,7 @@ from dashboard.app.cache import cached_base_layers, cached_boundaries
 from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
-from dashboard.describe import default_title, export_filename
+from dashboard.describe import default_title, export_filename, literal_markdown
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
@@ -50,7 +50,7 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
             try:
                 data = export_bytes(request, selection, flt, nk_boundary, cached_boundaries(), cached_base_layers())
             except ExportError as exc:
-                st.error(str(exc))
+                st.error(literal_markdown(str(exc)))
                 return
         suffix = "print" if fmt == "png" and dpi >= 300 else ("view" if bbox else "")
         st.session_state[keys.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
@@ -75,11 +75,11 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
             continue
         t = report.table
         st.markdown(
-            f"**{report.name}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
+            f"**{literal_markdown(report.name)}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
             f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected."
         )
         for detection in t.detections:
-            st.caption(detection.sentence())
+            st.caption(literal_markdown(detection.sentence()))
     if table.n_duplicates:
         st.markdown(
             f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -175,6 +176,11 @@ def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
     assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))
 
 
+def as_read(markdown: str) -> str:
+    """What a reader sees of Markdown whose punctuation is escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def upload(at: AppTest, *names: str) -> AppTest:
     files = [(name, (FIXTURES / name).read_bytes(), "text/csv") for name in names]
     at.file_uploader(key=keys.KEY_UPLOAD).set_value(files).run()
@@ -186,9 +192,9 @@ def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
     upload(app, "acled_2023_text_inter.csv")
     assert counts_line(app) == "3 shown · 0 filtered out · 0 unmapped · 1 rejected = 4 rows in file"
     open_tab(app, keys.TAB_QUALITY)
-    captions = " ".join(c.value for c in app.caption)
+    captions = " ".join(as_read(c.value) for c in app.caption)
     assert "Detected: ACLED 2023+ export; 31 columns; used: event_id_cnty" in captions
-    assert any("acled_2023_text_inter.csv" in m.value and "1 rejected" in m.value for m in app.markdown)
+    assert any("acled_2023_text_inter.csv" in as_read(m.value) and "1 rejected" in m.value for m in app.markdown)
     assert set(events_table(app)["ID"]) == {"ARM1001", "ARM1002", "AZE2001"}
 
 
@@ -230,3 +236,23 @@ def test_large_selections_are_packed_with_a_note_saying_so(tmp_path, monkeypatch
     at.selectbox(key=keys.KEY_PRESET).set_value(sept_2022).run()  # few enough for single markers again
     assert not at.exception
     assert not any("compact encoding" in i.value for i in at.info)
+
+
+BEACON = "![x](http://127.0.0.1:9/beacon)"
+
+
+def test_file_and_column_names_are_shown_as_text_never_as_markdown(app):
+    data = (f"event_id,event_date,event_type,latitude,longitude,{BEACON}\nB1,2022-09-13,Battle,39.5,46.3,x\n").encode()
+    app.file_uploader(key=keys.KEY_UPLOAD).set_value([(f"{BEACON}.csv", data, "text/csv")]).run()
+    assert not app.exception
+    open_tab(app, keys.TAB_QUALITY)
+    shown = [m.value for m in app.markdown] + [c.value for c in app.caption] + [e.value for e in app.error]
+    assert any(r"\!\[x\]\(http\://127\.0\.0\.1\:9/beacon\)" in text for text in shown)
+    assert not any(BEACON in text for text in shown), "a name from the file would render as an image"
+
+
+def test_an_unreadable_upload_names_itself_as_text(app):
+    app.file_uploader(key=keys.KEY_UPLOAD).set_value([(f"{BEACON}.csv", b"\x00\x01binary", "text/csv")]).run()
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert errors and not any(BEACON in text for text in errors)
