@@ -53,6 +53,7 @@ class Counts:
     unmapped: int
     rejected: int
     duplicates: int = 0  # exact repeats dropped when files are merged
+    blank: int = 0  # blank lines skipped: not rows, but said so that the file's lines add up
     total: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,9 +63,10 @@ class Counts:
     def line(self) -> str:
         """The accounting every view and export states: its parts always add up to the rows in the file."""
         merged = f" · {self.duplicates:,} duplicates merged" if self.duplicates else ""
+        blank = f" ({self.blank:,} blank line{'s' if self.blank != 1 else ''} skipped)" if self.blank else ""
         return (
             f"{self.shown:,} shown · {self.filtered_out:,} filtered out · {self.unmapped:,} unmapped · "
-            f"{self.rejected:,} rejected{merged} = {self.total:,} rows in file"
+            f"{self.rejected:,} rejected{merged} = {self.total:,} rows in file{blank}"
         )
 
 
@@ -162,7 +164,9 @@ def _text_match(events: pd.DataFrame, text: str) -> pd.Series:
     return pd.Series(hit, index=events.index)
 
 
-def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplicates: int = 0) -> Counts:
+def count_rows(
+    events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplicates: int = 0, n_blank: int = 0
+) -> Counts:
     """The accounting for ``events`` (all accepted rows) when ``mask`` selects the shown ones."""
     mapped = int(events["latitude"].notna().sum())
     shown = int(mask.sum())
@@ -172,6 +176,7 @@ def count_rows(events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplica
         unmapped=len(events) - mapped,
         rejected=n_rejected,
         duplicates=n_duplicates,
+        blank=n_blank,
     )
 
 

@@ -61,5 +61,5 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     return Selection(
         events=events[mask],
         all_events=events,
-        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates),
+        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank),
     )

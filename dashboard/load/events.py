@@ -55,7 +55,8 @@ class EventTable:
     ``events``: accepted rows (mapped and unmapped), typed, with ``line``, ``file`` and ``dataset``.
     ``rejected``: one row per rejected input row: line, event_id, column, reason, then its cells.
     ``n_rows`` counts the data rows read; ``n_duplicates`` the rows dropped as exact duplicates
-    when files are merged, so that events + rejected + duplicates = rows read.
+    when files are merged, so that events + rejected + duplicates = rows read; ``n_blank`` the
+    blank lines skipped, which the accounting states beside them.
     ``key`` names the content the table came from (set by whoever loaded it, e.g. a digest of
     the file's bytes), so that work derived from the table can be cached under it.
     """
@@ -66,6 +67,7 @@ class EventTable:
     detections: tuple[Detection, ...] = ()
     n_duplicates: int = 0
     key: str = ""
+    n_blank: int = 0  # blank lines skipped in the file(s), counted so that the accounting adds up
 
     @property
     def mapped(self) -> pd.DataFrame:
@@ -92,10 +94,19 @@ def load_events(
     projected, detection = to_project(frame, mapping)
     table = validate_events(projected)
     events = table.events.assign(file=name)
-    rejected = table.rejected.copy()
+    malformed = pd.DataFrame(raw.malformed, columns=["line", "event_id", "reason"]).assign(column="")
+    rejected = pd.concat([malformed, table.rejected], ignore_index=True) if raw.malformed else table.rejected.copy()
+    rejected = rejected.sort_values("line", kind="stable").reset_index(drop=True)
     rejected.insert(0, "file", name)
     detection = replace(detection, read_as=raw.description())
-    return replace(table, events=events, rejected=rejected, detections=(detection,))
+    return replace(
+        table,
+        events=events,
+        rejected=rejected,
+        detections=(detection,),
+        n_rows=table.n_rows + len(raw.malformed),
+        n_blank=raw.blank_lines,
+    )
 
 
 def validate_events(raw: pd.DataFrame) -> EventTable:
@@ -289,4 +300,5 @@ def merge_tables(tables: list[EventTable]) -> EventTable:
         detections=tuple(d for t in tables for d in t.detections),
         n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
         key="+".join(t.key for t in tables),
+        n_blank=sum(t.n_blank for t in tables),
     )

@@ -14,7 +14,7 @@ import gzip
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +60,9 @@ class RawTable:
     encoding: str
     delimiter: str
     container: str  # "csv", "gzip", "zip", "xlsx"
+    # Records the reader could not take as a row (line, first field, reason): more fields than the header.
+    malformed: tuple[tuple[int, str, str], ...] = ()
+    blank_lines: int = 0  # empty (or delimiter-only) lines, skipped and counted
 
     def description(self) -> str:
         """How the file was read, e.g. 'gzip-compressed CSV, utf-8, semicolon-separated'."""
@@ -179,7 +182,7 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
 
 
 def _with_container(table: RawTable, container: str) -> RawTable:
-    return RawTable(table.frame, table.encoding, table.delimiter, container)
+    return replace(table, container=container)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -228,28 +231,67 @@ def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
     utf8 = data if encoding == "utf-8" else text.encode("utf-8")
     frame = _read_clean_csv(utf8, delimiter, header)
     if frame is None:
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                header=0 if header else None,
-                nrows=limits.max_rows + 1,
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-            raise EventFileError(f"The file is not a readable CSV table: {str(exc).strip()}.") from None
+        return _read_irregular_csv(text, delimiter, header, limits, encoding)
     if len(frame) > limits.max_rows:
-        raise EventFileError(
-            f"The file has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
-            "with the CCM_MAX_ROWS environment variable."
-        )
+        raise EventFileError(_too_many_rows(limits))
     if not header:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    return RawTable(_number_lines(frame, first_line=2 if header else 1), encoding, delimiter, "csv")
+    numbered, blank = _number_lines(frame, first_line=2 if header else 1)
+    return RawTable(numbered, encoding, delimiter, "csv", blank_lines=blank)
+
+
+def _too_many_rows(limits: Limits) -> str:
+    return (
+        f"The file has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
+        "with the CCM_MAX_ROWS environment variable."
+    )
+
+
+def _read_irregular_csv(text: str, delimiter: str, header: bool, limits: Limits, encoding: str) -> RawTable:
+    """A CSV that is not clean, record by record: each row keeps its first line; a record with more
+    fields than the header is set aside with its line and reason (the rest loads); blank lines are counted.
+
+    Rows with fewer fields are padded, so validation names what they miss.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    malformed: list[tuple[int, str, str]] = []
+    blank = 0
+    end = 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                blank += 1
+                continue
+            if names is None:
+                if header:
+                    # An unnamed column is named as pandas names it, so that mappings can refer to it.
+                    stripped = [cell.strip().lstrip("\ufeff") for cell in record]
+                    names = [name or f"Unnamed: {i}" for i, name in enumerate(stripped)]
+                    continue
+                names = [f"column_{i + 1}" for i in range(len(record))]
+            if len(record) > len(names):
+                reason = f"{len(record)} fields where the header has {len(names)}"
+                malformed.append((start, record[0].strip()[:60], reason))
+            else:
+                rows.append(record + [""] * (len(names) - len(record)))
+                lines.append(start)
+            if len(rows) + len(malformed) > limits.max_rows:
+                raise EventFileError(_too_many_rows(limits))
+    except csv.Error as exc:
+        raise EventFileError(f"The file is not a readable CSV table: line {reader.line_num}: {exc}.") from None
+    if names is None:
+        raise EventFileError("The events file has no header row.")
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise EventFileError(f"The header names a column more than once ({', '.join(repeated)}); rename or drop it.")
+    frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names, dtype=str)
+    frame.insert(0, "line", pd.Series(lines, dtype="int64"))
+    return RawTable(frame, encoding, delimiter, "csv", tuple(malformed), blank)
 
 
 def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame | None:
@@ -307,14 +349,15 @@ def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     # pandas reads whole-number cells as '12' and dates as '2022-09-13 00:00:00'.
     frame = frame.apply(lambda col: col.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
-    return RawTable(_number_lines(frame, first_line=2 if header else 1), "xlsx", "", "xlsx")
+    numbered, blank = _number_lines(frame, first_line=2 if header else 1)
+    return RawTable(numbered, "xlsx", "", "xlsx", blank_lines=blank)
 
 
-def _number_lines(frame: pd.DataFrame, first_line: int) -> pd.DataFrame:
-    """Add the line of each record (quoted cells may span lines) and drop blank records."""
+def _number_lines(frame: pd.DataFrame, first_line: int) -> tuple[pd.DataFrame, int]:
+    """Add the line of each record (quoted cells may span lines); drop blank records and count them."""
     frame = frame.astype(str)
     if frame.empty:
-        return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]]
+        return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]], 0
     cells = frame.columns[[bool(frame[c].str.contains("\n", regex=False).any()) for c in frame.columns]]
     if len(cells):
         newlines = frame[cells].apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
@@ -323,4 +366,4 @@ def _number_lines(frame: pd.DataFrame, first_line: int) -> pd.DataFrame:
         lines = first_line + np.arange(len(frame))
     blank = (frame == "").all(axis=1).to_numpy()
     frame.insert(0, "line", lines)
-    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+    return (frame[~blank].reset_index(drop=True), int(blank.sum())) if blank.any() else (frame, 0)

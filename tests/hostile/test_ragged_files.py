@@ -1,0 +1,44 @@
+"""Irregular CSV: a bad line is rejected with its number, blank lines are counted, the rest loads."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.errors import EventFileError
+from dashboard.filters import EventFilter
+from dashboard.load.events import load_events
+from dashboard.pipeline import load_joined_events, select_events
+
+HEADER = "event_id,event_date,event_type,latitude,longitude\n"
+ROW = "{},2022-09-13,Battle,39.5,46.3\n"
+
+
+def test_a_row_with_more_fields_than_the_header_is_rejected_alone(csv_file):
+    path = csv_file(HEADER + ROW.format("A1") + "A2,2022-09-13,Battle,39.5,46.3,x,y\n" + ROW.format("A3"))
+    table = load_events(path)
+    assert table.events["event_id"].tolist() == ["A1", "A3"]
+    assert table.rejected[["line", "event_id", "reason"]].values.tolist() == [
+        [3, "A2", "7 fields where the header has 5"]
+    ]
+    assert len(table.events) + len(table.rejected) == table.n_rows == 3
+
+
+def test_blank_lines_are_counted_so_the_accounting_adds_up(csv_file, boundaries):
+    path = csv_file(HEADER + ROW.format("A1") + "\n" + ROW.format("A2") + ",,,,\n" + ROW.format("A3"))
+    selection = select_events(load_joined_events(path, boundaries), "nkao_1991", EventFilter())
+    line = selection.counts.line()
+    assert line == "3 shown · 0 filtered out · 0 unmapped · 0 rejected = 3 rows in file (2 blank lines skipped)"
+
+
+def test_lines_stay_right_after_a_quoted_cell_spanning_lines_and_a_bad_record(csv_file):
+    text = HEADER + 'A1,2022-09-13,Battle,39.5,46.3\nA2,"2022-09-13\nlater",Battle,1,2,3\n' + ROW.format("A3")
+    table = load_events(csv_file(text))
+    assert table.rejected[["line", "event_id"]].values.tolist() == [[3, "A2"]]
+    assert table.events.set_index("event_id")["line"].to_dict() == {"A1": 2, "A3": 5}
+
+
+def test_a_header_naming_a_column_twice_is_refused_with_a_sentence(csv_file):
+    with pytest.raises(EventFileError, match=r"names a column more than once \(latitude\)"):
+        load_events(
+            csv_file("event_id,event_date,event_type,latitude,latitude,longitude\nA1,2022-09-13,Battle,1,2,3\n")
+        )
