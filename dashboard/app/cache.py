@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.errors import EventFileError
 from dashboard.filters import FilterChoices, filter_choices
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
@@ -30,13 +31,29 @@ def cached_boundaries() -> Boundaries:
 
 # Unpickling a copy of a joined table would cost ~0.4 s per 100k events on every rerun.
 @st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
-def cached_file(
+def _loaded(
     data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
-) -> EventTable:
-    table = load_joined_events(data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping)
+) -> EventTable | EventFileError:
+    # A refused file is remembered as well: every rerun would otherwise read (or inflate) it again.
+    try:
+        table = load_joined_events(
+            data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping
+        )
+    except EventFileError as exc:
+        return exc
     digest = hashlib.sha256(data)
     digest.update(repr((name, headerless_ucdp, mapping)).encode())
     return replace(table, key=digest.hexdigest())
+
+
+def cached_file(
+    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
+) -> EventTable:
+    """The joined table of one file's content, loaded once; raises the file's EventFileError (also once-read)."""
+    outcome = _loaded(data, name, headerless_ucdp, mapping)
+    if isinstance(outcome, EventFileError):
+        raise type(outcome)(*outcome.args)  # a fresh exception: the cached one keeps no traceback
+    return outcome
 
 
 @st.cache_resource(show_spinner="Merging the files…", max_entries=8)

@@ -256,3 +256,21 @@ def test_an_unreadable_upload_names_itself_as_text(app):
     assert not app.exception
     errors = [e.value for e in app.error]
     assert errors and not any(BEACON in text for text in errors)
+
+
+def test_a_refused_file_is_read_once_not_on_every_rerun(app, monkeypatch):
+    from dashboard.app import cache
+
+    calls = []
+    real = cache.load_joined_events
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "load_joined_events", counting)
+    app.file_uploader(key=keys.KEY_UPLOAD).set_value([("refused.csv", b"\x00\x01 not a table", "text/csv")]).run()
+    assert any("binary data" in e.value for e in app.error)
+    app.run()
+    app.run()
+    assert calls.count("refused.csv") == 1
