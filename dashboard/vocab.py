@@ -51,6 +51,10 @@ NK_BOUNDARIES: Final[dict[str, tuple[str, str]]] = {
 }
 DEFAULT_NK_BOUNDARY: Final = "nkao_1991"
 
+# Events dated before this, or after today, are rejected as mistyped (0001-01-01, 9999-12-31):
+# the conflict's datasets start in 1988-1989, and a century's margin keeps historical records.
+EARLIEST_EVENT_DATE: Final = dt.date(1900, 1, 1)
+
 # Named periods of this conflict (inclusive).
 DATE_PRESETS: Final[dict[str, tuple[dt.date, dt.date]]] = {
     "2020 war (27 Sep – 10 Nov 2020)": (dt.date(2020, 9, 27), dt.date(2020, 11, 10)),

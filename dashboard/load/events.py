@@ -8,6 +8,7 @@ always the number of data rows in the file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,14 @@ import pyarrow.compute
 from dashboard.errors import EventFileError
 from dashboard.load.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
 from dashboard.load.reading import Limits, read_source
-from dashboard.vocab import EVENT_TYPES, KM_PER_DEGREE, REQUIRED_COLUMNS, STUDY_AREA_BBOX, STUDY_AREA_MARGIN_KM
+from dashboard.vocab import (
+    EARLIEST_EVENT_DATE,
+    EVENT_TYPES,
+    KM_PER_DEGREE,
+    REQUIRED_COLUMNS,
+    STUDY_AREA_BBOX,
+    STUDY_AREA_MARGIN_KM,
+)
 
 __all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
 
@@ -151,6 +159,14 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
         (date_text != "") & dates.isna(),
         "event_date",
         lambda rows: "unreadable date '" + date_text[rows].str.slice(0, 40) + "' (expected YYYY-MM-DD)",
+    )
+    latest = pd.Timestamp(dt.date.today()) + pd.Timedelta(days=1)  # a day's grace for time zones
+    check(
+        dates.notna() & ((dates < pd.Timestamp(EARLIEST_EVENT_DATE)) | (dates > latest)),
+        "event_date",
+        lambda rows: (
+            "date " + date_text[rows] + f" is outside {EARLIEST_EVENT_DATE:%Y-%m-%d} to today; a mistyped year?"
+        ),
     )
 
     event_type = stripped["event_type"]

@@ -231,14 +231,31 @@ def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
     utf8 = data if encoding == "utf-8" else text.encode("utf-8")
     frame = _read_clean_csv(utf8, delimiter, header)
     if frame is None:
-        return _read_irregular_csv(text, delimiter, header, limits, encoding)
+        return _without_nul_rows(_read_irregular_csv(text, delimiter, header, limits, encoding), text)
     if len(frame) > limits.max_rows:
         raise EventFileError(_too_many_rows(limits))
     if not header:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     numbered, blank = _number_lines(frame, first_line=2 if header else 1)
-    return RawTable(numbered, encoding, delimiter, "csv", blank_lines=blank)
+    return _without_nul_rows(RawTable(numbered, encoding, delimiter, "csv", blank_lines=blank), text)
+
+
+def _without_nul_rows(table: RawTable, text: str) -> RawTable:
+    """Rows holding a NUL byte (binary data past the first check) set aside as malformed, with their line."""
+    if "\x00" not in text:
+        return table
+    frame = table.frame
+    cells = [c for c in frame.columns if c != "line"]
+    bad = np.zeros(len(frame), dtype=bool)
+    for column in cells:
+        bad |= frame[column].astype(str).str.contains("\x00", regex=False).to_numpy()
+    first = frame[cells[0]].astype(str).str.replace("\x00", "", regex=False).str.strip().str.slice(0, 60)
+    found = tuple(
+        (int(line), name, "contains a NUL byte (binary data)")
+        for line, name in zip(frame["line"][bad], first[bad], strict=True)
+    )
+    return replace(table, frame=frame[~bad].reset_index(drop=True), malformed=table.malformed + found)
 
 
 def _too_many_rows(limits: Limits) -> str:

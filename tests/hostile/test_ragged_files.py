@@ -42,3 +42,20 @@ def test_a_header_naming_a_column_twice_is_refused_with_a_sentence(csv_file):
         load_events(
             csv_file("event_id,event_date,event_type,latitude,latitude,longitude\nA1,2022-09-13,Battle,1,2,3\n")
         )
+
+
+def test_a_row_with_a_nul_byte_past_the_first_check_is_rejected_with_its_line(tmp_path):
+    rows = [f"A{i},2022-09-13,Battle,39.5,46.3\n" for i in range(300)]  # past the first 4 KB
+    path = tmp_path / "nul.csv"
+    path.write_bytes((HEADER + "".join(rows)).encode() + b"N1,2022-09-13,Bat\x00tle,39.5,46.3\n")
+    table = load_events(path)
+    assert table.rejected[["line", "event_id", "reason"]].values.tolist() == [
+        [302, "N1", "contains a NUL byte (binary data)"]
+    ]
+    assert not table.events["event_type"].str.contains("\x00").any()
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_implausible_dates_are_rejected_with_a_reason(csv_file, date):
+    table = load_events(csv_file(HEADER + f"D1,{date},Battle,39.5,46.3\n" + ROW.format("A1")))
+    assert table.rejected["reason"].tolist() == [f"date {date} is outside 1900-01-01 to today; a mistyped year?"]
