@@ -31,6 +31,7 @@ MAX_ROWS = DEFAULT_MAX_ROWS
 DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
+CODEPAGE_NAMES = {"cp1251": "Windows-1251", "cp1252": "Windows-1252"}
 INFLATE_CHUNK = 1 << 20  # decompressed bytes produced per read
 # What a damaged or hostile ZIP raises while it is opened or a member is inflated.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error)
@@ -202,13 +203,49 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # Legacy single-byte text. Cyrillic words in Windows-1251 are runs of bytes 0xC0–0xFF;
-    # accented letters of Western text (Windows-1252) stand alone between ASCII letters.
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
+    encoding = _legacy_encoding(data)
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def _legacy_encoding(data: bytes) -> str:
+    # Cyrillic words in Windows-1251 are runs of bytes 0xC0–0xFF; accented letters of
+    # Western text (Windows-1252) stand alone between ASCII letters.
     sample = np.frombuffer(data[:200_000], dtype=np.uint8)
     letters = sample >= 0xC0
     in_runs = letters[1:] & letters[:-1]
-    encoding = "cp1251" if letters.any() and in_runs.sum() > 0.5 * letters.sum() else "cp1252"
-    return data.decode(encoding, errors="replace"), encoding
+    return "cp1251" if letters.any() and in_runs.sum() > 0.5 * letters.sum() else "cp1252"
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """A UTF-8 file with some lines in a legacy encoding (pasted from another file): each line decoded
+    in its own encoding, and the encoding named with those lines, or None if the file is not UTF-8 at all.
+
+    Decoding the whole file as Windows-125x because of one line would garble every other line silently.
+    """
+    lines = data.split(b"\n")
+    utf8_lines, legacy = 0, []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            legacy.append(number)
+    if not utf8_lines:
+        return None
+    encoding = _legacy_encoding(b"\n".join(lines[n - 1] for n in legacy))
+    legacy_set = set(legacy)
+    text = "\n".join(
+        line.decode(encoding, errors="replace") if n in legacy_set else line.decode("utf-8")
+        for n, line in enumerate(lines, start=1)
+    )
+    shown = ", ".join(str(n) for n in legacy[:10]) + (", …" if len(legacy) > 10 else "")
+    label = "line" if len(legacy) == 1 else "lines"
+    return text, f"utf-8, with {len(legacy)} {label} in {CODEPAGE_NAMES[encoding]} ({label} {shown})"
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -59,3 +59,23 @@ def test_a_row_with_a_nul_byte_past_the_first_check_is_rejected_with_its_line(tm
 def test_implausible_dates_are_rejected_with_a_reason(csv_file, date):
     table = load_events(csv_file(HEADER + f"D1,{date},Battle,39.5,46.3\n" + ROW.format("A1")))
     assert table.rejected["reason"].tolist() == [f"date {date} is outside 1900-01-01 to today; a mistyped year?"]
+
+
+def test_a_legacy_encoded_line_in_a_utf8_file_is_decoded_alone_and_named(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        (HEADER.strip() + ",location\n" + "A1,2022-09-13,Battle,39.5,46.3,Ереван\n").encode()
+        + "A2,2022-09-13,Battle,39.5,46.3,Ереван\n".encode("cp1251")
+        + "A3,2022-09-13,Battle,39.5,46.3,Ստեփանակերտ\n".encode()
+    )
+    table = load_events(path)
+    assert table.events["location"].tolist() == ["Ереван", "Ереван", "Ստեփանակերտ"]  # nothing garbled
+    assert "utf-8, with 1 line in Windows-1251 (line 3)" in table.detections[0].sentence()
+
+
+def test_a_wholly_legacy_file_is_still_read_in_its_encoding(tmp_path):
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes((HEADER.strip() + ",location\n" + "A1,2022-09-13,Battle,39.5,46.3,Степанакерт\n").encode("cp1251"))
+    table = load_events(path)
+    assert table.events["location"].tolist() == ["Степанакерт"]
+    assert "cp1251" in table.detections[0].sentence()
