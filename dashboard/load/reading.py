@@ -10,6 +10,7 @@ way it can fail raises ``EventFileError`` with a sentence.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
 import zipfile
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -28,6 +30,7 @@ from dashboard.errors import EventFileError
 
 MAX_BYTES = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
 MAX_ROWS = DEFAULT_MAX_ROWS
+MAX_COLUMNS = 2_000  # UCDP GED has 49, ACLED 31: a sheet far wider is not an events table
 DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -43,6 +46,7 @@ class Limits:
 
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -389,22 +393,73 @@ def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame |
 
 
 def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
+    """The first sheet, read row by row with its size checked first and the limits applied while reading.
+
+    A workbook is a ZIP of XML: its members' declared sizes bound what zipfile will inflate, so their
+    sum is checked against the size limit before anything is parsed, and the sheet's declared
+    dimensions against the row and column limits; the limits hold again while rows are read, for
+    sheets whose dimensions are missing or wrong.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        expanded = sum(info.file_size for info in archive.infolist())
+    if expanded > limits.max_bytes:
+        raise EventFileError(
+            f"The workbook expands to {_megabytes(expanded)} when opened, over the limit of "
+            f"{_megabytes(limits.max_bytes)}. Save the sheet as CSV, or raise CCM_MAX_UPLOAD_MB."
+        )
     try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, header=0 if header else None, engine="openpyxl")
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise EventFileError(f"The Excel workbook cannot be read: {exc}.") from None
-    if len(frame) > limits.max_rows:
-        raise EventFileError(f"The workbook has more than {limits.max_rows:,} rows, over the limit.")
-    frame = frame.fillna("")
+    try:
+        sheet = workbook.worksheets[0]
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_columns > limits.max_columns:
+            raise EventFileError(_too_many_columns(declared_columns, limits))
+        if declared_rows > limits.max_rows + (1 if header else 0):
+            raise EventFileError(_too_many_rows(limits).replace("The file", "The workbook"))
+        records: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(values) > limits.max_columns:
+                raise EventFileError(_too_many_columns(len(values), limits))
+            records.append([_cell_text(v) for v in values])
+            if len(records) > limits.max_rows + (1 if header else 0):
+                raise EventFileError(_too_many_rows(limits).replace("The file", "The workbook"))
+    except EventFileError:
+        raise
+    except Exception as exc:
+        raise EventFileError(f"The Excel workbook cannot be read: {exc}.") from None
+    finally:
+        workbook.close()
+    width = max((len(r) for r in records), default=0)
+    records = [r + [""] * (width - len(r)) for r in records]
+    if header and records:
+        names = [name.strip() or f"Unnamed: {i}" for i, name in enumerate(records[0])]
+        records = records[1:]
+    else:
+        names = [f"column_{i + 1}" for i in range(width)]
+    frame = pd.DataFrame(records, columns=names, dtype=str) if records else pd.DataFrame(columns=names, dtype=str)
     # Excel exports often carry trailing empty columns.
     frame = frame.loc[:, [not (str(c).startswith("Unnamed:") and (frame[c] == "").all()) for c in frame.columns]]
-    if not header:
-        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    # pandas reads whole-number cells as '12' and dates as '2022-09-13 00:00:00'.
-    frame = frame.apply(lambda col: col.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True))
     numbered, blank = _number_lines(frame, first_line=2 if header else 1)
     return RawTable(numbered, "xlsx", "", "xlsx", blank_lines=blank)
+
+
+def _too_many_columns(columns: int, limits: Limits) -> str:
+    return f"The sheet has {columns:,} columns, over the limit of {limits.max_columns:,}; is it an events table?"
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a CSV export of the sheet would hold: dates as YYYY-MM-DD, whole numbers bare."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _number_lines(frame: pd.DataFrame, first_line: int) -> tuple[pd.DataFrame, int]:
