@@ -23,6 +23,11 @@ from dashboard.load.formats import ColumnMapping
 from dashboard.pipeline import load_joined_events
 from dashboard.webmap.packing import EventCodes, encode_events
 
+# Loaded tables (and what is derived from them) are shared by every session that opens the same
+# content, so they outlive a session: each is dropped an hour after it was loaded, and at most
+# 16 files are held (the least recently used goes first). The README says so.
+TABLE_TTL_S = 3600
+
 
 @st.cache_resource(show_spinner="Reading boundary layers…")
 def cached_boundaries() -> Boundaries:
@@ -30,7 +35,9 @@ def cached_boundaries() -> Boundaries:
 
 
 # Unpickling a copy of a joined table would cost ~0.4 s per 100k events on every rerun.
-@st.cache_resource(show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16)
+@st.cache_resource(
+    show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16, ttl=TABLE_TTL_S
+)
 def _loaded(
     data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
 ) -> EventTable | EventFileError:
@@ -56,7 +63,7 @@ def cached_file(
     return outcome
 
 
-@st.cache_resource(show_spinner="Merging the files…", max_entries=8)
+@st.cache_resource(show_spinner="Merging the files…", max_entries=8, ttl=TABLE_TTL_S)
 def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable:
     """Merged once per combination of files (the underscore keeps Streamlit from hashing the tables)."""
     return merge_tables(_tables)
@@ -80,7 +87,7 @@ def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
 
 
 # Seconds for a million events, once per file and boundary: worth a word on screen.
-@st.cache_resource(show_spinner="Preparing the map's event layer for this file…", max_entries=8)
+@st.cache_resource(show_spinner="Preparing the map's event layer for this file…", max_entries=8, ttl=TABLE_TTL_S)
 def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
     """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
     return encode_events(_events)

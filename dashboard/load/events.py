@@ -54,6 +54,7 @@ TEXT_COLUMNS = (
 )
 NUMBER_COLUMNS = ("geo_precision", "fatalities")
 REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
+INVISIBLE = "[\ufeff\u200b\u200c\u200d\u2060]"  # BOM, zero-width space / joiners, word joiner
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,10 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     if raw.empty:
         return EventTable(events=_typed(raw), rejected=_rejected_rows(raw, pd.Series()), n_rows=0)
     stripped = {c: raw[c].str.strip() for c in REQUIRED_COLUMNS + NUMBER_COLUMNS}
+    # A byte-order mark or zero-width space pasted into an id is invisible but would make "A1" and
+    # "\ufeffA1" two events: dropped like the surrounding whitespace (other columns then fail to parse).
+    if stripped["event_id"].str.contains(INVISIBLE, regex=True).any():
+        stripped["event_id"] = stripped["event_id"].str.replace(INVISIBLE, "", regex=True).str.strip()
 
     # Per check, the reason text of the rows that fail it. Texts are built for those rows
     # only: a million clean rows should not pay for a million error messages.

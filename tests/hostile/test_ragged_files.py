@@ -79,3 +79,9 @@ def test_a_wholly_legacy_file_is_still_read_in_its_encoding(tmp_path):
     table = load_events(path)
     assert table.events["location"].tolist() == ["Степанакерт"]
     assert "cp1251" in table.detections[0].sentence()
+
+
+def test_an_invisible_mark_inside_an_id_does_not_defeat_duplicate_detection(csv_file):
+    table = load_events(csv_file(HEADER + ROW.format("A1") + ROW.format("\ufeffA1") + ROW.format("A1\u200b")))
+    assert table.events["event_id"].tolist() == ["A1"]
+    assert table.rejected["reason"].tolist() == ["duplicate event id (first used on line 2)"] * 2
