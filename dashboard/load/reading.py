@@ -371,7 +371,13 @@ def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame |
         delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=note_irregular
     )
     try:
-        names = pacsv.open_csv(io.BytesIO(utf8), read_options=read, parse_options=parse).schema.names
+        # Closed at once: a streaming reader left open keeps pyarrow threads that may call back
+        # into Python (the row handler) while the interpreter exits, which aborts the process.
+        stream = pacsv.open_csv(io.BytesIO(utf8), read_options=read, parse_options=parse)
+        try:
+            names = stream.schema.names
+        finally:
+            stream.close()
         if irregular or len(set(names)) != len(names) or "" in names:
             return None
         table = pacsv.read_csv(
