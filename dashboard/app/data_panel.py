@@ -126,6 +126,7 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
         accept_multiple_files=True,
         key=keys.KEY_UPLOAD,
     )
+    _notice_lost_uploads(uploads)
     headerless = False
     merged_with_bundled = True
     if uploads:
@@ -142,3 +143,25 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
     if len(tables) == 1:
         return tables[0], reports
     return cached_merge(tuple(t.key for t in tables), tables), reports
+
+
+def _notice_lost_uploads(uploads: list | None) -> None:
+    """Say so when the uploads this page showed are gone (the server restarted and forgot them).
+
+    Session state does not survive a restart, but the page's address does: while files are uploaded
+    it carries their number, so a page that comes back with that number and no files can tell the
+    analyst, instead of silently showing the bundled data under the names the uploader still lists.
+    """
+    if uploads:
+        st.query_params[keys.PARAM_UPLOADS] = str(len(uploads))
+        st.session_state[keys.KEY_HAD_UPLOADS] = True
+        return
+    if keys.PARAM_UPLOADS not in st.query_params:
+        return
+    if not st.session_state.get(keys.KEY_HAD_UPLOADS):
+        st.warning(
+            "The files uploaded earlier on this page are no longer on the server (it was restarted, or the "
+            "session expired); the bundled events are shown. Upload the files again to see them."
+        )
+    del st.query_params[keys.PARAM_UPLOADS]
+    st.session_state[keys.KEY_HAD_UPLOADS] = False

@@ -45,6 +45,8 @@ TAB_ABOUT: Final = "About the data"
 TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
 
 KEY_UPLOAD: Final = "uploads"
+KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files
+PARAM_UPLOADS: Final = "uploads"  # in the page address: how many files are uploaded
 KEY_DATA_MODE: Final = "data_mode"
 KEY_HEADERLESS: Final = "headerless_ucdp"
 KEY_MAPPING: Final = "column_mapping"

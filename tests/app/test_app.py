@@ -274,3 +274,21 @@ def test_a_refused_file_is_read_once_not_on_every_rerun(app, monkeypatch):
     app.run()
     app.run()
     assert calls.count("refused.csv") == 1
+
+
+def test_uploads_lost_by_a_server_restart_are_announced_not_silently_replaced(app):
+    upload(app, "acled_2023_text_inter.csv")
+    assert app.query_params[keys.PARAM_UPLOADS] == "1"
+    # A fresh session (the server restarted) on the same address, with no file any more.
+    restarted = AppTest.from_file(APP, default_timeout=60)
+    restarted.query_params[keys.PARAM_UPLOADS] = "1"
+    restarted.run()
+    assert any("no longer on the server" in w.value for w in restarted.warning)
+    assert counts_line(restarted).endswith("= 77 rows in file")  # the bundled events, said so above
+
+
+def test_removing_uploads_in_the_session_raises_no_alarm(app):
+    upload(app, "acled_2023_text_inter.csv")
+    app.file_uploader(key=keys.KEY_UPLOAD).set_value([]).run()
+    assert not any("no longer on the server" in w.value for w in app.warning)
+    assert keys.PARAM_UPLOADS not in app.query_params
