@@ -61,8 +61,8 @@ class LiveApp:
     process: subprocess.Popen = field(repr=False)
 
 
-def start_app(events_path: Path | None = None) -> LiveApp:
-    port = _free_port()
+def start_app(events_path: Path | None = None, port: int | None = None) -> LiveApp:
+    port = port or _free_port()
     env = {**os.environ, "CCM_EVENTS_PATH": str(events_path or "")}
     process = subprocess.Popen(
         [

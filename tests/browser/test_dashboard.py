@@ -175,3 +175,25 @@ def test_hostile_text_is_shown_literally_and_never_runs(session, live_app_factor
     page.get_by_role("tab", name="Events table").click()
     page.wait_for_timeout(1500)
     assert session.dialogs == []
+
+
+def test_a_server_restart_that_loses_the_uploads_is_said_on_the_page(session, browser):
+    from tests.browser.conftest import start_app, stop_app
+    from tests.helpers import FIXTURES
+
+    app = start_app()
+    port = int(app.url.rsplit(":", 1)[1])
+    try:
+        page, _frame = open_dashboard(session, app.url)
+        page.locator('input[type="file"]').set_input_files(str(FIXTURES / "acled_2023_text_inter.csv"))
+        page.get_by_text("3 shown · 0 filtered out").wait_for(timeout=60_000)
+        assert "uploads=1" in page.url
+        stop_app(app)
+        app = start_app(port=port)  # the same address, a server that never saw the file
+        # Streamlit's page may or may not reconnect by itself; the analyst then reloads it. Either
+        # way the new session finds the address saying files were uploaded, and none on the server.
+        page.reload()
+        page.get_by_text("no longer on the server").wait_for(timeout=60_000)
+        assert counts_text(page).endswith("= 77 rows in file")
+    finally:
+        stop_app(app)
