@@ -299,6 +299,13 @@ def _without_nul_rows(table: RawTable, text: str) -> RawTable:
     return replace(table, frame=frame[~bad].reset_index(drop=True), malformed=table.malformed + found)
 
 
+def _check_unique(names: list[str]) -> None:
+    """A column named twice (two "latitude" columns) would be used silently one way or the other."""
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise EventFileError(f"The header names a column more than once ({', '.join(repeated)}); rename or drop it.")
+
+
 def _too_many_rows(limits: Limits) -> str:
     return (
         f"The file has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
@@ -344,9 +351,7 @@ def _read_irregular_csv(text: str, delimiter: str, header: bool, limits: Limits,
         raise EventFileError(f"The file is not a readable CSV table: line {reader.line_num}: {exc}.") from None
     if names is None:
         raise EventFileError("The events file has no header row.")
-    if len(set(names)) != len(names):
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        raise EventFileError(f"The header names a column more than once ({', '.join(repeated)}); rename or drop it.")
+    _check_unique(names)
     frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names, dtype=str)
     frame.insert(0, "line", pd.Series(lines, dtype="int64"))
     return RawTable(frame, encoding, delimiter, "csv", tuple(malformed), blank)
@@ -441,6 +446,7 @@ def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
     records = [r + [""] * (width - len(r)) for r in records]
     if header and records:
         names = [name.strip() or f"Unnamed: {i}" for i, name in enumerate(records[0])]
+        _check_unique(names)
         records = records[1:]
     else:
         names = [f"column_{i + 1}" for i in range(width)]

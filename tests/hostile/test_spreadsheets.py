@@ -51,3 +51,9 @@ def test_cells_read_as_a_csv_of_the_sheet_would_hold_them():
     table = load_events(data, name="cells.xlsx")
     row = table.events.iloc[0]
     assert str(row["event_date"].date()) == "2022-09-13" and row["fatalities"] == 12
+
+
+def test_a_sheet_naming_a_column_twice_is_refused():
+    data = workbook([[*HEADER, "latitude"], ["A1", "2022-09-13", "Battle", 39.5, 46.3, 1.0]])
+    with pytest.raises(EventFileError, match=r"names a column more than once \(latitude\)"):
+        load_events(data, name="twice.xlsx")
