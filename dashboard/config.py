@@ -9,6 +9,7 @@ Every CCM_* variable is read here and nowhere else:
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Final
@@ -36,8 +37,8 @@ def _number(name: str, default: float) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"{name}={text!r} is not a number; unset it or give a number such as {default:g}.") from None
-    if value <= 0:
-        raise ValueError(f"{name}={text!r} must be above 0.")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}={text!r} must be a finite number above 0.")
     return value
 
 
@@ -47,8 +48,11 @@ def max_upload_mb() -> float:
 
 
 def max_rows() -> int:
-    """$CCM_MAX_ROWS, or the default."""
-    return int(_number("CCM_MAX_ROWS", DEFAULT_MAX_ROWS))
+    """$CCM_MAX_ROWS (a whole number of at least 1), or the default."""
+    value = float(_number("CCM_MAX_ROWS", DEFAULT_MAX_ROWS))
+    if value < 1 or not value.is_integer():
+        raise ValueError(f"CCM_MAX_ROWS={value:g} must be a whole number of rows, at least 1.")
+    return int(value)
 
 
 def upload_limit_mismatch(streamlit_max_upload_mb: float) -> str | None:

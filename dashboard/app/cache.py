@@ -81,7 +81,7 @@ def cached_base_layers() -> BaseLayers:
     return base_layers(cached_boundaries())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)
 def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
     return filter_choices(_events)
 

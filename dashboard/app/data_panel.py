@@ -19,7 +19,7 @@ from dashboard.describe import literal_markdown
 from dashboard.errors import EventFileError, UnknownFormatError
 from dashboard.load.events import EventTable
 from dashboard.load.formats import ColumnMapping, guess_mapping
-from dashboard.load.reading import read_source
+from dashboard.load.reading import Limits, check_file, read_source
 from dashboard.vocab import EVENT_TYPES
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx"]
@@ -35,6 +35,7 @@ class SourceReport:
 def _bundled() -> SourceReport:
     path = default_events_path()
     try:
+        check_file(path, Limits.from_env())
         stat = path.stat()
         return SourceReport(path.name, cached_path(str(path), stat.st_mtime_ns, stat.st_size))
     except FileNotFoundError:

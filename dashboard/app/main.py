@@ -203,7 +203,11 @@ def show_table(events: pd.DataFrame) -> None:
 def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
-    mismatch = upload_limit_mismatch(float(st.get_option("server.maxUploadSize")))
+    try:
+        mismatch = upload_limit_mismatch(float(st.get_option("server.maxUploadSize")))
+    except ValueError as exc:  # a CCM_* setting that is not a number: say which, show nothing wrong
+        st.error(literal_markdown(str(exc)))
+        st.stop()
     if mismatch:
         st.warning(mismatch)
     table, reports = choose_events()

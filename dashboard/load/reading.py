@@ -87,10 +87,7 @@ def read_source(
         path = Path(source)
         name = name or path.name
         try:
-            if path.exists() and not path.is_file():
-                raise EventFileError(f"{path} is not a regular file (a device, folder or pipe); give an events file.")
-            if path.stat().st_size > limits.max_bytes:
-                raise EventFileError(_too_big(path.stat().st_size, limits))
+            check_file(path, limits)
             data = path.read_bytes()
         except FileNotFoundError:
             raise EventFileError(f"The events file {path} does not exist.") from None
@@ -101,6 +98,15 @@ def read_source(
     if len(data) > limits.max_bytes:
         raise EventFileError(_too_big(len(data), limits))
     return _unpack(data, name.lower(), header, limits)
+
+
+def check_file(path: Path, limits: Limits) -> None:
+    """EventFileError unless ``path`` is a regular file within the size limit (checked before reading:
+    a device such as /dev/zero or a pipe would never end, a huge file would be read whole)."""
+    if path.exists() and not path.is_file():
+        raise EventFileError(f"{path} is not a regular file (a device, folder or pipe); give an events file.")
+    if path.stat().st_size > limits.max_bytes:
+        raise EventFileError(_too_big(path.stat().st_size, limits))
 
 
 def _megabytes(size: int) -> str:
@@ -153,14 +159,7 @@ def _unpack(data: bytes, name: str, header: bool, limits: Limits) -> RawTable:
     if data.startswith(XLSX_MAGIC):
         try:
             return _unzip(data, header, limits)
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            RuntimeError,
-            NotImplementedError,
-            EOFError,
-            zlib.error,
-        ) as exc:
+        except ZIP_ERRORS as exc:
             raise EventFileError(f"The file looks like a ZIP archive but cannot be opened ({exc}).") from None
     return _parse_text(data, header, limits)
 
@@ -195,10 +194,11 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise EventFileError(
-                f"The file starts like UTF-8 text but has an invalid byte at position {exc.start + 3}."
-            ) from None
+        except UnicodeDecodeError:
+            mixed = _decode_mixed(data[3:])
+            if mixed is not None:
+                return mixed
+            raise EventFileError("The file starts like UTF-8 text (a byte-order mark) but is not UTF-8.") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:4096]:
@@ -383,7 +383,8 @@ def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame |
             names = stream.schema.names
         finally:
             stream.close()
-        if irregular or len(set(names)) != len(names) or "" in names:
+        stripped = [name.strip().lstrip("\ufeff") for name in names]
+        if irregular or len(set(stripped)) != len(stripped) or "" in stripped:
             return None
         table = pacsv.read_csv(
             io.BytesIO(utf8),
@@ -453,7 +454,8 @@ def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
     frame = pd.DataFrame(records, columns=names, dtype=str) if records else pd.DataFrame(columns=names, dtype=str)
     # Excel exports often carry trailing empty columns.
     frame = frame.loc[:, [not (str(c).startswith("Unnamed:") and (frame[c] == "").all()) for c in frame.columns]]
-    numbered, blank = _number_lines(frame, first_line=2 if header else 1)
+    # One sheet row per record: a line break inside a cell (Alt+Enter) is not a new row.
+    numbered, blank = _number_lines(frame, first_line=2 if header else 1, multiline_cells=False)
     return RawTable(numbered, "xlsx", "", "xlsx", blank_lines=blank)
 
 
@@ -474,17 +476,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _number_lines(frame: pd.DataFrame, first_line: int) -> tuple[pd.DataFrame, int]:
-    """Add the line of each record (quoted cells may span lines); drop blank records and count them."""
+def _number_lines(frame: pd.DataFrame, first_line: int, multiline_cells: bool = True) -> tuple[pd.DataFrame, int]:
+    """Add the line of each record (in a CSV, quoted cells may span lines); drop blank records
+    (empty, or only spaces between the delimiters) and count them."""
     frame = frame.astype(str)
     if frame.empty:
         return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]], 0
-    cells = frame.columns[[bool(frame[c].str.contains("\n", regex=False).any()) for c in frame.columns]]
+    cells = frame.columns[
+        [multiline_cells and bool(frame[c].str.contains("\n", regex=False).any()) for c in frame.columns]
+    ]
     if len(cells):
         newlines = frame[cells].apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
         lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
     else:  # no quoted multi-line cell: one record per line
         lines = first_line + np.arange(len(frame))
-    blank = (frame == "").all(axis=1).to_numpy()
+    blank = frame.apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
     frame.insert(0, "line", lines)
     return (frame[~blank].reset_index(drop=True), int(blank.sum())) if blank.any() else (frame, 0)

@@ -85,3 +85,26 @@ def test_an_invisible_mark_inside_an_id_does_not_defeat_duplicate_detection(csv_
     table = load_events(csv_file(HEADER + ROW.format("A1") + ROW.format("\ufeffA1") + ROW.format("A1\u200b")))
     assert table.events["event_id"].tolist() == ["A1"]
     assert table.rejected["reason"].tolist() == ["duplicate event id (first used on line 2)"] * 2
+
+
+def test_a_line_of_spaces_and_commas_is_blank_on_every_path(csv_file):
+    table = load_events(csv_file(HEADER + ROW.format("A1") + " , , ,,\n" + ROW.format("A2")))  # otherwise clean
+    assert (len(table.events), len(table.rejected), table.n_blank) == (2, 0, 1)
+
+
+def test_a_header_with_a_padded_duplicate_name_is_refused_not_a_traceback(csv_file):
+    with pytest.raises(EventFileError, match=r"names a column more than once \(event_id\)"):
+        load_events(
+            csv_file("event_id, event_id,event_date,event_type,latitude,longitude\nA1,A1,2022-09-13,Battle,1,2\n")
+        )
+
+
+def test_a_utf8_file_with_a_bom_and_one_legacy_line_is_decoded_per_line(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + (HEADER.strip() + ",location\nA1,2022-09-13,Battle,39.5,46.3,Ереван\n").encode()
+        + "A2,2022-09-13,Battle,39.5,46.3,Gäncä\n".encode("cp1252")
+    )
+    table = load_events(path)
+    assert table.events["location"].tolist() == ["Ереван", "Gäncä"]

@@ -26,7 +26,10 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     ("env", "message"),
     [
         ({"CCM_MAX_ROWS": "abc"}, "CCM_MAX_ROWS='abc' is not a number"),
-        ({"CCM_MAX_UPLOAD_MB": "-1"}, "CCM_MAX_UPLOAD_MB='-1' must be above 0"),
+        ({"CCM_MAX_UPLOAD_MB": "-1"}, "CCM_MAX_UPLOAD_MB='-1' must be a finite number above 0"),
+        ({"CCM_MAX_UPLOAD_MB": "inf"}, "CCM_MAX_UPLOAD_MB='inf' must be a finite number above 0"),
+        ({"CCM_MAX_UPLOAD_MB": "nan"}, "CCM_MAX_UPLOAD_MB='nan' must be a finite number above 0"),
+        ({"CCM_MAX_ROWS": "0.5"}, "CCM_MAX_ROWS=0.5 must be a whole number of rows, at least 1"),
     ],
 )
 def test_bad_settings_are_refused_with_a_sentence(tmp_path, env, message):

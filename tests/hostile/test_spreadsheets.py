@@ -57,3 +57,10 @@ def test_a_sheet_naming_a_column_twice_is_refused():
     data = workbook([[*HEADER, "latitude"], ["A1", "2022-09-13", "Battle", 39.5, 46.3, 1.0]])
     with pytest.raises(EventFileError, match=r"names a column more than once \(latitude\)"):
         load_events(data, name="twice.xlsx")
+
+
+def test_a_line_break_inside_a_cell_does_not_shift_the_sheet_rows():
+    rows = [["A1", "2022-09-13", "Battle", 39.5, 46.3, "two\nlines"], ["A2", "not a date", "Battle", 39.5, 46.3, ""]]
+    data = workbook([[*HEADER, "notes"], *rows])
+    table = load_events(data, name="cells.xlsx")
+    assert table.rejected["line"].tolist() == [3]  # the sheet's row 3, not 4
