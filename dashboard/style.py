@@ -24,7 +24,8 @@ EVENT_TYPE_COLOURS: Final[dict[str, str]] = dict(
     )
 )
 UNKNOWN_TYPE_COLOUR: Final = "#666666"
-MARKER_EDGE: Final = "#222222"
+INK: Final = "#222222"  # text, scale bar and north arrow of the snapshots; count labels
+MARKER_EDGE: Final = INK
 TEXT_MUTED: Final = "#555555"
 
 # Marker radius in pixels: area grows with reported fatalities.

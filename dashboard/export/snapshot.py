@@ -213,8 +213,8 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     )
     x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
-    colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna("#666666").tolist()
-    marks = ax.scatter(x, y, s=sizes, c=colours, edgecolors="#222222", linewidths=0.6, zorder=5, alpha=0.9)
+    colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna(style.UNKNOWN_TYPE_COLOUR).tolist()
+    marks = ax.scatter(x, y, s=sizes, c=colours, edgecolors=style.MARKER_EDGE, linewidths=0.6, zorder=5, alpha=0.9)
     marks.set_gid("events")
     # Events at the same place overlap exactly: say how many there are (while that stays readable).
     places = pd.DataFrame({"x": x.round(0), "y": y.round(0)}).value_counts()
@@ -228,7 +228,7 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
                 xytext=(6, 4),
                 textcoords="offset points",
                 fontsize=7,
-                color="#222222",
+                color=style.INK,
                 zorder=6,
                 fontweight="bold",
             )
@@ -261,8 +261,8 @@ def _draw_scale_bar(ax: Axes) -> None:
             zorder=7,
         )
     )
-    ax.add_patch(Rectangle((left, bottom), half, height, facecolor="#222222", edgecolor="#222222", zorder=8))
-    ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor="#222222", zorder=8))
+    ax.add_patch(Rectangle((left, bottom), half, height, facecolor=style.INK, edgecolor=style.INK, zorder=8))
+    ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor=style.INK, zorder=8))
     ax.text(left, bottom + height * 1.6, "0", fontsize=7, ha="center", va="bottom", zorder=8)
     ax.text(left + 2 * half, bottom + height * 1.6, f"{length_km:g} km", fontsize=7, ha="center", va="bottom", zorder=8)
 
@@ -278,7 +278,7 @@ def _draw_north_arrow(ax: Axes) -> None:
         fontsize=10,
         fontweight="bold",
         zorder=8,
-        arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.4, "mutation_scale": 14},
+        arrowprops={"arrowstyle": "-|>", "color": style.INK, "lw": 1.4, "mutation_scale": 14},
     )
 
 
@@ -292,7 +292,7 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
             linestyle="",
             markersize=8,
             markerfacecolor=EVENT_TYPE_COLOURS[t],
-            markeredgecolor="#222222",
+            markeredgecolor=style.INK,
             markeredgewidth=0.6,
             label=t,
         )
@@ -306,7 +306,7 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
             linestyle="",
             markersize=marker_radius(n) * 1.25,
             markerfacecolor="white",
-            markeredgecolor="#222222",
+            markeredgecolor=style.INK,
             label=label,
         )
         for n, label in ((None, "fatalities not reported"), (10, "10 reported killed"), (100, "100 reported killed"))

@@ -23,7 +23,7 @@ from dashboard.errors import UnvendoredAssetError
 from dashboard.webmap.elements import Verbatim
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-# URL path at which Streamlit serves dashboard/static (server.enableStaticServing).
+# URL path at which Streamlit serves dashboard/app/static, a link to STATIC_DIR (server.enableStaticServing).
 STREAMLIT_STATIC_URL = "/app/static"
 
 # folium asset name -> file under STATIC_DIR
@@ -37,6 +37,9 @@ LOCAL_ASSETS: dict[str, str] = {
     "ccm_packed_events": "js/packed-events.js",
     "ccm_map_css": "css/map.css",
 }
+# What every map page loads besides Leaflet (event layers are swapped without a page reload).
+MAP_SCRIPTS = ("markerclusterjs", "ccm_map_elements", "ccm_packed_events")
+MAP_STYLESHEETS = ("markerclustercss", "markerclusterdefaultcss", "ccm_map_css")
 # Assets folium adds by default that none of our layers uses.
 UNUSED = frozenset(
     {
@@ -139,6 +142,6 @@ def _keep(name: str, element: Element) -> bool:
     if name not in LOCAL_ASSETS:
         raise UnvendoredAssetError(
             f"{type(element).__name__} needs the front-end asset '{name}', which is not vendored; "
-            "add it to tools/vendor_assets.py and dashboard/assets.py."
+            "add it to tools/vendor_assets.py and dashboard/webmap/assets.py."
         )
     return True

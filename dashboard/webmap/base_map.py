@@ -1,6 +1,6 @@
 """Folium maps: the base map (basemaps, boundaries, legend), views, and a complete event map.
 
-The base map is built apart from the event layer (dashboard/event_layers.py) so
+The base map is built apart from the event layer (dashboard/webmap/event_layers.py) so
 that the dashboard can keep it unchanged while filters replace only the event
 layer (no re-mount, the analyst's view is kept).
 """

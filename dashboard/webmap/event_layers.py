@@ -2,8 +2,8 @@
 
 Up to MAX_MARKERS events: a Leaflet marker per event with its full popup,
 clustered where dense. Up to MAX_PACKED: every event in the compact encoding of
-dashboard/packing.py, drawn and clustered by dashboard/static/js/packed-events.js.
-Above: grid counts (dashboard/aggregate.py). Each layer is a folium FeatureGroup
+dashboard/webmap/packing.py, drawn and clustered by webmap/static/js/packed-events.js.
+Above: grid counts (dashboard/webmap/grid.py). Each layer is a folium FeatureGroup
 that streamlit-folium can swap without re-mounting the map.
 """
 
@@ -19,7 +19,8 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, marker_radius
+from dashboard.style import EVENT_TYPE_COLOURS, MARKER_EDGE, UNKNOWN_TYPE_COLOUR, marker_radius
+from dashboard.webmap.assets import LOCAL_ASSETS, MAP_SCRIPTS, MAP_STYLESHEETS
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
 from dashboard.webmap.packing import EventCodes, Packed, encode_events, pack_selection
@@ -46,7 +47,7 @@ class _EventMarkers(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.ccm.eventMarkers({{ this._parent.get_name() }}, {{ this.events|tojson }});
+        L.ccm.eventMarkers({{ this._parent.get_name() }}, {{ this.events|tojson }}, {{ this.style|tojson }});
         {% endmacro %}
         """
     )
@@ -55,6 +56,7 @@ class _EventMarkers(ScriptElement):
         super().__init__()
         self._name = "EventMarkers"
         self.events = events
+        self.style = {"edge": MARKER_EDGE}
 
 
 def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
@@ -91,7 +93,7 @@ class _CellMarkers(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.ccm.cellMarkers({{ this._parent.get_name() }}, {{ this.cells|tojson }});
+        L.ccm.cellMarkers({{ this._parent.get_name() }}, {{ this.cells|tojson }}, {{ this.style|tojson }});
         {% endmacro %}
         """
     )
@@ -100,6 +102,7 @@ class _CellMarkers(ScriptElement):
         super().__init__()
         self._name = "CellMarkers"
         self.cells = cells
+        self.style = {"edge": MARKER_EDGE}
 
 
 def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
@@ -112,20 +115,13 @@ def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.F
 class MapScripts(JSCSSMixin):
     """The scripts and styles of every map element: factories, marker clustering, the packed layer.
 
-    Declared by the base map (dashboard/maps.py), because the dashboard swaps event layers
+    Declared by the base map (dashboard/webmap/base_map.py), because the dashboard swaps event layers
     without reloading the page: a filter change can turn a packed layer into markers and back.
     """
 
-    default_js = [  # noqa: RUF012 - folium's JSCSSMixin reads these class lists
-        ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
-        ("ccm_map_elements", "js/map-elements.js"),
-        ("ccm_packed_events", "js/packed-events.js"),
-    ]
-    default_css = [  # noqa: RUF012 - as default_js
-        ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
-        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
-        ("ccm_map_css", "css/map.css"),
-    ]
+    # folium's JSCSSMixin reads these class lists; the files are named once, in assets.LOCAL_ASSETS.
+    default_js = [(name, LOCAL_ASSETS[name]) for name in MAP_SCRIPTS]  # noqa: RUF012
+    default_css = [(name, LOCAL_ASSETS[name]) for name in MAP_STYLESHEETS]  # noqa: RUF012
 
 
 @dataclass(frozen=True)
@@ -164,7 +160,7 @@ class _PackedEvents(ScriptElement):
         super().__init__()
         self._name = "PackedEvents"
         self.packed = packed
-        self.options = {"moreHint": more_events_hint}
+        self.options = {"moreHint": more_events_hint, "edge": MARKER_EDGE}
 
 
 def build_packed_layer(

@@ -72,7 +72,7 @@ class EventColumns(TypedDict):
 class Packed(TypedDict):
     """The packed layer's payload: the contract with packed-events.js (its PackedEvents typedef).
 
-    Pinned by tests/test_packing.py, which decodes it as the browser does.
+    Pinned by tests/webmap/test_packing.py, which decodes it as the browser does.
     """
 
     version: int

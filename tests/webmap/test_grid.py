@@ -49,7 +49,7 @@ def test_the_layer_follows_the_number_of_events(monkeypatch):
     fmap = folium.Map()
     layer.add_to(fmap)
     html = fmap.get_root().render()
-    cells = json.loads(re.search(r"L\.ccm\.cellMarkers\(\w+, (\[\{.*?\}\])\);", html, re.S).group(1))
+    cells = json.loads(re.search(r"L\.ccm\.cellMarkers\(\w+, (\[\{.*?\}\]), \{[^}]*\}\);", html, re.S).group(1))
     assert sum(cell["n"] for cell in cells) == located
     assert len(html) < 200 * len(cells) + 20_000  # a few hundred bytes per cell, not per event
 

@@ -11,7 +11,7 @@ from benchmarks.generate_events import generate
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.pipeline import load_joined_events
-from dashboard.style import EVENT_TYPE_COLOURS
+from dashboard.style import EVENT_TYPE_COLOURS, MARKER_EDGE
 from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets, remote_references, require_offline
 from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
 from dashboard.webmap.event_layers import (
@@ -37,7 +37,7 @@ def rendered(bundled, layers) -> str:
 
 
 def embedded_events(html: str) -> list[dict]:
-    match = re.search(r"L\.ccm\.eventMarkers\(\w+, (\[.*?\])\);\n", html, re.S)
+    match = re.search(r"L\.ccm\.eventMarkers\(\w+, (\[.*?\]), \{[^}]*\}\);\n", html, re.S)
     assert match, "event data not found in the map script"
     return json.loads(match.group(1))
 
@@ -104,10 +104,10 @@ def test_packed_layer_is_one_call_on_compact_data_and_its_script_is_served_local
     link_local_assets(fmap)
     html = fmap.get_root().render()
     assert '<script src="/app/static/js/packed-events.js"></script>' in html
-    call = re.search(r"L\.ccmPackedEvents\((\{.*\}), (\{\"moreHint\".*?\})\)\.addTo\(", html, re.S)
+    call = re.search(r"L\.ccmPackedEvents\((\{.*\}), (\{\"edge\".*?\})\)\.addTo\(", html, re.S)
     assert call, "packed layer call not found"
     packed = json.loads(call.group(1))
-    assert json.loads(call.group(2)) == {"moreHint": DASHBOARD_HINTS.more_events}
+    assert json.loads(call.group(2)) == {"moreHint": DASHBOARD_HINTS.more_events, "edge": MARKER_EDGE}
     assert packed["n"] == len(bundled.mapped)
     assert "<" not in call.group(1)  # markup in the data is escaped inside the script
 

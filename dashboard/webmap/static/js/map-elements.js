@@ -14,7 +14,6 @@
     /** @typedef {{lat: number, lon: number, r: number, c: string, n: number, t: string}} CellRecord */
     /** @typedef {{text: string, kind: string, lat: number, lon: number}} Label */
 
-    var MARKER_EDGE = "#222222";
 
     function span(text, className) {
         var node = document.createElement("span");
@@ -38,11 +37,12 @@
          * Events as circle markers with popup and tooltip (HTML escaped in Python).
          * @param {L.LayerGroup} target  a marker cluster group or a feature group
          * @param {EventRecord[]} events
+         * @param {{edge: string}} style  the marker outline (dashboard/style.py)
          */
-        eventMarkers: function (target, events) {
+        eventMarkers: function (target, events, style) {
             var markers = events.map(function (e) {
                 return L.circleMarker([e.lat, e.lon], {
-                    radius: e.r, color: MARKER_EDGE, weight: 1, fillColor: e.c, fillOpacity: 0.85
+                    radius: e.r, color: style.edge, weight: 1, fillColor: e.c, fillOpacity: 0.85
                 }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
             });
             // @ts-ignore  addLayers exists on L.MarkerClusterGroup only
@@ -67,14 +67,15 @@
          * Grid cells as circles, the larger ones labelled with their count; tooltips are plain text.
          * @param {L.LayerGroup} target
          * @param {CellRecord[]} cells
+         * @param {{edge: string}} style  the marker outline (dashboard/style.py)
          */
-        cellMarkers: function (target, cells) {
+        cellMarkers: function (target, cells, style) {
             cells.forEach(function (cell) {
                 var tip = document.createElement("div");
                 tip.textContent = cell.t;
                 tip.className = "ccm-cell-tip";
                 L.circleMarker([cell.lat, cell.lon], {
-                    radius: cell.r, color: MARKER_EDGE, weight: 1, fillColor: cell.c, fillOpacity: 0.55
+                    radius: cell.r, color: style.edge, weight: 1, fillColor: cell.c, fillOpacity: 0.55
                 }).bindTooltip(tip, {sticky: true}).addTo(target);
                 if (cell.r < 11) { return; }  // a count on every small circle would be unreadable
                 L.marker([cell.lat, cell.lon], {

@@ -3,7 +3,7 @@
  * Caucasus Conflict Map: the packed event layer.
  *
  * Draws many events on one canvas from the compact encoding written by
- * dashboard/packing.py. Events are clustered on a pixel grid, once per zoom
+ * dashboard/webmap/packing.py. Events are clustered on a pixel grid, once per zoom
  * level; a click on a cluster zooms in, a click on a place lists its events.
  * Popups and tooltips are built with textContent, so no text from the data
  * is ever parsed as HTML. Typed arrays are read in the platform's byte order,
@@ -77,7 +77,8 @@
     L.CcmPackedEvents = L.Layer.extend({
         options: {
             pane: "markerPane",  // above the boundaries and the place labels
-            moreHint: ""  // where the page that holds the map lists every event, if anywhere
+            moreHint: "",  // where the page that holds the map lists every event, if anywhere
+            edge: "#222222"  // marker outlines and count labels: dashboard/style.py passes MARKER_EDGE
         },
 
         initialize: function (packed, options) {
@@ -264,7 +265,7 @@
                     ctx.fill();
                     ctx.globalAlpha = 1;
                     ctx.lineWidth = 1;
-                    ctx.strokeStyle = "#222222";
+                    ctx.strokeStyle = this.options.edge;
                     ctx.stroke();
                 } else {
                     ctx.fillStyle = "rgba(255,255,255,0.92)";
@@ -272,7 +273,7 @@
                     ctx.lineWidth = 2;
                     ctx.strokeStyle = "#333333";
                     ctx.stroke();
-                    ctx.fillStyle = "#222222";
+                    ctx.fillStyle = this.options.edge;
                     ctx.font = "600 12px sans-serif";
                     ctx.textAlign = "center";
                     ctx.textBaseline = "middle";
