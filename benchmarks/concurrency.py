@@ -1,0 +1,128 @@
+"""Does one analyst's heavy upload stall another analyst's dashboard? Measured in headless chromium.
+
+    python benchmarks/concurrency.py [N] [--xlsx]   (default: 1000000 synthetic events, one ragged line)
+
+Starts `streamlit run dashboard/app/main.py` on the bundled data with two browser sessions. Session B
+changes the period preset while nothing else runs (quiet), then again while session A uploads N
+synthetic events with one malformed line, which sends the file down the record-by-record reader
+(Python code holding the interpreter lock: the worst case for the other sessions), or with --xlsx
+as a workbook (openpyxl's reader, also pure Python). Prints the
+seconds from B's click until B's map has updated, and writes the "Two analysts at once" section of
+benchmarks/RESULTS.md. Target (issue 17): B's filter change stays within 2 s while A uploads.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.browser_timing import LAYER, PRESETS, SIGNATURE  # noqa: E402
+from benchmarks.generate_events import generate  # noqa: E402
+from benchmarks.results import write_section  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def open_session(browser, url: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    page.wait_for_selector(FRAME, timeout=300_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=300_000)
+    return page, frame
+
+
+def change_period(page, frame, preset: str) -> float:
+    """Seconds from the click on ``preset`` until this session's map shows the new event layer."""
+    before = frame.evaluate(SIGNATURE)
+    page.get_by_role("combobox", name="Period").click()
+    page.get_by_role("option", name=preset).click()
+    started = time.perf_counter()
+    frame.wait_for_function(
+        f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}", arg=before, timeout=300_000
+    )
+    return time.perf_counter() - started
+
+
+def measure(size: int, events: Path) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    lines = []
+    app = start_app()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            page_a, _ = open_session(browser, app.url)
+            page_b, frame_b = open_session(browser, app.url)
+            quiet = [change_period(page_b, frame_b, preset) for preset in PRESETS]
+            lines.append("B alone: " + ", ".join(f"{s:.2f} s" for s in quiet))
+            print(lines[-1], flush=True)
+            started = time.perf_counter()
+            page_a.locator('input[type="file"]').set_input_files(str(events))
+            during = []
+            loaded = page_a.get_by_text(f"= {size:,} rows in file")
+            for preset in PRESETS * 3:
+                if loaded.count():
+                    break
+                during.append(change_period(page_b, frame_b, preset))
+            loaded.wait_for(timeout=600_000)
+            lines.append(
+                f"B while A uploads {size:,} events (A's file loaded after {time.perf_counter() - started:.1f} s): "
+                + (", ".join(f"{s:.2f} s" for s in during) or "A finished before B could click")
+            )
+            print(lines[-1], flush=True)
+            browser.close()
+    finally:
+        stop_app(app)
+    return lines
+
+
+def write_workbook(frame, path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(frame.columns))
+    for row in frame.astype(str).itertuples(index=False):
+        sheet.append(list(row))
+    book.save(path)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    xlsx = "--xlsx" in sys.argv
+    size = int(args[0]) if args else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        frame = generate(size)
+        if xlsx:
+            events = Path(tmp) / "events.xlsx"
+            write_workbook(frame, events)
+            lines = measure(size, events)
+        else:
+            events = Path(tmp) / "events.csv"
+            frame.to_csv(events, index=False)
+            with events.open("a", encoding="utf-8") as handle:  # one ragged record: the slow reader
+                handle.write("RAGGED,2022-09-13,Battle,39.5,46.3,extra,fields,beyond,the,header\n")
+            lines = measure(size + 1, events)
+    write_section(
+        "Two analysts at once" + (" (workbook)" if xlsx else ""),
+        "python benchmarks/concurrency.py" + (f" {size}" if size != 1_000_000 else "") + (" --xlsx" if xlsx else ""),
+        "Headless chromium, two sessions of one dashboard: B changes the period preset alone, then while\n"
+        + (
+            "A uploads a workbook (openpyxl's reader)"
+            if xlsx
+            else "A uploads a file that the record-by-record reader must parse"
+        )
+        + " (seconds until B's map updated).\n"
+        "Target: at most 2 s while A uploads.\n\n" + "\n".join(f"* {line}" for line in lines),
+    )
+
+
+if __name__ == "__main__":
+    main()
