@@ -2,4 +2,6 @@ import sys
 
 from dashboard.cli import main
 
-sys.exit(main())
+# Guarded: a child process started with "spawn" imports this module again as __mp_main__.
+if __name__ == "__main__":
+    sys.exit(main())

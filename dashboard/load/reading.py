@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 
 from dashboard.config import DEFAULT_MAX_ROWS, DEFAULT_MAX_UPLOAD_MB, max_rows, max_upload_mb
 from dashboard.errors import EventFileError
+from dashboard.load.isolation import in_child_process
 
 MAX_BYTES = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
 MAX_ROWS = DEFAULT_MAX_ROWS
@@ -35,6 +36,8 @@ DELIMITERS = ",;\t"
 XLSX_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
 CODEPAGE_NAMES = {"cp1251": "Windows-1251", "cp1252": "Windows-1252"}
+# A workbook is parsed in a child process (openpyxl holds the interpreter lock) and stopped after this.
+WORKBOOK_TIMEOUT_S = 120.0
 INFLATE_CHUNK = 1 << 20  # decompressed bytes produced per read
 # What a damaged or hostile ZIP raises while it is opened or a member is inflated.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error)
@@ -169,7 +172,9 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         if "xl/workbook.xml" in names:
-            return _parse_xlsx(data, header, limits)
+            return in_child_process(
+                _parse_xlsx, data, header, limits, timeout_s=WORKBOOK_TIMEOUT_S, what="the workbook"
+            )
         tables = [n for n in names if n.lower().endswith((".csv", ".tsv", ".txt")) and not n.startswith("__MACOSX")]
         if len(tables) != 1:
             raise EventFileError(
