@@ -15,14 +15,20 @@ from dashboard.export.snapshot import (
     SnapshotError,
     SnapshotSpec,
     events_in,
-    render_snapshot,
-    snapshot_bytes,
+    snapshot_file,
 )
 from dashboard.filters import EventFilter
 from dashboard.geo.display import BaseLayers
 from dashboard.geo.join import Boundaries
+from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
 from dashboard.webmap.standalone import standalone_html
+
+# matplotlib holds the interpreter lock while it draws: above this many events a snapshot is drawn in
+# a child process (other sessions keep answering) and stopped after SNAPSHOT_TIMEOUT_S; smaller
+# ones take well under a second and are not worth the child's start-up.
+DRAW_IN_PROCESS_UP_TO = 20_000
+SNAPSHOT_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,16 @@ def export_bytes(
             generated=(now or dt.datetime.now()).date(),
             basemap=request.basemap,
         )
-        snapshot = render_snapshot(events, boundaries, nk_boundary, spec)
-        return snapshot_bytes(snapshot, request.fmt, request.dpi, request.title)
+        args = (events, boundaries, nk_boundary, spec, request.fmt, request.dpi)
+        if len(events) <= DRAW_IN_PROCESS_UP_TO:
+            return snapshot_file(*args)
+        return in_child_process(
+            snapshot_file,
+            *args,
+            timeout_s=SNAPSHOT_TIMEOUT_S,
+            what="Drawing the map snapshot",
+            advice="narrow the filters or the area, or export the data as CSV.",
+            error=ExportError,
+        )
     except SnapshotError as exc:
         raise ExportError(str(exc)) from None

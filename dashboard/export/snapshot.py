@@ -377,3 +377,10 @@ def snapshot_bytes(snapshot: Snapshot, fmt: str, dpi: int = SCREEN_DPI, title: s
 def events_in(events: pd.DataFrame, extent: BBox) -> np.ndarray:
     """Which events lie inside ``extent``."""
     return extent.contains(events["longitude"], events["latitude"])
+
+
+def snapshot_file(
+    events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec, fmt: str, dpi: int
+) -> bytes:
+    """Draw and encode in one step (what a child process runs for a large selection)."""
+    return snapshot_bytes(render_snapshot(events, boundaries, nk_boundary, spec), fmt, dpi, spec.title)

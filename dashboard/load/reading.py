@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 
 from dashboard.config import DEFAULT_MAX_ROWS, DEFAULT_MAX_UPLOAD_MB, max_rows, max_upload_mb
 from dashboard.errors import EventFileError
-from dashboard.load.isolation import in_child_process
+from dashboard.isolation import in_child_process
 
 MAX_BYTES = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
 MAX_ROWS = DEFAULT_MAX_ROWS
@@ -173,7 +173,14 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
         names = archive.namelist()
         if "xl/workbook.xml" in names:
             return in_child_process(
-                _parse_xlsx, data, header, limits, timeout_s=WORKBOOK_TIMEOUT_S, what="the workbook"
+                _parse_xlsx,
+                data,
+                header,
+                limits,
+                timeout_s=WORKBOOK_TIMEOUT_S,
+                what="Reading the workbook",
+                advice="save the sheet as CSV, which reads much faster, or split it.",
+                error=EventFileError,
             )
         tables = [n for n in names if n.lower().endswith((".csv", ".tsv", ".txt")) and not n.startswith("__MACOSX")]
         if len(tables) != 1:
