@@ -154,7 +154,8 @@ def _notice_lost_uploads(uploads: list | None) -> None:
     analyst, instead of silently showing the bundled data under the names the uploader still lists.
     """
     if uploads:
-        st.query_params[keys.PARAM_UPLOADS] = str(len(uploads))
+        if st.query_params.get(keys.PARAM_UPLOADS) != str(len(uploads)):  # the address changes only when needed
+            st.query_params[keys.PARAM_UPLOADS] = str(len(uploads))
         st.session_state[keys.KEY_HAD_UPLOADS] = True
         return
     if keys.PARAM_UPLOADS not in st.query_params:

@@ -104,6 +104,7 @@ def load_events(
     table = validate_events(projected)
     events = table.events.assign(file=name)
     malformed = pd.DataFrame(raw.malformed, columns=["line", "event_id", "reason"]).assign(column="")
+    malformed = malformed[list(REJECTED_COLUMNS)]  # the order every rejected-rows table has
     rejected = pd.concat([malformed, table.rejected], ignore_index=True) if raw.malformed else table.rejected.copy()
     rejected = rejected.sort_values("line", kind="stable").reset_index(drop=True)
     rejected.insert(0, "file", name)

@@ -318,9 +318,9 @@ def _check_unique(names: list[str]) -> None:
         raise EventFileError(f"The header names a column more than once ({', '.join(repeated)}); rename or drop it.")
 
 
-def _too_many_rows(limits: Limits) -> str:
+def _too_many_rows(limits: Limits, what: str = "file") -> str:
     return (
-        f"The file has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
+        f"The {what} has more than {limits.max_rows:,} rows, over the limit; split it, or raise the limit "
         "with the CCM_MAX_ROWS environment variable."
     )
 
@@ -441,14 +441,14 @@ def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
         if declared_columns > limits.max_columns:
             raise EventFileError(_too_many_columns(declared_columns, limits))
         if declared_rows > limits.max_rows + (1 if header else 0):
-            raise EventFileError(_too_many_rows(limits).replace("The file", "The workbook"))
+            raise EventFileError(_too_many_rows(limits, "workbook"))
         records: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
             if len(values) > limits.max_columns:
                 raise EventFileError(_too_many_columns(len(values), limits))
             records.append([_cell_text(v) for v in values])
             if len(records) > limits.max_rows + (1 if header else 0):
-                raise EventFileError(_too_many_rows(limits).replace("The file", "The workbook"))
+                raise EventFileError(_too_many_rows(limits, "workbook"))
     except EventFileError:
         raise
     except Exception as exc:

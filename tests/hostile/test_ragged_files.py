@@ -21,6 +21,7 @@ def test_a_row_with_more_fields_than_the_header_is_rejected_alone(csv_file):
         [3, "A2", "7 fields where the header has 5"]
     ]
     assert len(table.events) + len(table.rejected) == table.n_rows == 3
+    assert list(table.rejected.columns[:5]) == ["file", "line", "event_id", "column", "reason"]
 
 
 def test_blank_lines_are_counted_so_the_accounting_adds_up(csv_file, boundaries):
