@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/streamlit run dashboard/app/main.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run dashboard/app/server.py --server.port $(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

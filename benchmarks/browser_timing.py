@@ -2,7 +2,7 @@
 
     python benchmarks/browser_timing.py [N ...]      (default: 100000 and 1000000 synthetic events)
 
-For each N, starts `streamlit run dashboard/app/main.py` with the browser harness of tests/browser,
+For each N, starts `streamlit run dashboard/app/server.py` with the browser harness of tests/browser,
 uploads N events from generate_events.py and measures the seconds until their map is drawn, then
 changes the period preset three times and measures, for each change, the seconds from the click
 until the map's new event layer is drawn. Prints the figures and writes them to the
@@ -91,7 +91,7 @@ def main() -> None:
     write_section(
         "In the running dashboard",
         "python benchmarks/browser_timing.py " + " ".join(map(str, sizes)),
-        "Headless chromium against `streamlit run dashboard/app/main.py`: N synthetic events are uploaded through\n"
+        "Headless chromium against `streamlit run dashboard/app/server.py`: N synthetic events are uploaded through\n"
         "the sidebar (timed until their map is drawn); a map update is timed from the click on a period\n"
         "preset until the new event layer is drawn.\n\n" + "\n".join(f"* {line}" for line in lines),
     )

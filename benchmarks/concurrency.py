@@ -2,7 +2,7 @@
 
     python benchmarks/concurrency.py [N] [--xlsx]   (default: 1000000 synthetic events, one ragged line)
 
-Starts `streamlit run dashboard/app/main.py` on the bundled data with two browser sessions. Session B
+Starts `streamlit run dashboard/app/server.py` on the bundled data with two browser sessions. Session B
 changes the period preset while nothing else runs (quiet), then again while session A uploads N
 synthetic events with one malformed line, which sends the file down the record-by-record reader
 (Python code holding the interpreter lock: the worst case for the other sessions), or with --xlsx

@@ -1,6 +1,6 @@
 """Streamlit layer: widgets, cached adapters around the steps, and layout.
 
-Run with:  streamlit run dashboard/app/main.py  (``make run``)
+Run with:  streamlit run dashboard/app/server.py  (``make run``)
 
 Streamlit serves the folder ``static`` beside this file at /app/static; it links to
 dashboard/webmap/static, where the map's front-end files live.

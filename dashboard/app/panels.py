@@ -57,8 +57,13 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
     prepared = st.session_state.get(keys.KEY_EXPORT_FILE)
     if prepared and prepared[0] == wanted:
         _, name, data = prepared
+        # Deferred: the file reaches the download store only when clicked (see app/server.py).
         st.download_button(
-            f"Download {name} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=EXPORT_FORMATS[fmt].mime
+            f"Download {name} ({len(data) / 1024:,.0f} KB)",
+            lambda: data,
+            file_name=name,
+            mime=EXPORT_FORMATS[fmt].mime,
+            on_click="ignore",
         )
     elif prepared:
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
@@ -116,9 +121,11 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
         else:
             st.caption("Each rejected row with its line in the file (header = line 1), the column and the reason.")
             st.dataframe(table.rejected, hide_index=True, width="stretch")
+            rejected = table.rejected
             st.download_button(
                 "Download rejected rows (CSV)",
-                table_csv_bytes(table.rejected),
+                lambda: table_csv_bytes(rejected),
                 file_name="rejected_rows.csv",
                 mime="text/csv",
+                on_click="ignore",
             )

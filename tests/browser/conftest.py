@@ -70,7 +70,7 @@ def start_app(events_path: Path | None = None, port: int | None = None) -> LiveA
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "dashboard" / "app" / "main.py"),
+            str(ROOT / "dashboard" / "app" / "server.py"),
             "--server.port",
             str(port),
             "--server.address",

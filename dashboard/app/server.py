@@ -1,0 +1,97 @@
+"""The dashboard's server: Streamlit serving ``main.py``, with downloads that can be fetched once.
+
+Run with:  streamlit run dashboard/app/server.py  (``make run``)
+
+Streamlit serves a download button's file at ``/media/<digest>.<ext>`` to anyone who has the address,
+for as long as the file stays in its memory store (until the session ends and a later clean-up runs,
+sometimes minutes after). An export of an analyst's own upload should not outlive its download:
+the download buttons are deferred (the file is stored only when the button is clicked) and this
+server forgets a downloadable file ``DOWNLOAD_GRACE_S`` after it was first sent whole. The grace
+is there because Streamlit's page fetches the address twice per click (a check, then the
+download itself). A second click stores the file again. Images and other media the page shows
+are left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Final
+
+import streamlit as st
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit import config
+from streamlit.runtime import Runtime
+from streamlit.runtime.media_file_storage import MediaFileKind
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+DOWNLOAD_GRACE_S: Final = 5.0
+
+
+def media_prefix() -> str:
+    """The path under which Streamlit serves its media files, after any ``server.baseUrlPath``."""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/media/" if base else "/media/"
+
+
+def download_name(scope: Scope) -> str | None:
+    """The stored file name a GET of Streamlit's media route asks for, or None for any other request."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return None
+    path: str = scope["path"]
+    prefix = media_prefix()
+    name = path[len(prefix) :] if path.startswith(prefix) else ""
+    return name if name and "/" not in name else None
+
+
+def forget_download(name: str) -> bool:
+    """Drop the downloadable file ``name`` from Streamlit's memory store; False if it is not one."""
+    if not Runtime.exists():
+        return False
+    manager = Runtime.instance().media_file_mgr
+    if not manager.can_read_files:
+        return False
+    stored = manager.read_file(name)
+    if stored is None or stored.kind != MediaFileKind.DOWNLOADABLE:
+        return False
+    # The manager has no public delete; its storage does. The manager's own clean-up later
+    # deletes the same id again, which the storage treats as done.
+    storage: MemoryMediaFileStorage = manager._storage  # type: ignore[assignment]
+    storage.delete_file(Path(name).stem)
+    return True
+
+
+class OneShotDownloads:
+    """ASGI middleware: a downloadable media file sent whole (status 200) is forgotten soon after."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.expiring: set[str] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name = download_name(scope)
+        if name is None:
+            await self.app(scope, receive, send)
+            return
+        response: dict[str, Any] = {"status": None, "complete": False}
+
+        async def watched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                response["complete"] = response["status"] == 200
+            await send(message)
+
+        await self.app(scope, receive, watched)
+        if response["complete"] and name not in self.expiring:
+            self.expiring.add(name)
+            asyncio.get_running_loop().call_later(DOWNLOAD_GRACE_S, self.expire, name)
+
+    def expire(self, name: str) -> None:
+        """Forget the file now; the next click on its button stores it again."""
+        self.expiring.discard(name)
+        forget_download(name)
+
+
+app = st.App(Path(__file__).with_name("main.py"), middleware=[Middleware(OneShotDownloads)])
