@@ -4,7 +4,9 @@ Every CCM_* variable is read here and nowhere else:
 
 * CCM_EVENTS_PATH: the events file the dashboard and the CLI open (default: the bundled one);
 * CCM_MAX_UPLOAD_MB: the largest file the loader reads, in MB (default 200);
-* CCM_MAX_ROWS: the most data rows it reads from one file (default 2,000,000).
+* CCM_MAX_ROWS: the most data rows it reads from one file (default 2,000,000);
+* CCM_CHILD_MEMORY_MB: the address space a child process of ``isolation`` may map, in MB
+  (default 8,192; at least 3,072, since the interpreter with its libraries maps about 1,800).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ ABOUT_PATH: Final = PACKAGE_DIR / "about.md"
 
 DEFAULT_MAX_UPLOAD_MB: Final = 200.0
 DEFAULT_MAX_ROWS: Final = 2_000_000
+DEFAULT_CHILD_MEMORY_MB: Final = 8_192
+MIN_CHILD_MEMORY_MB: Final = 3_072
 
 
 def default_events_path() -> Path:
@@ -53,6 +57,24 @@ def max_rows() -> int:
     if value < 1 or not value.is_integer():
         raise ValueError(f"CCM_MAX_ROWS={value:g} must be a whole number of rows, at least 1.")
     return int(value)
+
+
+def child_memory_mb() -> int:
+    """$CCM_CHILD_MEMORY_MB (a whole number of MB, at least MIN_CHILD_MEMORY_MB), or the default."""
+    value = _number("CCM_CHILD_MEMORY_MB", DEFAULT_CHILD_MEMORY_MB)
+    if value < MIN_CHILD_MEMORY_MB or not float(value).is_integer():
+        raise ValueError(
+            f"CCM_CHILD_MEMORY_MB={value:g} must be a whole number of MB, at least {MIN_CHILD_MEMORY_MB:,}: "
+            "a worker process with its libraries loaded maps about 1,800 MB before it starts."
+        )
+    return int(value)
+
+
+def check_settings() -> None:
+    """Read every CCM_* number once, so that a bad one is named at start; raises ValueError."""
+    max_upload_mb()
+    max_rows()
+    child_memory_mb()
 
 
 def upload_limit_mismatch(streamlit_max_upload_mb: float) -> str | None:

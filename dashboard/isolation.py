@@ -1,18 +1,45 @@
-"""Run a CPU-heavy step in a child process, with a time limit, so that other sessions keep answering.
+"""Run a CPU-heavy step in a child process, with a time and a memory limit, so that other sessions keep answering.
 
-openpyxl's reader and matplotlib's drawing are Python code that holds the interpreter lock for as
-long as they run: in the server's process a large workbook stalled every other analyst's session
-(8.5 s for one filter change while a 100k-row sheet loaded, benchmarks/RESULTS.md). In a child
-process the server only waits, and a step that takes too long is stopped.
+openpyxl's reader, matplotlib's drawing and the data writers are Python code that holds the
+interpreter lock for as long as they run: in the server's process a large workbook stalled every
+other analyst's session (8.5 s for one filter change while a 100k-row sheet loaded, and a 1M-event
+GeoJSON export stalled it for 7 s at once; benchmarks/RESULTS.md). In a child process the server
+only waits. A step that takes too long is stopped; one that asks for more memory than
+``CCM_CHILD_MEMORY_MB`` fails inside the child, not in the server; a child that dies (killed, or
+aborted in native code) is said so at once rather than waited out.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import resource
 from collections.abc import Callable
-from typing import TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from dashboard.config import child_memory_mb
 
 T = TypeVar("T")
+
+
+def _run_step(
+    results: Connection, step: Callable[..., Any], args: tuple[object, ...], memory_bytes: int
+) -> None:  # pragma: no cover - runs in the child interpreter
+    # The limit is on address space: an interpreter with pandas, pyarrow and matplotlib loaded maps
+    # about 1.8 GB before it does any work, which child_memory_mb's floor allows for.
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        outcome: tuple[str, object] = ("value", step(*args))
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as exc:
+        outcome = ("raised", exc)
+    try:
+        results.send(outcome)
+    except Exception as exc:
+        results.send(("raised", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        results.close()
 
 
 def in_child_process(
@@ -20,14 +47,34 @@ def in_child_process(
 ) -> T:
     """``step(*args)`` in a fresh interpreter; an exception it raises is raised here as it was there.
 
-    Raises ``error`` with a sentence (``what`` took longer than ``timeout_s``, then ``advice``) when the
-    step runs too long; the child is then terminated. ``step``, its arguments and result must pickle.
+    Raises ``error`` with a sentence (``what`` took longer than ``timeout_s``, needed more memory than
+    allowed, or stopped unexpectedly, then ``advice``) when the step cannot finish; the child is then
+    terminated. ``step``, its arguments and result must pickle.
     """
+    memory_mb = child_memory_mb()
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-    with context.Pool(processes=1) as pool:
-        pending = pool.apply_async(step, args)
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_run_step, args=(sending, step, args, memory_mb << 20), daemon=True)
+    child.start()
+    sending.close()  # the child holds the only sending end: its death closes the pipe
+    try:
+        if not wait([receiving], timeout_s):
+            raise error(f"{what} took longer than {timeout_s:g} s and was stopped; {advice}")
         try:
-            return pending.get(timeout_s)
-        except multiprocessing.TimeoutError:
-            pool.terminate()
-            raise error(f"{what} took longer than {timeout_s:g} s and was stopped; {advice}") from None
+            kind, value = receiving.recv()
+        except EOFError:
+            child.join(5)
+            raise error(
+                f"{what} stopped unexpectedly (the worker process ended with code {child.exitcode}); {advice}"
+            ) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiving.close()
+    if kind == "memory":
+        raise error(f"{what} needed more than {memory_mb:,} MB of memory and was stopped; {advice}")
+    if kind == "raised":
+        assert isinstance(value, BaseException)
+        raise value
+    return value

@@ -35,3 +35,12 @@ def test_the_about_page_states_the_on_border_distance_the_join_uses():
     from dashboard.config import ABOUT_PATH
 
     assert f"within {ON_BORDER_KM:g} km of the international border" in ABOUT_PATH.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["1024", "4096.5", "lots"])
+def test_a_child_memory_limit_too_small_or_not_whole_is_refused_with_a_sentence(monkeypatch, value):
+    from dashboard.config import check_settings
+
+    monkeypatch.setenv("CCM_CHILD_MEMORY_MB", value)
+    with pytest.raises(ValueError, match=r"CCM_CHILD_MEMORY_MB="):
+        check_settings()

@@ -9,6 +9,7 @@ foreign members of the FeatureCollection (RFC 7946 §6.1).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
@@ -52,28 +53,40 @@ def count_comment_lines(text: str) -> int:
     return count
 
 
-def _json_default(value: object) -> object:
-    """numpy and pandas scalars to plain JSON values."""
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
+GEOJSON_CHUNK = 20_000  # rows written at a time: memory stays near the size of the output
 
 
 def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
-    """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event."""
+    """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event and one per line.
+
+    The properties are written by pandas' C JSON writer (a million events in seconds, where building
+    dicts for ``json.dumps`` took a minute), a chunk of rows at a time. It escapes every ``/`` as
+    ``\\/``, which is undone here so that URLs stay readable. That is safe: every ``/`` in its output
+    is escaped, so each ``\\/`` is that escape and never the end of an escaped backslash.
+    """
     table = export_table(events[events["latitude"].notna()])
-    properties = table.astype(object).where(table.notna(), None).to_dict("records")
-    features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
-        for lon, lat, props in zip(
-            table["longitude"].astype(float), table["latitude"].astype(float), properties, strict=True
-        )
-    ]
-    collection = {
+    members = {
         "type": "FeatureCollection",
         "generated": generated,
         "filters": description,
         "attribution": [DATA_NOTE, BOUNDARY_NOTE],
-        "features": features,
     }
-    return json.dumps(collection, ensure_ascii=False, indent=1, default=_json_default).encode("utf-8")
+    out = io.BytesIO()
+    out.write((json.dumps(members, ensure_ascii=False)[:-1] + ', "features": [').encode("utf-8"))
+    for start in range(0, len(table), GEOJSON_CHUNK):
+        chunk = table.iloc[start : start + GEOJSON_CHUNK]
+        properties = chunk.to_json(orient="records", lines=True, force_ascii=False, double_precision=15)
+        # Split on "\n" alone: the writer escapes it inside strings, but not U+2028 and the like.
+        records = properties.replace("\\/", "/").rstrip("\n").split("\n")
+        features = (
+            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon!r},{lat!r}]}},"properties":{props}}}'
+            for lon, lat, props in zip(
+                chunk["longitude"].astype(float).tolist(),
+                chunk["latitude"].astype(float).tolist(),
+                records,
+                strict=True,
+            )
+        )
+        out.write(((",\n" if start else "\n") + ",\n".join(features)).encode("utf-8"))
+    out.write(b"\n]}\n")
+    return out.getvalue()

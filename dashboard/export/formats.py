@@ -18,18 +18,27 @@ class ExportFormat:
     mime: str
     extensions: tuple[str, ...]  # the first is used for file names
     snapshot: bool  # drawn server-side as a map picture (PNG/SVG/PDF)
+    # Above this many events the file is built in a child process (dashboard/isolation.py): the writer
+    # holds the interpreter lock for about a second per this many events, stalling other sessions.
+    # None: always fast enough to build in the session (the HTML export draws grid cells above 250k).
+    in_child_above: int | None = None
 
 
 EXPORT_FORMATS: Final[dict[str, ExportFormat]] = {
     f.key: f
     for f in (
-        ExportFormat("pdf", "PDF — vector, for print", "application/pdf", (".pdf",), snapshot=True),
-        ExportFormat("png", "PNG", "image/png", (".png",), snapshot=True),
-        ExportFormat("svg", "SVG — vector, editable", "image/svg+xml", (".svg",), snapshot=True),
-        ExportFormat("html", "HTML — interactive map, opens offline", "text/html", (".html", ".htm"), snapshot=False),
-        ExportFormat("csv", "CSV — filtered events with joined regions", "text/csv", (".csv",), snapshot=False),
+        ExportFormat("pdf", "PDF — vector, for print", "application/pdf", (".pdf",), True, 20_000),
+        ExportFormat("png", "PNG", "image/png", (".png",), True, 20_000),
+        ExportFormat("svg", "SVG — vector, editable", "image/svg+xml", (".svg",), True, 20_000),
+        ExportFormat("html", "HTML — interactive map, opens offline", "text/html", (".html", ".htm"), False),
+        ExportFormat("csv", "CSV — filtered events with joined regions", "text/csv", (".csv",), False, 50_000),
         ExportFormat(
-            "geojson", "GeoJSON — filtered events as points", "application/geo+json", (".geojson", ".json"), False
+            "geojson",
+            "GeoJSON — filtered events as points",
+            "application/geo+json",
+            (".geojson", ".json"),
+            False,
+            50_000,
         ),
     )
 }

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.bbox import BBox
 from dashboard.describe import filter_lines
 from dashboard.errors import ExportError
@@ -24,11 +26,8 @@ from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
 from dashboard.webmap.standalone import standalone_html
 
-# matplotlib holds the interpreter lock while it draws: above this many events a snapshot is drawn in
-# a child process (other sessions keep answering) and stopped after SNAPSHOT_TIMEOUT_S; smaller
-# ones take well under a second and are not worth the child's start-up.
-DRAW_IN_PROCESS_UP_TO = 20_000
-SNAPSHOT_TIMEOUT_S = 300.0
+# A file built in a child process (the format's in_child_above) is stopped after this long.
+EXPORT_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,33 @@ def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: BBox
     return lines
 
 
+def build_file(
+    fmt: str,
+    events: pd.DataFrame,
+    title: str,
+    lines: list[str],
+    stamp: str,
+    spec: SnapshotSpec,
+    nk_boundary: str,
+    dpi: int,
+    boundaries: Boundaries,
+    layers: BaseLayers | None,
+) -> bytes:
+    """The file in format ``fmt`` of ``events``, described by ``lines``; run in the session or in a child."""
+    if fmt == "csv":
+        return csv_bytes(events, [title, *lines], stamp)
+    if fmt == "geojson":
+        return geojson_bytes(events, [title, *lines], stamp)
+    if fmt == "html":
+        if layers is None:
+            raise ExportError("The HTML export needs the prepared map layers.")
+        return standalone_html(events, layers, nk_boundary, title, lines, spec.bbox).encode("utf-8")
+    try:
+        return snapshot_file(events, boundaries, nk_boundary, spec, fmt, dpi)
+    except SnapshotError as exc:
+        raise ExportError(str(exc)) from None
+
+
 def export_bytes(
     request: ExportRequest,
     selection: Selection,
@@ -73,40 +99,35 @@ def export_bytes(
     layers: BaseLayers | None,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given)."""
-    if request.fmt not in EXPORT_FORMATS:
+    """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given).
+
+    Large selections are built in a child process (see ``ExportFormat.in_child_above``), so that other
+    sessions keep answering, and stopped with a sentence after ``EXPORT_TIMEOUT_S``.
+    """
+    export_format = EXPORT_FORMATS.get(request.fmt)
+    if export_format is None:
         raise ExportError(f"Unknown export format '{request.fmt}'; use one of {', '.join(FORMATS)}.")
     events = selection.events
-    try:
-        if request.bbox is not None:
-            events = events[events_in(events, request.bbox)]
-        lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
-        stamp = generated_stamp(now)
-        if request.fmt == "csv":
-            return csv_bytes(events, [request.title, *lines], stamp)
-        if request.fmt == "geojson":
-            return geojson_bytes(events, [request.title, *lines], stamp)
-        if request.fmt == "html":
-            if layers is None:
-                raise ExportError("The HTML export needs the prepared map layers.")
-            return standalone_html(events, layers, nk_boundary, request.title, lines, request.bbox).encode("utf-8")
-        spec = SnapshotSpec(
-            title=request.title,
-            caption_lines=lines,
-            bbox=request.bbox,
-            generated=(now or dt.datetime.now()).date(),
-            basemap=request.basemap,
-        )
-        args = (events, boundaries, nk_boundary, spec, request.fmt, request.dpi)
-        if len(events) <= DRAW_IN_PROCESS_UP_TO:
-            return snapshot_file(*args)
-        return in_child_process(
-            snapshot_file,
-            *args,
-            timeout_s=SNAPSHOT_TIMEOUT_S,
-            what="Drawing the map snapshot",
-            advice="narrow the filters or the area, or export the data as CSV.",
-            error=ExportError,
-        )
-    except SnapshotError as exc:
-        raise ExportError(str(exc)) from None
+    if request.bbox is not None:
+        events = events[events_in(events, request.bbox)]
+    lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
+    spec = SnapshotSpec(
+        title=request.title,
+        caption_lines=lines,
+        bbox=request.bbox,
+        generated=(now or dt.datetime.now()).date(),
+        basemap=request.basemap,
+    )
+    args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi)
+    if export_format.in_child_above is None or len(events) <= export_format.in_child_above:
+        return build_file(*args, boundaries, layers)
+    return in_child_process(
+        build_file,
+        *args,
+        boundaries,
+        layers,
+        timeout_s=EXPORT_TIMEOUT_S,
+        what=f"Building the {export_format.label.split(' — ')[0]} file",
+        advice="narrow the filters or the area" + (", or export the data as CSV." if export_format.snapshot else "."),
+        error=ExportError,
+    )

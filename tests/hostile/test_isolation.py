@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.errors import EventFileError
 from dashboard.isolation import in_child_process
-from tests.hostile.slow_steps import refuse, sleep
+from tests.hostile.slow_steps import allocate, die, refuse, sleep
 
 
 def test_a_step_over_its_time_limit_is_stopped_with_a_sentence():
@@ -26,14 +26,65 @@ def test_the_childs_result_and_refusals_come_back_as_they_were():
         in_child_process(refuse, "The sheet is odd.", timeout_s=60, what="x", advice="y", error=EventFileError)
 
 
-def test_a_large_selections_snapshot_is_drawn_in_a_child_process(monkeypatch, bundled, boundaries):
+def test_a_step_that_asks_for_too_much_memory_fails_in_the_child_with_a_sentence(monkeypatch):
+    monkeypatch.setenv("CCM_CHILD_MEMORY_MB", "3072")
+    with pytest.raises(EventFileError, match=r"^Reading the workbook needed more than 3,072 MB of memory and was"):
+        in_child_process(
+            allocate, 4096, timeout_s=60, what="Reading the workbook", advice="split it.", error=EventFileError
+        )
+    assert in_child_process(allocate, 64, timeout_s=60, what="x", advice="y", error=EventFileError) == 64 << 20
+
+
+def test_a_child_that_dies_is_said_at_once_not_waited_out():
+    started = time.perf_counter()
+    with pytest.raises(
+        EventFileError, match=r"Drawing stopped unexpectedly \(the worker process ended with code 134\)"
+    ):
+        in_child_process(die, 134, timeout_s=120, what="Drawing", advice="try again.", error=EventFileError)
+    assert time.perf_counter() - started < 30
+
+
+def in_child_for_every_size(monkeypatch, fmt: str) -> list[str]:
+    """Lower the format's threshold to 0 events; the list returned fills with each child's ``what``."""
+    from dataclasses import replace
+
     from dashboard.export import registry
+    from dashboard.export.formats import EXPORT_FORMATS
+
+    monkeypatch.setitem(EXPORT_FORMATS, fmt, replace(EXPORT_FORMATS[fmt], in_child_above=0))
+    children: list[str] = []
+
+    def recorded(*args, **kwargs):
+        children.append(kwargs["what"])
+        return in_child_process(*args, **kwargs)
+
+    monkeypatch.setattr(registry, "in_child_process", recorded)
+    return children
+
+
+def test_a_large_selections_csv_is_built_in_a_child_process_and_is_the_same_file(monkeypatch, bundled, boundaries):
+    import datetime as dt
+
+    from dashboard.export.registry import ExportRequest, export_bytes
+    from dashboard.filters import EventFilter
+    from dashboard.pipeline import select_events
+
+    selection = select_events(bundled, "nkao_1991", EventFilter())
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    request = ExportRequest(fmt="csv", title="Child")
+    in_session = export_bytes(request, selection, EventFilter(), "nkao_1991", boundaries, None, now=now)
+    children = in_child_for_every_size(monkeypatch, "csv")
+    assert export_bytes(request, selection, EventFilter(), "nkao_1991", boundaries, None, now=now) == in_session
+    assert children == ["Building the CSV file"]
+
+
+def test_a_large_selections_snapshot_is_drawn_in_a_child_process(monkeypatch, bundled, boundaries):
     from dashboard.export.registry import ExportError, ExportRequest, export_bytes
     from dashboard.filters import EventFilter
     from dashboard.pipeline import select_events
 
     selection = select_events(bundled, "nkao_1991", EventFilter())
-    monkeypatch.setattr(registry, "DRAW_IN_PROCESS_UP_TO", 0)  # as if the selection were large
+    children = in_child_for_every_size(monkeypatch, "png")  # as if the selection were large
     png = export_bytes(ExportRequest(fmt="png", title="Child"), selection, EventFilter(), "nkao_1991", boundaries, None)
     assert png.startswith(b"\x89PNG")
     with pytest.raises(ExportError, match="Unknown basemap 'Nowhere'"):  # the child's refusal, as a sentence
@@ -45,3 +96,4 @@ def test_a_large_selections_snapshot_is_drawn_in_a_child_process(monkeypatch, bu
             boundaries,
             None,
         )
+    assert children == ["Building the PNG file", "Building the PNG file"]
