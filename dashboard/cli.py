@@ -13,14 +13,16 @@ from pathlib import Path
 
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
-from dashboard.config import default_events_path
+from dashboard.config import check_settings, default_events_path
 from dashboard.describe import default_title
+from dashboard.errors import PlaceError
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
-from dashboard.filters import EventFilter
+from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
+from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventFileError
 from dashboard.pipeline import load_joined_events, select_events
 from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS
@@ -38,6 +40,16 @@ def _bbox(text: str) -> BBox:
         return parse_bbox(text)
     except SnapshotError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _radius(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of kilometres") from None
+    if not 0 < value <= MAX_RADIUS_KM:
+        raise argparse.ArgumentTypeError(f"{text} km is outside 0–{MAX_RADIUS_KM:g} km")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", dest="regions", nargs="+", choices=REGIONS, metavar="REGION", help=f"regions ({', '.join(REGIONS)})"
     )
     export.add_argument(
+        "--near",
+        metavar="PLACE",
+        help="only events near this place: any spelling GeoNames or the data knows (Stepanakert, Xankəndi, …)",
+    )
+    export.add_argument(
+        "--radius-km",
+        type=_radius,
+        default=None,
+        metavar="KM",
+        help=f"with --near: how far from the place (default {DEFAULT_RADIUS_KM:g} km)",
+    )
+    export.add_argument(
         "--nk-boundary",
         choices=list(NK_BOUNDARIES),
         default=DEFAULT_NK_BOUNDARY,
@@ -107,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    try:
+        check_settings()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.radius_km is not None and not args.near:
+        print("error: --radius-km needs --near PLACE.", file=sys.stderr)
+        return 2
     if args.start and args.end and args.start > args.end:
         print(f"error: --start {args.start} is after --end {args.end}.", file=sys.stderr)
         return 2
@@ -114,11 +146,17 @@ def run_export(args: argparse.Namespace) -> int:
         fmt = format_for(args.out, args.format)
         boundaries = load_boundaries()
         table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        near = None
+        if args.near:
+            place = Gazetteer.for_events(table.events).resolve(args.near)
+            radius = args.radius_km or DEFAULT_RADIUS_KM
+            near = Near(place=place.name, longitude=place.longitude, latitude=place.latitude, radius_km=radius)
         flt = EventFilter(
             start=args.start,
             end=args.end,
             event_types=tuple(args.types) if args.types else None,
             regions=tuple(args.regions) if args.regions else None,
+            near=near,
         )
         selection = select_events(table, args.nk_boundary, flt)
         request = ExportRequest(
@@ -127,7 +165,7 @@ def run_export(args: argparse.Namespace) -> int:
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
         args.out.write_bytes(data)
-    except (EventFileError, ExportError) as exc:
+    except (EventFileError, ExportError, PlaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -53,6 +53,8 @@ def filter_lines(flt: EventFilter, nk_boundary: str) -> list[str]:
         lines.append("Location precision: " + ", ".join(GEO_PRECISION_LABELS[p] for p in flt.geo_precisions))
     if flt.max_border_km is not None:
         lines.append(f"Within {flt.max_border_km:g} km of the international border")
+    if flt.near is not None:
+        lines.append("Place: " + flt.near.describe())
     lines.append(f"Nagorno-Karabakh boundary: {NK_BOUNDARIES[nk_boundary][1]}")
     return lines
 
@@ -72,6 +74,8 @@ def export_filename(flt: EventFilter, extension: str, suffix: str = "") -> str:
     if flt.event_types is not None:
         types = [_slug(t) for t in flt.event_types]
         parts.append("-".join(types) if len(types) <= 3 else f"{len(types)}-types")
+    if flt.near is not None:
+        parts.append(f"{flt.near.radius_km:g}km-{_slug(flt.near.place)}")
     if suffix:
         parts.append(_slug(suffix))
     return "_".join(parts) + "." + extension.lstrip(".")
@@ -81,6 +85,8 @@ def selection_summary(counts: Counts, flt: EventFilter) -> str:
     """The one-line summary above the map, in Markdown."""
     period = period_text(flt.start, flt.end)
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
+    if flt.near is not None:
+        regions += " · " + flt.near.describe()
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
 

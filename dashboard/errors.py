@@ -22,3 +22,7 @@ class SnapshotError(ExportError):
 
 class UnvendoredAssetError(RuntimeError):
     """A page would load code, styles or fonts from another host: it would not work offline."""
+
+
+class PlaceError(ValueError):
+    """A place name the gazetteer does not know; the message lists the closest names it has."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from dashboard.geo.places import distance_km
+
 SEARCHED_COLUMNS = (
     "location",
     "location_alt_names",
@@ -25,6 +27,22 @@ SEARCHED_COLUMNS = (
     "fatalities_reported_by",
 )
 ACTOR_SEPARATOR = ";"
+DEFAULT_RADIUS_KM = 10.0  # "events near a place": the dashboard's and the CLI's default radius
+MAX_RADIUS_KM = 300.0
+
+
+@dataclass(frozen=True)
+class Near:
+    """Events within ``radius_km`` (great-circle) of a place the analyst chose from the gazetteer."""
+
+    place: str
+    longitude: float
+    latitude: float
+    radius_km: float
+
+    def describe(self) -> str:
+        """'within 10 km of Jermuk (39.8395 N, 45.6711 E)': the words filter lines and exports use."""
+        return f"within {self.radius_km:g} km of {self.place} ({self.latitude:.4f} N, {self.longitude:.4f} E)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class EventFilter:
     min_fatalities: int | None = None
     geo_precisions: tuple[int, ...] | None = None
     max_border_km: float | None = None
+    near: Near | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,10 @@ def filter_mask(events: pd.DataFrame, flt: EventFilter) -> pd.Series:
         mask &= events["geo_precision"].isin(flt.geo_precisions).fillna(False)
     if flt.max_border_km is not None:
         mask &= (events["border_distance_km"] <= flt.max_border_km).fillna(False)
+    if flt.near is not None:
+        near = flt.near
+        within = distance_km(events["longitude"], events["latitude"], near.longitude, near.latitude) <= near.radius_km
+        mask &= pd.Series(within, index=events.index)  # NaN coordinates compare False
     return mask.astype(bool)
 
 
@@ -191,6 +214,7 @@ FILTER_LABELS = {
     "min_fatalities": "minimum fatalities",
     "geo_precisions": "location precision",
     "max_border_km": "distance to the border",
+    "near": "place and radius",
 }
 
 

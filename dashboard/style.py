@@ -78,6 +78,9 @@ NEIGHBOUR_LAND: Final = ShapeStyle(edge="#b8b8b8", width_px=0.6, fill="#ececec")
 HOME_LAND: Final = ShapeStyle(edge=None, fill="#fafafa")
 WATER: Final = ShapeStyle(edge="#9cc3dd", width_px=0.5, fill="#d6e8f5")
 PLACE_LABEL: Final = "#8a8a8a"
+TOWN_LABEL: Final = "#333333"  # GeoNames towns named in snapshots, over a white halo
+TOWN_DOT: Final = "#555555"
+CHOSEN_PLACE: Final = ShapeStyle(edge="#c2185b", width_px=1.5, dash_px=(4, 3))  # the place box's place and radius
 WATER_LABEL: Final = "#4a7fa5"
 
 

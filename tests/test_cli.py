@@ -83,3 +83,20 @@ def test_bad_dates_are_refused_by_the_parser(capsys):
         main(["export", "--out", "x.csv", "--start", "13/09/2022"])
     assert exc.value.code == 2
     assert "'13/09/2022' is not a date in the form YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_export_near_a_place_takes_any_spelling_and_says_so_in_the_file(tmp_path, capsys):
+    out = tmp_path / "near.csv"
+    assert main(["export", "--out", str(out), "--near", "Cermuk", "--radius-km", "15"]) == 0
+    table = read_export(out)
+    assert not table.empty and "Jermuk" in set(table["location"])
+    header = out.read_text(encoding="utf-8").splitlines()[:8]
+    assert any(line.startswith("# Place: within 15 km of Jermuk") for line in header)
+
+
+def test_an_unknown_place_is_a_sentence_with_the_closest_names(tmp_path, capsys):
+    assert main(["export", "--out", str(tmp_path / "x.csv"), "--near", "Stepanakrt"]) == 1
+    err = capsys.readouterr().err
+    assert "No place called 'Stepanakrt'" in err and "Closest names: Stepanakert" in err
+    assert main(["export", "--out", str(tmp_path / "x.csv"), "--radius-km", "5"]) == 2
+    assert "--radius-km needs --near PLACE" in capsys.readouterr().err

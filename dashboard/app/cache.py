@@ -18,6 +18,7 @@ from dashboard.errors import EventFileError
 from dashboard.filters import FilterChoices, filter_choices
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
+from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventTable, merge_tables
 from dashboard.load.formats import ColumnMapping
 from dashboard.pipeline import load_joined_events
@@ -84,6 +85,12 @@ def cached_base_layers() -> BaseLayers:
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)
 def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
     return filter_choices(_events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)
+def cached_gazetteer(key: str, _events: pd.DataFrame) -> Gazetteer:
+    """GeoNames places plus this table's own place names, once per table."""
+    return Gazetteer.for_events(_events)
 
 
 # Seconds for a million events, once per file and boundary: worth a word on screen.

@@ -15,13 +15,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
-from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices
+from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
 from dashboard.app.data_panel import choose_events
 from dashboard.app.panels import show_data_quality, show_export
 from dashboard.bbox import BBox
-from dashboard.config import ABOUT_PATH, upload_limit_mismatch
+from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
-from dashboard.filters import EventFilter, emptying_filters
+from dashboard.errors import PlaceError
+from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near, emptying_filters
+from dashboard.geo.places import Place
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
 from dashboard.summary.charts import counts_by_region_and_type, key_dates_caption, key_figures, timeline_chart
@@ -37,16 +39,76 @@ from dashboard.vocab import (
     REGIONS,
 )
 from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_bbox
-from dashboard.webmap.live import build_live_map
+from dashboard.webmap.live import PlaceMark, build_live_map
 
 TABLE_MAX_ROWS = 5_000
 
 ABOUT = ABOUT_PATH.read_text(encoding="utf-8")
 
 
-def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
+def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
+    """The sidebar's place box: any form of a name, suggestions as typed; centres the map; offers a radius."""
+    gazetteer = cached_gazetteer(table.key, table.events)
+    sb = st.sidebar
+
+    def centre_on_place() -> None:
+        picked = st.session_state.get(keys.KEY_PLACE)
+        try:
+            place = gazetteer.choose(picked) if picked else None
+        except PlaceError:
+            return  # said below the box on this rerun
+        if place is not None:
+            st.session_state[keys.KEY_FIT] = MapView(center=(place.latitude, place.longitude), zoom=keys.PLACE_ZOOM)
+
+    picked = sb.selectbox(
+        "Find a place",
+        list(gazetteer.labels),
+        index=None,
+        key=keys.KEY_PLACE,
+        placeholder="Any spelling: Stepanakert, Xankəndi, Şuşa…",
+        accept_new_options=True,
+        on_change=centre_on_place,
+        help="GeoNames places (CC BY 4.0) and the data's own place names, in any script or romanisation; "
+        "a name typed and confirmed with Enter is looked up ignoring case, accents and spelling variants.",
+    )
+    if not picked:
+        return None, None
+    try:
+        place = gazetteer.choose(picked)
+    except PlaceError as exc:
+        sb.warning(literal_markdown(str(exc)))
+        return None, None
+    others = ", ".join(place.other_names[:12])
+    sb.caption(
+        literal_markdown(
+            f"{place.name} ({place.source}; {place.latitude:.4f} N, {place.longitude:.4f} E)"
+            + (f". Also: {others}" if others else "")
+            + (f". Note from the data: {place.note}" if place.note else "")
+        )
+    )
+    near_on = sb.checkbox("Only events near this place", key=keys.KEY_NEAR_ON)
+    radius = sb.number_input(
+        "Radius (km)",
+        min_value=1.0,
+        max_value=MAX_RADIUS_KM,
+        value=DEFAULT_RADIUS_KM,
+        step=1.0,
+        format="%g",
+        key=keys.KEY_RADIUS_KM,
+    )
+    if not near_on:
+        return place, None
+    return place, Near(place=place.name, longitude=place.longitude, latitude=place.latitude, radius_km=float(radius))
+
+
+def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | None]:
+    """The filters the sidebar sets, the Nagorno-Karabakh boundary, and the place to mark on the map."""
     choices = cached_filter_choices(table.key, table.events)
     sb = st.sidebar
+    place, near = place_filter(table)
+    mark = None
+    if place is not None:
+        mark = PlaceMark(place.name, place.latitude, place.longitude, near.radius_km if near else None)
     sb.header("Filters")
 
     first, last = choices.first, choices.last
@@ -142,11 +204,12 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str]:
         min_fatalities=int(min_fatalities) or None,
         geo_precisions=None if set(precisions) == set(GEO_PRECISION_LABELS) else tuple(precisions),
         max_border_km=None if border_km >= border_max else float(border_km),
+        near=near,
     )
-    return flt, nk_boundary
+    return flt, nk_boundary, mark
 
 
-def show_map(selection: Selection, table_key: str, nk_boundary: str) -> BBox | None:
+def show_map(selection: Selection, table_key: str, nk_boundary: str, place: PlaceMark | None) -> BBox | None:
     """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
@@ -162,6 +225,7 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str) -> BBox | N
         initial,
         selection.events,
         encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events),
+        place=place,
     )
     if live.note:
         st.info(live.note)
@@ -204,6 +268,7 @@ def main() -> None:
     st.set_page_config(page_title="Caucasus Conflict Map", page_icon="🗺️", layout="wide")
     st.title("Armenia–Azerbaijan conflict events")
     try:
+        check_settings()
         mismatch = upload_limit_mismatch(float(st.get_option("server.maxUploadSize")))
     except ValueError as exc:  # a CCM_* setting that is not a number: say which, show nothing wrong
         st.error(literal_markdown(str(exc)))
@@ -221,7 +286,7 @@ def main() -> None:
         show_data_quality(table, reports)
         st.stop()
 
-    flt, nk_boundary = sidebar_filter(table)
+    flt, nk_boundary, place = sidebar_filter(table)
     selection = select_events(table, nk_boundary, flt)
     counts = selection.counts
 
@@ -247,7 +312,7 @@ def main() -> None:
         )
         st.info(f"No mapped event matches the filters. {why}")
 
-    view = show_map(selection, table.key, nk_boundary)
+    view = show_map(selection, table.key, nk_boundary, place)
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.

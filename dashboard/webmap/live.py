@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import folium
 import pandas as pd
 
+from dashboard import style
 from dashboard.geo.display import BaseLayers
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
@@ -19,6 +20,44 @@ from dashboard.webmap.event_layers import build_selection_layer
 from dashboard.webmap.packing import EventCodes
 
 _checked_offline = False
+
+
+@dataclass(frozen=True)
+class PlaceMark:
+    """The place chosen in the place box, drawn with the events; with the radius when it filters."""
+
+    name: str
+    latitude: float
+    longitude: float
+    radius_km: float | None = None
+
+
+def add_place_mark(layer: folium.FeatureGroup, mark: PlaceMark) -> None:
+    """A ring at the place and, when filtering, the circle of the radius; the sidebar names the place.
+
+    No tooltip: folium writes a tooltip's text into a JavaScript template literal unescaped, and
+    place names come from uploaded files. Neither shape is interactive, so the events under them
+    stay clickable.
+    """
+    line = style.CHOSEN_PLACE
+    shapes: list[folium.CircleMarker | folium.Circle] = [
+        folium.CircleMarker((mark.latitude, mark.longitude), radius=7, color=line.edge, weight=2, fill=False)
+    ]
+    if mark.radius_km is not None:
+        dashes = " ".join(f"{d:g}" for d in line.dash_px or ())
+        shapes.append(
+            folium.Circle(
+                (mark.latitude, mark.longitude),
+                radius=mark.radius_km * 1000,
+                color=line.edge,
+                weight=line.width_px,
+                dash_array=dashes,
+                fill=False,
+            )
+        )
+    for shape in shapes:
+        shape.options["interactive"] = False  # folium's path options do not pass it through
+        shape.add_to(layer)
 
 
 @dataclass(frozen=True)
@@ -37,8 +76,10 @@ def build_live_map(
     view: MapView,
     events: pd.DataFrame,
     encode: Callable[[], EventCodes] | None = None,
+    place: PlaceMark | None = None,
 ) -> LiveMap:
-    """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes.
+    """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
+    ``place`` is the place box's choice, drawn with the events (it changes with them).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -52,6 +93,8 @@ def build_live_map(
         _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
     layer, note = build_selection_layer(events, encode=encode)
+    if place is not None:
+        add_place_mark(layer, place)
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_local_assets(element)

@@ -21,6 +21,11 @@ def app() -> AppTest:
     return at
 
 
+def unescaped(markdown: str) -> str:
+    """Text from data is shown with Markdown's punctuation escaped; the words the analyst reads."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def counts_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if "rows in file" in c.value)
 
@@ -292,3 +297,17 @@ def test_removing_uploads_in_the_session_raises_no_alarm(app):
     app.file_uploader(key=keys.KEY_UPLOAD).set_value([]).run()
     assert not any("no longer on the server" in w.value for w in app.warning)
     assert keys.PARAM_UPLOADS not in app.query_params
+
+
+def test_a_place_found_by_another_spelling_centres_the_map_and_filters_by_radius(app):
+    label = next(option for option in app.selectbox(key=keys.KEY_PLACE).options if option.startswith("Jermuk — "))
+    app.selectbox(key=keys.KEY_PLACE).set_value(label).run()
+    assert not app.exception, app.exception
+    fit = app.session_state[keys.KEY_FIT]
+    assert fit.zoom == keys.PLACE_ZOOM and fit.center == pytest.approx((39.84, 45.67), abs=0.01)
+    assert any("Also: " in unescaped(c.value) and "Cermuk" in c.value for c in app.sidebar.caption)
+    assert counts_line(app).startswith("58 shown")  # choosing a place alone filters nothing
+    app.checkbox(key=keys.KEY_NEAR_ON).check().run()
+    near = counts_line(app)
+    assert not near.startswith("58 shown") and near.endswith("= 77 rows in file")
+    assert "within 10 km of Jermuk" in unescaped(app.markdown[0].value)

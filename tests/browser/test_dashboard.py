@@ -197,3 +197,20 @@ def test_a_server_restart_that_loses_the_uploads_is_said_on_the_page(session, br
         assert counts_text(page).endswith("= 77 rows in file")
     finally:
         stop_app(app)
+
+
+def test_a_place_typed_in_another_spelling_moves_the_map_to_it(session, live_app):
+    page, _frame = open_dashboard(session, live_app.url)
+    marker_count(page)
+    box = page.get_by_role("combobox", name="Find a place")
+    box.click()
+    box.fill("Xankəndi")
+    box.press("Enter")
+    page.get_by_text(re.compile(r"^Stepanakert \(GeoNames and event data")).wait_for(timeout=30_000)
+    leaflet = leaflet_frame(page)
+    leaflet.wait_for_function(
+        "() => window.map_div.getZoom() === 11 && Math.abs(window.map_div.getCenter().lat - 39.8177) < 0.01",
+        timeout=30_000,
+    )
+    lng = leaflet.evaluate("() => window.map_div.getCenter().lng")
+    assert abs(lng - 46.7528) < 0.01

@@ -210,3 +210,19 @@ def test_the_dashboard_refuses_a_map_that_would_load_from_the_internet(bundled, 
     monkeypatch.setattr(live, "build_base_map", with_cdn)
     with pytest.raises(UnvendoredAssetError, match="The dashboard's map would load 1 file"):
         build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.events)
+
+
+def test_the_chosen_place_is_ringed_with_its_radius_and_its_name_is_text(bundled, layers):
+    from dashboard.webmap.live import PlaceMark
+
+    mark = PlaceMark(name=XSS, latitude=39.8395, longitude=45.6711, radius_km=12.5)
+    live = build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.events, place=mark)
+    live.events.add_to(live.base)
+    page = live.base.get_root().render()
+    assert '"radius": 12500.0' in page and page.count('"interactive": false') == 2
+    assert "alert(" not in page, "the place's name is not written into the page (the sidebar shows it)"
+    without_radius = build_live_map(
+        layers, "nkao_1991", events_view(bundled.events), bundled.events, place=PlaceMark("Jermuk", 39.8, 45.7)
+    )
+    without_radius.events.add_to(without_radius.base)
+    assert "L.circle(" not in without_radius.base.get_root().render()

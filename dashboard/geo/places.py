@@ -1,0 +1,295 @@
+"""The gazetteer: GeoNames places of the region plus the event data's own places, found by any form of a name.
+
+This conflict is reported in three languages and several romanisations: Stepanakert / Khankendi /
+Xankəndi / Ստեփանակերտ / Степанакерт are one town. A name is matched through a *key* that ignores
+case, diacritics and the spelling differences of the common romanisations (ə/a/e, ş/sh, ç/ch,
+x/kh, ğ/gh, ı/i, q/g/k, c/j), and through every alternate name GeoNames records and every
+``location_alt_names`` entry of the events.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.config import GEO_DIR
+from dashboard.errors import PlaceError
+
+PLACES_PATH = GEO_DIR / "places.csv"
+GEONAMES = "GeoNames"
+EVENT_DATA = "event data"
+NAME_SEPARATOR = " | "  # between alternate names in places.csv
+COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan", "GE": "Georgia", "IR": "Iran", "TR": "Turkey", "RU": "Russia"}
+EARTH_RADIUS_KM = 6371.0088
+# Letters whose romanisations differ, mapped before diacritics are stripped (NFKD would turn ş into s).
+_LETTERS = str.maketrans({"ə": "e", "ş": "sh", "ç": "ch", "ğ": "gh", "ı": "i", "x": "kh", "ʻ": "", "’": "", "'": ""})
+# After the letters: gh -> kh -> k; ə -> e -> a; Azerbaijani c is English j (Xocalı, Khojaly).
+_SOUNDS = ((re.compile("q|g"), "k"), (re.compile("kh"), "k"), (re.compile("e"), "a"), (re.compile("c(?!h)"), "j"))
+_NOT_NAME = re.compile(r"[\W_]+")
+_NOTE = re.compile(r"\s*\(([^)]*)\)\s*")
+_AZERBAIJANI_LETTERS = re.compile("[əƏşŞçÇğĞıİ]")
+
+
+def _script(name: str) -> str:
+    """The script of a name's first letter, as Unicode names it (LATIN, ARMENIAN, CYRILLIC, …)."""
+    letter = next((c for c in name if c.isalpha()), "")
+    return unicodedata.name(letter, "").split(" ")[0] if letter else ""
+
+
+def fold(text: str) -> str:
+    """Case and diacritics removed, spacing normalised: how a name is compared before transliteration."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def name_key(text: str) -> str:
+    """The key two spellings of one name share: Xankəndi, Khankendi and KHANKENDI all give 'kankandi'."""
+    key = fold(text.casefold().translate(_LETTERS))
+    for spelling, sound in _SOUNDS:
+        key = spelling.sub(sound, key)
+    return _NOT_NAME.sub("", key)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place of the gazetteer, with where its name comes from."""
+
+    name: str
+    longitude: float
+    latitude: float
+    country: str  # a name ("Armenia"), or "" when unknown
+    population: int  # 0 when unknown (the event data's own places)
+    source: str  # GEONAMES, EVENT_DATA, or both when a data place is a GeoNames town
+    other_names: tuple[str, ...] = ()
+    note: str = ""  # what the event data says about one of its names, e.g. an inferred equivalence
+
+    def label(self) -> str:
+        """'Stepanakert — Azerbaijan (Khankendi, Xankəndi, Ստեփանակերտ, Степанакерт)': what a search box offers.
+
+        The other names shown are the main forms, not every romanisation: the GeoNames name and the
+        data's own names, the Azerbaijani Latin form, and up to three forms each in Armenian and
+        Cyrillic (GeoNames does not say which of them is current, so none is picked).
+        """
+        distinct: list[str] = []
+        seen = {self.name.casefold()}
+        for name in self.other_names:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                distinct.append(name)
+        azerbaijani = [n for n in distinct if _AZERBAIJANI_LETTERS.search(n)][:1]
+        armenian = [n for n in distinct if _script(n) == "ARMENIAN"][:3]
+        cyrillic = [n for n in distinct if _script(n) == "CYRILLIC"][:3]
+        # Data names and GeoNames' own name lead other_names (merge_places); codes such as BAK do not help.
+        leading = [n for n in distinct[:3] if _script(n) == "LATIN" and not (n.isupper() and len(n) <= 4)][:2]
+        shown = list(dict.fromkeys([*leading, *azerbaijani, *armenian, *cyrillic]))
+        where = f" — {self.country}" if self.country else ""
+        return f"{self.name}{where}" + (f" ({', '.join(shown)})" if shown else "")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A place found for a query, the name that matched and how closely (0 = the name itself)."""
+
+    place: Place
+    matched_name: str
+    rank: int
+
+
+def _distinct_names(names: Iterable[str], exclude: str = "") -> list[str]:
+    """Names with one spelling per key, in their order, leaving out ``exclude`` and its spellings."""
+    seen = {name_key(exclude)} if exclude else set()
+    kept = []
+    for name in names:
+        key = name_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(name)
+    return kept
+
+
+def split_alt_names(value: str) -> list[tuple[str, str]]:
+    """An events file's ``location_alt_names`` cell as (name, note) pairs: 'Istisu (name used by …)'."""
+    pairs = []
+    for part in str(value).split(";"):
+        note = " ".join(m.group(1) for m in _NOTE.finditer(part))
+        name = _NOTE.sub(" ", part).strip()
+        if name:
+            pairs.append((name, note.strip()))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def geonames_places(path: Path = PLACES_PATH) -> tuple[Place, ...]:
+    """The bundled GeoNames places (data/geo/places.csv), largest first."""
+    places = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            # GeoNames sometimes packs several spellings into one entry, separated by two spaces.
+            others = [n.strip() for entry in row["alternate_names"].split(NAME_SEPARATOR) for n in entry.split("  ")]
+            places.append(
+                Place(
+                    name=row["name"],
+                    longitude=float(row["longitude"]),
+                    latitude=float(row["latitude"]),
+                    country=COUNTRY_NAMES.get(row["country_code"], row["country_code"]),
+                    population=int(row["population"]),
+                    source=GEONAMES,
+                    other_names=tuple(n for n in others if n),
+                )
+            )
+    return tuple(places)
+
+
+def event_places(events: pd.DataFrame) -> tuple[Place, ...]:
+    """The events' own places: one per location name with coordinates (the median of its points)."""
+    located = events[events["latitude"].notna() & events["location"].fillna("").str.strip().ne("")]
+    if located.empty:
+        return ()
+    alt = located["location_alt_names"] if "location_alt_names" in located else pd.Series("", index=located.index)
+    places = []
+    for location, group in located.assign(alt=alt.fillna("")).groupby("location", sort=True):
+        pairs = [pair for cell in group["alt"].unique() for pair in split_alt_names(cell)]
+        notes = "; ".join(f"{name}: {note}" for name, note in pairs if note)
+        country = group["country"].mode() if "country" in group else pd.Series(dtype=str)
+        places.append(
+            Place(
+                name=str(location),
+                longitude=float(group["longitude"].median()),
+                latitude=float(group["latitude"].median()),
+                country=str(country.iloc[0]) if len(country) else "",
+                population=0,
+                source=EVENT_DATA,
+                other_names=tuple(dict.fromkeys(name for name, _ in pairs)),
+                note=notes,
+            )
+        )
+    return tuple(places)
+
+
+class Gazetteer:
+    """Find places by any form of their name; built once per events table (the app caches it)."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.places = tuple(places)
+        self._names: list[tuple[str, str, str, int, bool]] = []  # (key, folded, name, place index, primary)
+        for index, place in enumerate(self.places):
+            for position, name in enumerate((place.name, *place.other_names)):
+                key = name_key(name)
+                if key:
+                    self._names.append((key, fold(name), name, index, position == 0))
+        self._keys = sorted({key for key, *_ in self._names})
+        self.labels: dict[str, Place] = {}
+        for place in self.places:
+            label = place.label()
+            if label in self.labels:  # two places of one name and spelling: tell them apart by position
+                label += f" · {place.latitude:.2f} N, {place.longitude:.2f} E"
+            self.labels[label] = place
+
+    @classmethod
+    def for_events(cls, events: pd.DataFrame | None = None) -> Gazetteer:
+        """GeoNames places plus the events' own; a data place that is a GeoNames town is one place."""
+        own = event_places(events) if events is not None else ()
+        return cls(merge_places(own, geonames_places()))
+
+    def search(self, query: str, limit: int = 10) -> list[Match]:
+        """Places whose name or other name matches ``query``, best first.
+
+        Rank: 0 the place's name as typed (case and accents aside), 1 another of its names as typed,
+        2 / 3 the same for another spelling (same key), 4 a name starting with it, 5 one containing it.
+        """
+        folded, key = fold(query), name_key(query)
+        if not key:
+            return []
+        best: dict[int, Match] = {}
+        for name_key_, name_folded, name, index, primary in self._names:
+            if name_folded == folded:
+                rank = 0 if primary else 1
+            elif name_key_ == key:
+                rank = 2 if primary else 3
+            elif name_key_.startswith(key):
+                rank = 4
+            elif len(key) >= 3 and key in name_key_:
+                rank = 5
+            else:
+                continue
+            if index not in best or rank < best[index].rank:
+                best[index] = Match(self.places[index], name, rank)
+        ordered = sorted(
+            best.values(), key=lambda m: (m.rank, EVENT_DATA not in m.place.source, -m.place.population, m.place.name)
+        )
+        return ordered[:limit]
+
+    def choose(self, picked: str) -> Place:
+        """What a search box returned: one of ``labels``, or text typed by the analyst (resolved)."""
+        return self.labels.get(picked) or self.resolve(picked)
+
+    def resolve(self, query: str) -> Place:
+        """The one place ``query`` names; raises PlaceError with the closest names when none does."""
+        matches = [m for m in self.search(query, limit=50) if m.rank <= 3]
+        if matches:
+            return matches[0].place
+        close = difflib.get_close_matches(name_key(query), self._keys, n=5, cutoff=0.6)
+        names = _distinct_names(name for key in close for k, _, name, _, _ in self._names if k == key)
+        hint = f" Closest names: {', '.join(names[:5])}." if names else ""
+        raise PlaceError(f"No place called '{query}' in the gazetteer (GeoNames places and the data's own).{hint}")
+
+
+SAME_PLACE_KM = 5.0  # a data place this close to a GeoNames town of the same name is that town
+
+
+def merge_places(own: Iterable[Place], geonames: Iterable[Place]) -> list[Place]:
+    """The data's places and GeoNames', with each data place that names a nearby GeoNames town
+    folded into that town: its names added, GeoNames' coordinates and population kept."""
+    towns = list(geonames)
+    by_key: dict[str, list[int]] = {}
+    for index, town in enumerate(towns):
+        for name in (town.name, *town.other_names):
+            by_key.setdefault(name_key(name), []).append(index)
+    kept: list[Place] = []
+    for place in own:
+        candidates = sorted(set(by_key.get(name_key(place.name), [])), key=lambda i: -towns[i].population)
+        same = next(
+            (
+                i
+                for i in candidates
+                if distance_km(place.longitude, place.latitude, towns[i].longitude, towns[i].latitude)[0]
+                <= SAME_PLACE_KM
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(place)
+            continue
+        town = towns[same]
+        # The data's spelling leads (it is what the analyst reads in the events); GeoNames' follows.
+        towns[same] = replace(
+            town,
+            name=place.name,
+            other_names=tuple(
+                n for n in dict.fromkeys((town.name, *place.other_names, *town.other_names)) if n != place.name
+            ),
+            source=f"{GEONAMES} and {EVENT_DATA}",
+            note=place.note,
+        )
+    return [*kept, *towns]
+
+
+def distance_km(
+    longitude: np.ndarray | pd.Series | float, latitude: np.ndarray | pd.Series | float, to_lon: float, to_lat: float
+) -> np.ndarray:
+    """Great-circle distance (haversine) from each point to (``to_lon``, ``to_lat``), in km."""
+    lon1 = np.radians(np.atleast_1d(np.asarray(longitude, dtype=float)))
+    lat1 = np.radians(np.atleast_1d(np.asarray(latitude, dtype=float)))
+    lon2, lat2 = math.radians(to_lon), math.radians(to_lat)
+    a = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * math.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
