@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
+from matplotlib import patheffects, rc_context
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -32,8 +33,9 @@ from dashboard.bbox import BBox
 from dashboard.errors import SnapshotError
 from dashboard.export.formats import SCREEN_DPI, SNAPSHOT_FORMATS
 from dashboard.export.tiles import fetch_tiles
-from dashboard.geo.display import Label, place_labels
+from dashboard.geo.display import Label, area_labels
 from dashboard.geo.join import Boundaries
+from dashboard.geo.places import towns_to_label
 from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX
 
@@ -48,6 +50,7 @@ SNAPSHOT_CRS = "EPSG:3857"
 MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
 MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
 MAX_STACK_LABELS = 150
+SCALE_BAR_ZORDER = 7
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Snapshot:
     events: pd.DataFrame
     extent: BBox
     notes: tuple[str, ...] = ()
+    # Each named town and where its label went, in display pixels (x0, y0, x1, y1).
+    town_labels: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,8 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
         else:
             ax.imshow(tiles.pixels, extent=tiles.extent, interpolation="bilinear", zorder=0)
     _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=tiles is None)
-    _draw_labels(ax, place_labels(boundaries), extent)
+    labels = area_labels(boundaries, *extent.bounds())
+    _draw_labels(ax, [lb for lb in labels if lb.kind != "province"], extent)
     _draw_events(ax, inside)
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
@@ -142,9 +148,11 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
         spine.set_edgecolor("#666666")
     _draw_scale_bar(ax)
     _draw_north_arrow(ax)
+    # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
+    towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
     _draw_legend(fig, inside, nk_boundary)
     _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None)
-    return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes))
+    return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
 
 def _fill_axes(bounds: np.ndarray) -> tuple[float, float, float, float]:
@@ -204,6 +212,84 @@ def _draw_labels(ax: Axes, labels: list[Label], extent: BBox) -> None:
         )
 
 
+# Where a town's label may go, in points from its dot: right, left, above, below, then the diagonals.
+LABEL_POSITIONS = (
+    ((5, 0), "left", "center"),
+    ((-5, 0), "right", "center"),
+    ((0, 5), "center", "bottom"),
+    ((0, -5), "center", "top"),
+    ((4, 4), "left", "bottom"),
+    ((-4, 4), "right", "bottom"),
+    ((4, -4), "left", "top"),
+    ((-4, -4), "right", "top"),
+)
+LABEL_GAP_PX = 2.0  # labels keep at least this far apart
+TOWN_LABELS_MAX = 24
+
+
+def _draw_towns(
+    fig: Figure, ax: Axes, events: pd.DataFrame, extent: BBox, provinces: list[Label]
+) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
+    """Name the towns at or nearest the events, then the main towns, then the provinces, where they fit.
+
+    Each town's label is tried in LABEL_POSITIONS around its dot and kept in the first one that
+    stays inside the map and clear of every label, the scale bar and the north arrow already
+    there; a town whose label fits nowhere is left out, dot and all. A province name is tried at
+    its point only. A white halo keeps names legible over lines and markers.
+    """
+    towns = towns_to_label(
+        events["longitude"].to_numpy(),
+        events["latitude"].to_numpy(),
+        extent.west,
+        extent.south,
+        extent.east,
+        extent.north,
+        limit=TOWN_LABELS_MAX,
+        locations=events["location"].fillna("").astype(str).tolist(),
+    )
+    if not towns and not provinces:
+        return ()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax.apply_aspect()
+    inside = ax.get_window_extent(renderer)
+    taken = [t.get_window_extent(renderer) for t in ax.texts]
+    taken += [p.get_window_extent(renderer) for p in ax.patches if p.get_zorder() >= SCALE_BAR_ZORDER]
+    halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+    placed: list[tuple[str, tuple[float, float, float, float]]] = []
+
+    def place(text: str, x: float, y: float, positions: tuple, **look: object) -> bool:
+        for offset, ha, va in positions:
+            where = {"xytext": offset, "textcoords": "offset points", "ha": ha, "va": va}
+            label = ax.annotate(text, (x, y), **where, **look)  # type: ignore[arg-type]
+            box = label.get_window_extent(renderer).padded(LABEL_GAP_PX)
+            fits = inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
+            if fits and not any(box.overlaps(other) for other in taken):
+                # The halo is a copy drawn as an outline underneath: path effects would turn the
+                # name itself into curves, and it must stay text in SVG and PDF.
+                halo_look = {**look, "color": "white", "zorder": float(look["zorder"]) - 0.05}  # type: ignore[arg-type]
+                ax.annotate(text, (x, y), **where, **halo_look, path_effects=halo)  # type: ignore[arg-type]
+                taken.append(box)
+                placed.append((text, (box.x0, box.y0, box.x1, box.y1)))
+                return True
+            label.remove()
+        return False
+
+    xs, ys = _to_map_crs([t.longitude for t in towns], [t.latitude for t in towns])
+    for town, x, y in zip(towns, xs, ys, strict=True):
+        if place(town.name, x, y, LABEL_POSITIONS, fontsize=7.5, color=style.TOWN_LABEL, zorder=6.5):
+            ax.plot([x], [y], marker="o", markersize=2.6, color=style.TOWN_DOT, zorder=6.4, linestyle="none")
+    xs, ys = _to_map_crs([p.lon for p in provinces], [p.lat for p in provinces])
+    for province, x, y in zip(provinces, xs, ys, strict=True):
+        centred = (((0, 0), "center", "center"),)
+        place(province.text, x, y, centred, fontsize=6.5, style="italic", color=style.PLACE_LABEL, zorder=2.5)
+    return tuple(placed)
+
+
+def _to_map_crs(longitude: list[float], latitude: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs="EPSG:4326").to_crs(SNAPSHOT_CRS)
+    return points.x.to_numpy(), points.y.to_numpy()
+
+
 def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     if events.empty:
         return
@@ -258,7 +344,7 @@ def _draw_scale_bar(ax: Axes) -> None:
             facecolor="white",
             alpha=0.8,
             edgecolor="none",
-            zorder=7,
+            zorder=SCALE_BAR_ZORDER,
         )
     )
     ax.add_patch(Rectangle((left, bottom), half, height, facecolor=style.INK, edgecolor=style.INK, zorder=8))

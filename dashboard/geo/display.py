@@ -45,7 +45,7 @@ class Label:
     text: str
     lat: float
     lon: float
-    kind: str  # "country" or "water"
+    kind: str  # "country", "water" or "province"
 
 
 def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0) -> GeoJSON:
@@ -76,6 +76,42 @@ def place_labels(boundaries: Boundaries) -> list[Label]:
         + _labels(boundaries.neighbours, "country")
         + _labels(boundaries.water, "water")
     )
+
+
+PROVINCE_LABELS_BELOW_DEG = 3.0  # an area narrower than this (about 250 km) names its provinces
+SHARE_TO_NAME = 0.06  # a country or province covering this share of the area is named in it
+
+
+def area_labels(boundaries: Boundaries, west: float, south: float, east: float, north: float) -> list[Label]:
+    """Names for a map of one area: each country and water body where it is, or, when its usual
+    label point falls outside, inside the part the area shows; provinces too when the area is
+    small enough for their names to be read (kind "province")."""
+    frame = shapely.box(west, south, east, north)
+    labels = []
+    for gdf, kind in (
+        (boundaries.countries, "country"),
+        (boundaries.neighbours, "country"),
+        (boundaries.water, "water"),
+    ):
+        for label, geometry in zip(_labels(gdf, kind), gdf.geometry, strict=True):
+            if frame.contains(shapely.Point(label.lon, label.lat)):
+                labels.append(label)
+                continue
+            shown = geometry.intersection(frame)
+            if shown.area >= SHARE_TO_NAME * frame.area:
+                labels.append(_label_inside(label.text, shown, kind))
+    if east - west < PROVINCE_LABELS_BELOW_DEG:
+        for name, geometry in zip(boundaries.provinces["province"], boundaries.provinces.geometry, strict=True):
+            shown = geometry.intersection(frame)
+            if shown.area >= SHARE_TO_NAME / 2 * frame.area:
+                labels.append(_label_inside(str(name), shown, "province"))
+    return labels
+
+
+def _label_inside(text: str, geometry: shapely.Geometry, kind: str) -> Label:
+    largest = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area)
+    x, y = shapely.maximum_inscribed_circle(largest, 0.005).coords[0]
+    return Label(text=text, lat=round(y, 4), lon=round(x, 4), kind=kind)
 
 
 def base_layers(boundaries: Boundaries) -> BaseLayers:

@@ -293,3 +293,73 @@ def distance_km(
     lon2, lat2 = math.radians(to_lon), math.radians(to_lat)
     a = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * math.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+NEAR_EVENT_KM = 6.0  # a town this close to an event's point is the town that names it on a snapshot
+SAME_TOWN_KM = 2.0  # within this, the largest place names the point (Yerevan, not its district Kentron)
+
+
+def towns_to_label(
+    longitude: np.ndarray,
+    latitude: np.ndarray,
+    west: float,
+    south: float,
+    east: float,
+    north: float,
+    limit: int = 40,
+    locations: Iterable[str] | None = None,
+) -> list[Place]:
+    """The GeoNames towns a map of these event points should name, most wanted first.
+
+    First the town at each event point: the one its ``locations`` entry names (the event's place
+    name, within NEAR_EVENT_KM; labelled with the event's spelling), else the largest within
+    SAME_TOWN_KM, else the nearest within NEAR_EVENT_KM; the towns with most events first. Then
+    the largest towns of the area, each at least a 25th of the area's width from the towns before
+    it, so that a city's districts do not crowd it. The drawing keeps those whose labels fit.
+    """
+    towns = [t for t in geonames_places() if west <= t.longitude <= east and south <= t.latitude <= north]
+    if not towns:
+        return []
+    town_lon = np.array([t.longitude for t in towns])
+    town_lat = np.array([t.latitude for t in towns])
+    town_keys = [{name_key(n) for n in (t.name, *t.other_names)} for t in towns]
+    wanted: dict[int, int] = {}  # town index -> events it names
+    spelled: dict[int, str] = {}  # town index -> the events' own name for it
+    lon_values, lat_values = np.asarray(longitude, float), np.asarray(latitude, float)
+    names = list(locations) if locations is not None else [""] * len(lon_values)
+    points = pd.DataFrame({"lon": lon_values, "lat": lat_values, "name": names}).dropna(subset=["lon", "lat"])
+    per_point = points.value_counts(["lon", "lat", "name"], dropna=False)
+    index = per_point.index
+    for lon, lat, name, count in zip(
+        index.get_level_values("lon"),
+        index.get_level_values("lat"),
+        index.get_level_values("name"),
+        per_point.to_numpy(),
+        strict=True,
+    ):
+        distances = distance_km(town_lon, town_lat, float(lon), float(lat))
+        key = name_key(str(name)) if isinstance(name, str) else ""
+        named = [i for i in np.flatnonzero(distances <= NEAR_EVENT_KM) if key and key in town_keys[i]]
+        close = np.flatnonzero(distances <= SAME_TOWN_KM)
+        if named:
+            chosen = int(named[0])
+            spelled.setdefault(chosen, str(name))
+        elif close.size:
+            chosen = int(max(close, key=lambda i: towns[i].population))
+        else:
+            chosen = int(np.argmin(distances))
+            if distances[chosen] > NEAR_EVENT_KM:
+                continue
+        wanted[chosen] = wanted.get(chosen, 0) + int(count)
+    chosen_towns = sorted(wanted, key=lambda i: (-wanted[i], -towns[i].population))
+    spacing_km = distance_km(west, south, east, south)[0] / 25
+    for i in sorted(range(len(towns)), key=lambda i: -towns[i].population):
+        if len(chosen_towns) >= limit:
+            break
+        if i in wanted:
+            continue
+        others = chosen_towns or [i]
+        apart = distance_km(town_lon[others], town_lat[others], towns[i].longitude, towns[i].latitude)
+        if not chosen_towns or apart.min() >= spacing_km:
+            chosen_towns.append(i)
+    return [replace(towns[i], name=spelled[i]) if i in spelled else towns[i] for i in chosen_towns[:limit]]
