@@ -42,6 +42,8 @@ PACKAGES: dict[str, tuple[str, list[str]]] = {
             "MIT-LICENCE.txt",
         ],
     ),
+    # Draws the offline place basemap (PMTiles vector tiles) on canvas, labels placed without collisions.
+    "protomaps-leaflet": ("5.1.0", ["dist/protomaps-leaflet.js", "LICENSE"]),
 }
 
 

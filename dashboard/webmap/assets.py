@@ -21,6 +21,7 @@ from branca.element import Element, Figure
 
 from dashboard.errors import UnvendoredAssetError
 from dashboard.webmap.elements import Verbatim
+from dashboard.webmap.pmtiles import COMPRESSION_GZIP, read_tiles
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # URL path at which Streamlit serves dashboard/app/static, a link to STATIC_DIR (server.enableStaticServing).
@@ -33,12 +34,16 @@ LOCAL_ASSETS: dict[str, str] = {
     "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "protomaps_leaflet": "vendor/protomaps-leaflet/protomaps-leaflet.js",
     "ccm_map_elements": "js/map-elements.js",
     "ccm_packed_events": "js/packed-events.js",
     "ccm_map_css": "css/map.css",
 }
 # What every map page loads besides Leaflet (event layers are swapped without a page reload).
-MAP_SCRIPTS = ("markerclusterjs", "ccm_map_elements", "ccm_packed_events")
+MAP_SCRIPTS = ("markerclusterjs", "protomaps_leaflet", "ccm_map_elements", "ccm_packed_events")
+# Data files an element reads (attribute ``local_data``, a path under STATIC_DIR, and ``source``):
+# the live map fetches them from the static server, the HTML export carries their tiles inline.
+PLACES_BASEMAP = "basemap/places.pmtiles"
 MAP_STYLESHEETS = ("markerclustercss", "markerclusterdefaultcss", "ccm_map_css")
 # Assets folium adds by default that none of our layers uses.
 UNUSED = frozenset(
@@ -90,8 +95,11 @@ def _walk(element: Element) -> Iterator[Element]:
 
 
 def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> None:
-    """Rewrite default_js/default_css of every element under ``root`` to ``base_url``."""
+    """Point the assets (default_js/default_css) and data files of every element under ``root`` at ``base_url``."""
     for element in _walk(root):
+        data_file = getattr(element, "local_data", None)
+        if data_file:
+            element.source = f"{base_url}/{data_file}"  # type: ignore[attr-defined]
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
             if assets:
@@ -109,6 +117,9 @@ def inline_local_assets(root: Element) -> None:
     """
     needed: dict[str, None] = {}
     for element in _walk(root):
+        data_file = getattr(element, "local_data", None)
+        if data_file:
+            element.source = inlined_tiles(STATIC_DIR / data_file)  # type: ignore[attr-defined]
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
             if assets:
@@ -123,6 +134,13 @@ def inline_local_assets(root: Element) -> None:
         else:
             html = "<style>" + _inline_css_urls(text, path.parent) + "</style>"
         header.add_child(Verbatim(html), name=name)
+
+
+def inlined_tiles(path: Path) -> dict[str, object]:
+    """A PMTiles archive's tiles as the page's inline source: {"tiles": {"z/x/y": base64}, "gzip": bool}."""
+    tiles, compression = read_tiles(path)
+    encoded = {key: base64.b64encode(body).decode("ascii") for key, body in tiles.items()}
+    return {"tiles": encoded, "gzip": compression == COMPRESSION_GZIP}
 
 
 def _inline_css_urls(css: str, folder: Path) -> str:

@@ -21,6 +21,7 @@ from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
+from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
 
@@ -154,6 +155,35 @@ class _Labels(ScriptElement):
         self.labels = labels
 
 
+class _PlaceBasemap(ScriptElement):
+    """The offline place basemap (GeoNames towns, province names and lines; static/basemap/README.md)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.placeBasemap(
+            {{ this._parent._parent.get_name() }}, {{ this._parent.get_name() }},
+            {{ this.source|tojson }}, {{ this.look|tojson }}
+        );
+        {% endmacro %}
+        """
+    )
+    local_data = PLACES_BASEMAP
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PlaceBasemap"
+        self.source: object = f"{STREAMLIT_STATIC_URL}/{PLACES_BASEMAP}"
+        self.look = {
+            "town": style.TOWN_LABEL,
+            "dot": style.TOWN_DOT,
+            "province": style.PLACE_LABEL,
+            "line": style.PROVINCE.edge,
+            "halo": "#ffffff",
+            "minPopulation": [list(step) for step in style.TOWNS_FROM_ZOOM],
+        }
+
+
 class _Shapes(ScriptElement):
     """A GeoJSON boundary layer with one fixed style, added to its parent group.
 
@@ -227,6 +257,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     for data, shape_style in context:
         _Shapes(data, shape_style.leaflet()).add_to(offline)
     _Labels([asdict(label) for label in layers.labels]).add_to(offline)
+    _PlaceBasemap().add_to(offline)
     offline.add_to(fmap)
     for basemap in BASEMAPS.values():
         folium.TileLayer(

@@ -184,3 +184,17 @@ def session(browser, request) -> Iterator[Session]:
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+# How much of the place basemap (towns, province names and lines) a page has drawn: its canvas
+# tiles in the ccm-places pane and their painted pixels. Text on canvas cannot be read back, so the
+# test asserts that labels were drawn at all, and the unit tests what the tiles hold.
+PLACES_DRAWN = """() => {
+    const tiles = [...document.querySelectorAll('.leaflet-ccm-places-pane canvas.leaflet-tile-loaded')];
+    let painted = 0;
+    for (const tile of tiles) {
+        const pixels = tile.getContext('2d').getImageData(0, 0, tile.width, tile.height).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+    }
+    return {tiles: tiles.length, painted: painted};
+}"""

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from dashboard.vocab import DATE_PRESETS
+from tests.browser.conftest import PLACES_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +102,22 @@ def move_map(page, center: tuple[float, float], zoom: int) -> None:
         [list(center), zoom],
     )
     page.wait_for_function("() => window.__viewReport === 'done'", timeout=30_000)
+
+
+def test_the_place_basemap_is_read_from_the_dashboards_own_server_in_ranges(session, live_app):
+    page, _frame = open_dashboard(session, live_app.url)
+    responses: list[tuple[int, str | None]] = []
+    page.on(
+        "response", lambda r: "places.pmtiles" in r.url and responses.append((r.status, r.request.headers.get("range")))
+    )
+    leaflet = leaflet_frame(page)
+    leaflet.wait_for_function(f"() => ({PLACES_DRAWN})().painted > 2000", timeout=30_000)
+    move_map(page, (40.2, 45.86), 11)  # Sotk: village names from zoom 10
+    leaflet.wait_for_function(f"() => ({PLACES_DRAWN})().painted > 2000", timeout=30_000)
+    assert responses and all(
+        status == 206 and (byte_range or "").startswith("bytes=") for status, byte_range in responses
+    )
+    assert session.foreign_requests() == []
 
 
 def test_filter_changes_markers_and_counts_but_keeps_the_view(session, live_app):

@@ -10,6 +10,7 @@ from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
+from tests.browser.conftest import PLACES_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -50,5 +51,6 @@ def test_html_export_renders_offline_from_a_file(session, bundled, boundaries, t
     assert "Sept 2022 attack on Armenia" in page.locator(".ccm-info").inner_text()
     assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".leaflet-overlay-pane path").count() >= 3
+    page.wait_for_function(f"() => ({PLACES_DRAWN})().painted > 2000", timeout=30_000)  # the inlined place tiles
     assert blocked == []
     assert session.foreign_requests() == []

@@ -22,6 +22,24 @@
         return node;
     }
 
+    /**
+     * A PMTiles-like source over tiles inlined in the page ("z/x/y" -> base64, gzip-compressed
+     * when ``gzip``): what protomaps-leaflet reads when the page is opened from file://.
+     * @param {{tiles: Object<string, string>, gzip: boolean}} inlined
+     */
+    function inlinedTiles(inlined) {
+        return {
+            getZxy: function (z, x, y) {
+                var text = inlined.tiles[z + "/" + x + "/" + y];
+                if (!text) { return Promise.resolve(undefined); }
+                var bytes = Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
+                if (!inlined.gzip) { return Promise.resolve({data: bytes.buffer}); }
+                var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+                return new Response(inflated).arrayBuffer().then(function (data) { return {data: data}; });
+            }
+        };
+    }
+
     L.ccm = {
         /**
          * Colours shared with the snapshots, as CSS custom properties on the map container.
@@ -134,6 +152,66 @@
                     icon: L.divIcon({html: text.outerHTML, className: "", iconSize: null})
                 }).addTo(group);
             });
+        },
+
+        /**
+         * The offline place basemap: GeoNames towns (denser as one zooms in, largest first) and
+         * province names over the land, drawn by protomaps-leaflet on canvas with labels that never
+         * collide. Above the boundary lines, below the events; not interactive.
+         * @param {L.Map} map
+         * @param {L.LayerGroup} group
+         * @param {string | {tiles: Object<string, string>, gzip: boolean}} source  a .pmtiles URL, or inlined tiles
+         * @param {{town: string, dot: string, province: string, line: string, halo: string,
+         *          minPopulation: Array<[number, number]>}} look
+         */
+        placeBasemap: function (map, group, source, look) {
+            if (!map.getPane("ccm-places")) {
+                var pane = map.createPane("ccm-places");
+                pane.style.zIndex = "440";
+                pane.style.pointerEvents = "none";
+            }
+            var P = /** @type {any} */ (window).protomapsL;
+            /** The smallest population named at zoom z: [[zoom, population], ...] ascending by zoom. */
+            function smallest(z) {
+                var found = Infinity;
+                look.minPopulation.forEach(function (step) { if (z >= step[0]) { found = step[1]; } });
+                return found;
+            }
+            var layer = P.leafletLayer({
+                url: typeof source === "string" ? source : inlinedTiles(source),
+                pane: "ccm-places",
+                maxDataZoom: 12,
+                attribution: "",
+                paintRules: [{
+                    dataLayer: "places",
+                    minzoom: 7,
+                    symbolizer: new P.LineSymbolizer({color: look.line, width: 0.6}),
+                    filter: function (z, f) { return f.props.kind === "province_line"; }
+                }],
+                labelRules: [{
+                    dataLayer: "places",
+                    symbolizer: new P.GroupSymbolizer([
+                        new P.CircleSymbolizer({radius: 2, fill: look.dot, stroke: look.halo, width: 1}),
+                        new P.OffsetTextSymbolizer({
+                            labelProps: ["name"], fill: look.town, stroke: look.halo, width: 2.5,
+                            fontFamily: "sans-serif", fontSize: 11, offsetX: 3, offsetY: 3
+                        })
+                    ]),
+                    filter: function (z, f) { return f.props.kind === "town" && f.props.population >= smallest(z); },
+                    sort: function (a, b) { return b.population - a.population; }
+                }, {
+                    dataLayer: "places",
+                    minzoom: 7,
+                    maxzoom: 10,
+                    symbolizer: new P.CenteredTextSymbolizer({
+                        labelProps: ["name"], fill: look.province, stroke: look.halo, width: 2,
+                        fontFamily: "sans-serif", fontSize: 10, fontStyle: "italic"
+                    }),
+                    filter: function (z, f) { return f.props.kind === "province"; }
+                }]
+            });
+            layer.addTo(group);
+            return layer;
         },
 
         /**
