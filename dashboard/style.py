@@ -45,6 +45,7 @@ class ShapeStyle:
     width_px: float = 1.0
     fill: str | None = None  # None: not filled
     dash_px: tuple[float, float] | None = None
+    fill_opacity: float = 1.0  # below 1 for areas drawn over the map rather than under it
 
     def leaflet(self) -> dict[str, object]:
         """Leaflet path options."""
@@ -54,7 +55,7 @@ class ShapeStyle:
             "fill": self.fill is not None,
         }
         if self.fill:
-            options.update(fillColor=self.fill, fillOpacity=1.0)
+            options.update(fillColor=self.fill, fillOpacity=self.fill_opacity)
         if self.dash_px:
             options["dashArray"] = f"{self.dash_px[0]:g} {self.dash_px[1]:g}"
         return options
@@ -82,6 +83,7 @@ TOWN_LABEL: Final = "#333333"  # GeoNames towns named in snapshots, over a white
 TOWN_DOT: Final = "#555555"
 # The live map names towns of at least this many people from this zoom on: capitals first, villages at 10.
 TOWNS_FROM_ZOOM: Final = ((5, 300_000), (7, 50_000), (8, 15_000), (9, 5_000), (10, 1_000), (11, 0))
+LACHIN_CORRIDOR: Final = ShapeStyle(edge="#007367", width_px=1.4, fill="#007367", dash_px=(2, 3), fill_opacity=0.15)
 CHOSEN_PLACE: Final = ShapeStyle(edge="#c2185b", width_px=1.5, dash_px=(4, 3))  # the place box's place and radius
 WATER_LABEL: Final = "#4a7fa5"
 

@@ -48,7 +48,20 @@ NK_BOUNDARIES: Final[dict[str, tuple[str, str]]] = {
         "nkr_control_1994_2020_10m_derived",
         "Area held by Armenian forces 1994–2020",
     ),
+    # From International Crisis Group's layer (data/geo/crisisgroup, GPL-3.0, credited when drawn).
+    "peacekeeping_2020_2023": (
+        "russian_peacekeeping_zone",
+        "Russian peacekeeping zone, Nov 2020 – Sept 2023 (Crisis Group)",
+    ),
 }
+NK_FROM_CRISIS_GROUP: Final = frozenset({"peacekeeping_2020_2023"})
+CRISIS_GROUP_ATTRIBUTION: Final = "International Crisis Group, Europe and Central Asia Program (GPL-3.0)"
+# Crisis Group's feature names (name_eng) for what the dashboard draws from its layer.
+CRISIS_GROUP_FEATURES: Final[dict[str, str]] = {
+    "russian_peacekeeping_zone": "Territory of Nagorno-Karabakh (former NKAO) patrolled by Russian peacekeepers",
+    "lachin_corridor_2020_2022": "Lachin Corridor",
+}
+LACHIN_CORRIDOR_LABEL: Final = "Lachin corridor, Nov 2020 – Aug 2022 (Crisis Group)"
 DEFAULT_NK_BOUNDARY: Final = "nkao_1991"
 
 # Events dated before this, or after today, are rejected as mistyped (0001-01-01, 9999-12-31):

@@ -29,11 +29,13 @@ from dashboard.pipeline import Selection, select_events
 from dashboard.summary.charts import counts_by_region_and_type, key_dates_caption, key_figures, timeline_chart
 from dashboard.summary.table import display_table
 from dashboard.vocab import (
+    CRISIS_GROUP_ATTRIBUTION,
     DATE_PRESETS,
     DEFAULT_NK_BOUNDARY,
     EVENT_TYPES,
     GEO_PRECISION_LABELS,
     NK_BOUNDARIES,
+    NK_FROM_CRISIS_GROUP,
     ON_BORDER_KM,
     OSM_ATTRIBUTION,
     REGIONS,
@@ -153,7 +155,8 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         key=keys.KEY_NK,
         index=list(NK_BOUNDARIES).index(DEFAULT_NK_BOUNDARY),
         format_func=lambda key: NK_BOUNDARIES[key][1],
-        help="Drawn on the map and used for the region 'Nagorno-Karabakh'. Natural Earth lines, ±1–3 km.",
+        help="Drawn on the map and used for the region 'Nagorno-Karabakh'. The 1991 and 1994–2020 lines are "
+        "Natural Earth's (±1–3 km); the 2020–2023 peacekeeping zone is International Crisis Group's (GPL-3.0).",
     )
     regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=keys.KEY_REGIONS)
     provinces = choices.provinces
@@ -243,10 +246,15 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str, place: Plac
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
         st.session_state[keys.KEY_FIT] = events_view(selection.events)
         st.rerun()
+    nk_source = (
+        f"the Nagorno-Karabakh line: {CRISIS_GROUP_ATTRIBUTION}, vertices ~320 m apart"
+        if nk_boundary in NK_FROM_CRISIS_GROUP
+        else "Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km"
+    )
     st.caption(
-        f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces and "
-        f"Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km. Points within {ON_BORDER_KM:g} km of the "
-        "international border are marked 'on the border'."
+        f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces: Natural Earth, "
+        f"accurate to ~1–3 km; {nk_source}. Places: GeoNames (CC BY 4.0). Points within {ON_BORDER_KM:g} km of "
+        "the international border are marked 'on the border'."
     )
     return view_bbox(state)
 

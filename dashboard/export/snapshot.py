@@ -37,12 +37,19 @@ from dashboard.geo.display import Label, area_labels
 from dashboard.geo.join import Boundaries
 from dashboard.geo.places import towns_to_label
 from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
-from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, STUDY_AREA_BBOX
+from dashboard.vocab import (
+    BOUNDARY_DISCLAIMER,
+    CRISIS_GROUP_ATTRIBUTION,
+    NK_BOUNDARIES,
+    NK_FROM_CRISIS_GROUP,
+    OSM_ATTRIBUTION,
+    STUDY_AREA_BBOX,
+)
 
 PAGE_INCHES = (11.0, 8.5)
 ATTRIBUTION = (
-    f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and Nagorno-Karabakh lines: Natural Earth "
-    "(public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
+    f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and the 1991 and 1994–2020 Nagorno-Karabakh lines: "
+    "Natural Earth (public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
     "see the sources in the data export."
 )
 # Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
@@ -151,7 +158,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
     towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
     _draw_legend(fig, inside, nk_boundary)
-    _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None)
+    _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None, nk_boundary=nk_boundary)
     return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
 
@@ -403,7 +410,7 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
             [],
             [],
             **style.NAGORNO_KARABAKH.matplotlib_line(),
-            label="Nagorno-Karabakh:\n" + NK_BOUNDARIES[nk_boundary][1],
+            label="Nagorno-Karabakh:\n" + "\n".join(textwrap.wrap(NK_BOUNDARIES[nk_boundary][1], 36)),
         ),
         Line2D([], [], **style.PROVINCE.matplotlib_line(), label="Provinces (Natural Earth)"),
     ]
@@ -421,20 +428,27 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
     )
 
 
-def _draw_texts(fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str], tiles_used: bool) -> None:
+def _draw_texts(
+    fig: Figure, spec: SnapshotSpec, n_shown: int, notes: list[str], tiles_used: bool, nk_boundary: str
+) -> None:
     fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
     caption = (spec.caption_lines or [f"{n_shown} events shown"]) + notes
     fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
     attribution = ATTRIBUTION
+    if nk_boundary in NK_FROM_CRISIS_GROUP:
+        attribution += f" Nagorno-Karabakh line: {CRISIS_GROUP_ATTRIBUTION}."
     if tiles_used and spec.basemap:
         attribution += f" Basemap: {plain_text(BASEMAPS[spec.basemap].html_attribution)}."
-    footer = "\n".join(
-        [
-            *textwrap.wrap(attribution, 165),
-            f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); no de facto line is shown. "
-            f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map.",
-        ]
+    de_facto = (
+        "the Nagorno-Karabakh line is the de facto peacekeeping zone of Nov 2020 – Sept 2023."
+        if nk_boundary in NK_FROM_CRISIS_GROUP
+        else "no de facto line is shown."
     )
+    disclaimer = (
+        f"{BOUNDARY_DISCLAIMER} Outlines are de jure (OSM, 2017); {de_facto} "
+        f"Generated {spec.generated:%d %b %Y} with Caucasus Conflict Map."
+    )
+    footer = "\n".join([*textwrap.wrap(attribution, 165), *textwrap.wrap(disclaimer, 165)])
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
 
 

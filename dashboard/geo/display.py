@@ -14,6 +14,7 @@ import geopandas as gpd
 import shapely
 
 from dashboard.geo.join import Boundaries
+from dashboard.vocab import LACHIN_CORRIDOR_LABEL
 
 GeoJSON = dict[str, Any]
 
@@ -35,6 +36,7 @@ class BaseLayers:
     water: GeoJSON
     provinces: GeoJSON  # properties: province, province_code (shown as plain text)
     nagorno_karabakh: dict[str, GeoJSON]  # by NK_BOUNDARIES key
+    lachin_corridor: GeoJSON  # Crisis Group's, Nov 2020 – Aug 2022 (a toggle layer)
     labels: list[Label]  # place names for the offline basemap
 
 
@@ -124,5 +126,9 @@ def base_layers(boundaries: Boundaries) -> BaseLayers:
         water=_geojson(boundaries.water, ["name"], CONTEXT_TOLERANCE),
         provinces=_geojson(boundaries.provinces, ["province", "province_code"], PROVINCE_TOLERANCE),
         nagorno_karabakh={key: _geojson(nk.loc[[key]], ["name"]) for key in nk.index},
+        lachin_corridor=_geojson(
+            gpd.GeoDataFrame({"name": [LACHIN_CORRIDOR_LABEL]}, geometry=[boundaries.lachin_corridor], crs=nk.crs),
+            ["name"],
+        ),
         labels=place_labels(boundaries),
     )

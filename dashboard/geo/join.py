@@ -25,6 +25,7 @@ from dashboard.config import GEO_DIR
 from dashboard.vocab import (
     ARMENIA,
     AZERBAIJAN,
+    CRISIS_GROUP_FEATURES,
     METRIC_CRS,
     NAGORNO_KARABAKH,
     NK_BOUNDARIES,
@@ -54,6 +55,7 @@ class Boundaries:
     countries: gpd.GeoDataFrame  # Armenia, Azerbaijan: name, code
     provinces: gpd.GeoDataFrame  # 89 units: name, code (ISO 3166-2), country
     nagorno_karabakh: gpd.GeoDataFrame  # indexed by NK_BOUNDARIES key: name
+    lachin_corridor: BaseGeometry  # Nov 2020 – Aug 2022, Crisis Group (GPL-3.0): drawn, never joined
     neighbours: gpd.GeoDataFrame  # Georgia, Iran, Turkey, Russia (context)
     water: gpd.GeoDataFrame  # Caspian and large lakes (context)
     border_metric: BaseGeometry  # Armenia-Azerbaijan international border, METRIC_CRS
@@ -65,6 +67,19 @@ class Boundaries:
         return self.nagorno_karabakh.geometry.loc[key]
 
 
+def crisis_group_layers(geo_dir: Path = GEO_DIR) -> dict[str, tuple[str, BaseGeometry]]:
+    """International Crisis Group's features the dashboard draws (vocab.CRISIS_GROUP_FEATURES), by
+    kind: (name, geometry). From its own file, data/geo/crisisgroup (GPL-3.0), never merged."""
+    layer = _read(geo_dir / "crisisgroup" / "nagorno-karabakh-borders.geojson")
+    found = {}
+    for kind, name in CRISIS_GROUP_FEATURES.items():
+        matches = layer[layer["name_eng"] == name]
+        if len(matches) != 1:
+            raise ValueError(f"Crisis Group's layer should hold one feature '{name}', not {len(matches)}.")
+        found[kind] = (name, shapely.make_valid(matches.geometry.iloc[0]))
+    return found
+
+
 def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     """Read the bundled layers and derive the international border line."""
     countries = _read(geo_dir / "armenia_azerbaijan_admin0.geojson")[["name", "code", "geometry"]]
@@ -73,11 +88,14 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     provinces = provinces[["name", "code", "country", "geometry"]].rename(
         columns={"name": "province", "code": "province_code"}
     )
-    nk = _read(geo_dir / "nagorno_karabakh.geojson").set_index("kind")
+    own = _read(geo_dir / "nagorno_karabakh.geojson").set_index("kind")
+    crisis_group = crisis_group_layers(geo_dir)
+    shapes = {kind: (own.loc[kind, "name"], own.geometry.loc[kind]) for kind in own.index}
+    shapes.update({kind: (label, geometry) for kind, (label, geometry) in crisis_group.items()})
     nk = gpd.GeoDataFrame(
         {
-            "name": [nk.loc[kind, "name"] for kind, _ in NK_BOUNDARIES.values()],
-            "geometry": [nk.geometry.loc[kind] for kind, _ in NK_BOUNDARIES.values()],
+            "name": [shapes[kind][0] for kind, _ in NK_BOUNDARIES.values()],
+            "geometry": [shapes[kind][1] for kind, _ in NK_BOUNDARIES.values()],
         },
         index=pd.Index(list(NK_BOUNDARIES), name="boundary"),
         crs=WGS84,
@@ -97,6 +115,7 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
         countries=countries,
         provinces=provinces,
         nagorno_karabakh=nk,
+        lachin_corridor=crisis_group["lachin_corridor_2020_2022"][1],
         neighbours=_read(geo_dir / "neighbours.geojson")[["name", "geometry"]],
         water=_read(geo_dir / "water.geojson")[["name", "kind", "geometry"]],
         border_metric=border,

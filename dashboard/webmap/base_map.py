@@ -20,7 +20,16 @@ from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
-from dashboard.vocab import BOUNDARY_DISCLAIMER, NK_BOUNDARIES, OSM_ATTRIBUTION, OSM_COPYRIGHT_URL, STUDY_AREA_BBOX
+from dashboard.vocab import (
+    BOUNDARY_DISCLAIMER,
+    CRISIS_GROUP_ATTRIBUTION,
+    LACHIN_CORRIDOR_LABEL,
+    NK_BOUNDARIES,
+    NK_FROM_CRISIS_GROUP,
+    OSM_ATTRIBUTION,
+    OSM_COPYRIGHT_URL,
+    STUDY_AREA_BBOX,
+)
 from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
@@ -198,16 +207,19 @@ class _Shapes(ScriptElement):
         {% macro script(this, kwargs) %}
         L.ccm.shapes(
             {{ this._parent.get_name() }}, {{ this.data|tojson }},
-            {{ this.style|tojson }}, {{ this.tooltip_fields|tojson }}
+            {{ this.style|tojson }}, {{ this.tooltip_fields|tojson }}, {{ this.attribution|tojson }}
         );
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict, style: dict[str, object], tooltip_fields: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, data: dict, style: dict[str, object], tooltip_fields: tuple[str, ...] = (), attribution: str = ""
+    ) -> None:
         super().__init__()
         self._name = "Shapes"
         self.data, self.style, self.tooltip_fields = data, style, list(tooltip_fields)
+        self.attribution = attribution  # plain text: Leaflet shows it while the layer is on the map
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         west, south, east, north = self.data["bbox"][:4]
@@ -215,10 +227,16 @@ class _Shapes(ScriptElement):
 
 
 def _shapes_group(
-    data: dict, name: str, shape_style: ShapeStyle, show: bool = True, tooltip_fields: tuple[str, ...] = ()
+    data: dict,
+    name: str,
+    shape_style: ShapeStyle,
+    show: bool = True,
+    tooltip_fields: tuple[str, ...] = (),
+    attribution: str = "",
 ) -> folium.FeatureGroup:
+    """A toggle layer of one boundary set; ``attribution`` shows in the map's credits while it is on."""
     group = folium.FeatureGroup(name=name, show=show)
-    _Shapes(data, shape_style.leaflet(), tooltip_fields).add_to(group)
+    _Shapes(data, shape_style.leaflet(), tooltip_fields, attribution).add_to(group)
     return group
 
 
@@ -279,10 +297,20 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
         show=False,
         tooltip_fields=("province", "province_code"),
     ).add_to(fmap)
+    credit = CRISIS_GROUP_ATTRIBUTION if nk_boundary in NK_FROM_CRISIS_GROUP else ""
     _shapes_group(
         layers.nagorno_karabakh[nk_boundary],
         f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
         style.NAGORNO_KARABAKH,
+        attribution=credit,
+    ).add_to(fmap)
+    _shapes_group(
+        layers.lachin_corridor,
+        LACHIN_CORRIDOR_LABEL,
+        style.LACHIN_CORRIDOR,
+        show=False,
+        tooltip_fields=("name",),
+        attribution=CRISIS_GROUP_ATTRIBUTION,
     ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)

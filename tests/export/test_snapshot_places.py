@@ -75,3 +75,13 @@ def test_a_snapshot_far_from_any_town_draws_without_names(boundaries, bundled):
     empty_sea = BBox(west=50.9, south=39.0, east=51.4, north=39.4)  # the Caspian
     snapshot = render_snapshot(bundled.events.iloc[:0], boundaries, "nkao_1991", SnapshotSpec("x", bbox=empty_sea))
     assert snapshot.town_labels == ()
+
+
+def test_a_snapshot_with_the_peacekeeping_zone_credits_crisis_group(bundled, boundaries):
+    from dashboard.vocab import CRISIS_GROUP_ATTRIBUTION
+
+    snapshot = render_snapshot(bundled.events, boundaries, "peacekeeping_2020_2023", SnapshotSpec(title="x"))
+    texts = " ".join(t.get_text() for t in snapshot.figure.texts)
+    assert CRISIS_GROUP_ATTRIBUTION in texts.replace("\n", " ")
+    legend = " ".join(" ".join(t.get_text().split()) for t in snapshot.figure.legends[0].get_texts())
+    assert "Russian peacekeeping zone, Nov 2020 – Sept 2023" in legend

@@ -141,7 +141,7 @@ def test_display_layers_are_light(layers, boundaries):
 
     assert len(layers.provinces["features"]) == 89
     assert len(_json.dumps(layers.provinces)) < 250_000
-    assert set(layers.nagorno_karabakh) == {"nkao_1991", "nk_1994_2020"}
+    assert set(layers.nagorno_karabakh) == {"nkao_1991", "nk_1994_2020", "peacekeeping_2020_2023"}
     names = {f["properties"]["province"] for f in layers.provinces["features"]}
     assert "Şuşa (city)" in names
 
@@ -226,3 +226,17 @@ def test_the_chosen_place_is_ringed_with_its_radius_and_its_name_is_text(bundled
     )
     without_radius.events.add_to(without_radius.base)
     assert "L.circle(" not in without_radius.base.get_root().render()
+
+
+def test_crisis_groups_layers_are_credited_on_the_map_when_drawn(layers):
+    from dashboard.vocab import CRISIS_GROUP_ATTRIBUTION, LACHIN_CORRIDOR_LABEL
+    from dashboard.webmap.base_map import MapView
+
+    view = MapView(center=(40.0, 46.5), zoom=7)
+    zone_page = build_base_map(layers, "peacekeeping_2020_2023", view).get_root().render()
+    as_json = lambda text: json.dumps(text)[1:-1]  # noqa: E731 - how the page writes it
+    assert as_json("Russian peacekeeping zone, Nov 2020 – Sept 2023") in zone_page
+    assert zone_page.count(CRISIS_GROUP_ATTRIBUTION) == 2  # the zone and the corridor layer
+    assert as_json(LACHIN_CORRIDOR_LABEL) in zone_page
+    nkao_page = build_base_map(layers, "nkao_1991", view).get_root().render()
+    assert nkao_page.count(CRISIS_GROUP_ATTRIBUTION) == 1  # only the corridor layer, shown when switched on

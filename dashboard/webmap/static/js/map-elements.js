@@ -220,9 +220,13 @@
          * @param {Object} data  a FeatureCollection
          * @param {L.PathOptions} style
          * @param {string[]} fields
+         * @param {string} attribution  credited in the map's attribution while the layer is shown ("" for none)
          */
-        shapes: function (group, data, style, fields) {
-            var layer = L.geoJSON(/** @type {any} */ (data), {style: style, interactive: fields.length > 0});
+        shapes: function (group, data, style, fields, attribution) {
+            var options = {style: style, interactive: fields.length > 0};
+            // Leaflet writes an attribution as HTML: it is escaped here, as it is plain text.
+            if (attribution) { options.attribution = span(attribution).outerHTML; }
+            var layer = L.geoJSON(/** @type {any} */ (data), options);
             if (fields.length) {
                 layer.bindTooltip(function (shape) {
                     // @ts-ignore  every layer of a GeoJSON group has its feature
