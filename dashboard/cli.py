@@ -19,13 +19,13 @@ from dashboard.errors import PlaceError
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
-from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near
+from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near, sector_options
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventFileError
 from dashboard.pipeline import load_joined_events, select_events
-from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS
+from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, SECTOR_SEPARATOR
 
 
 def _date(text: str) -> dt.date:
@@ -110,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", dest="regions", nargs="+", choices=REGIONS, metavar="REGION", help=f"regions ({', '.join(REGIONS)})"
     )
     export.add_argument(
+        "--sector",
+        dest="sectors",
+        nargs="+",
+        metavar="SECTOR",
+        help="border sectors, as the border_sector column names them, e.g. 'Gegharkunik – Kəlbəcər'",
+    )
+    export.add_argument(
         "--near",
         metavar="PLACE",
         help="only events near this place: any spelling GeoNames or the data knows (Stepanakert, Xankəndi, …)",
@@ -151,12 +158,24 @@ def run_export(args: argparse.Namespace) -> int:
             place = Gazetteer.for_events(table.events).resolve(args.near)
             radius = args.radius_km or DEFAULT_RADIUS_KM
             near = Near(place=place.name, longitude=place.longitude, latitude=place.latitude, radius_km=radius)
+        if args.sectors:
+            # A plain hyphen between the two units is taken for the en dash the names use.
+            args.sectors = [sector.replace(" - ", SECTOR_SEPARATOR) for sector in args.sectors]
+            known = set(sector_options(table.events))
+            unknown = [sector for sector in args.sectors if sector not in known]
+            if unknown:
+                raise ExportError(
+                    f"No event lies in the border sector {', '.join(repr(u) for u in unknown)}; the data's sectors: "
+                    + "; ".join(sorted(known))
+                    + "."
+                )
         flt = EventFilter(
             start=args.start,
             end=args.end,
             event_types=tuple(args.types) if args.types else None,
             regions=tuple(args.regions) if args.regions else None,
             near=near,
+            border_sectors=tuple(args.sectors) if args.sectors else None,
         )
         selection = select_events(table, args.nk_boundary, flt)
         request = ExportRequest(

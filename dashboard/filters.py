@@ -61,6 +61,7 @@ class EventFilter:
     geo_precisions: tuple[int, ...] | None = None
     max_border_km: float | None = None
     near: Near | None = None
+    border_sectors: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ def filter_mask(events: pd.DataFrame, flt: EventFilter) -> pd.Series:
         mask &= events["geo_precision"].isin(flt.geo_precisions).fillna(False)
     if flt.max_border_km is not None:
         mask &= (events["border_distance_km"] <= flt.max_border_km).fillna(False)
+    if flt.border_sectors is not None:
+        mask &= events["border_sector"].isin(flt.border_sectors).fillna(False)
     if flt.near is not None:
         near = flt.near
         within = distance_km(events["longitude"], events["latitude"], near.longitude, near.latitude) <= near.radius_km
@@ -157,6 +160,7 @@ class FilterChoices:
     actors: list[str]
     provinces: dict[str, str]
     border_km_max: int
+    sectors: list[str]  # border sectors that have events, by number of events
 
 
 def filter_choices(events: pd.DataFrame) -> FilterChoices:
@@ -167,7 +171,15 @@ def filter_choices(events: pd.DataFrame) -> FilterChoices:
         actors=actor_names(events),
         provinces=province_options(events),
         border_km_max=max(1, math.ceil(events["border_distance_km"].max(skipna=True) or 1)),
+        sectors=sector_options(events),
     )
+
+
+def sector_options(events: pd.DataFrame) -> list[str]:
+    """The border sectors named in ``events``, most events first."""
+    named = events.loc[events["border_sector"].fillna("").ne(""), "border_sector"]
+    counts = named.value_counts()
+    return sorted(counts.index.astype(str), key=lambda sector: (-int(counts[sector]), sector))
 
 
 def _actors_match(events: pd.DataFrame, wanted: set[str]) -> pd.Series:
@@ -215,6 +227,7 @@ FILTER_LABELS = {
     "geo_precisions": "location precision",
     "max_border_km": "distance to the border",
     "near": "place and radius",
+    "border_sectors": "border sector",
 }
 
 

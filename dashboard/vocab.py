@@ -103,6 +103,10 @@ SNAP_DISTANCE_M: Final = 1000.0
 # the outline is only accurate to a few tens of metres and place coordinates to
 # a few hundred.
 ON_BORDER_KM: Final = 0.5
+# Events this close to the Armenia–Azerbaijan border get a border sector: the pair of first-level
+# units facing each other across the nearest stretch of it (dashboard/geo/join.py).
+BORDER_SECTOR_KM: Final = 25.0
+SECTOR_SEPARATOR: Final = " – "
 
 OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
 OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"

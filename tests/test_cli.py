@@ -100,3 +100,13 @@ def test_an_unknown_place_is_a_sentence_with_the_closest_names(tmp_path, capsys)
     assert "No place called 'Stepanakrt'" in err and "Closest names: Stepanakert" in err
     assert main(["export", "--out", str(tmp_path / "x.csv"), "--radius-km", "5"]) == 2
     assert "--radius-km needs --near PLACE" in capsys.readouterr().err
+
+
+def test_export_by_border_sector_takes_a_plain_hyphen_and_names_the_sectors_it_has(tmp_path, capsys):
+    out = tmp_path / "sector.csv"
+    assert main(["export", "--out", str(out), "--sector", "Gegharkunik - Kəlbəcər"]) == 0
+    table = read_export(out)
+    assert not table.empty and set(table["border_sector"]) == {"Gegharkunik – Kəlbəcər"}
+    assert main(["export", "--out", str(out), "--sector", "Lori – Qazax"]) == 1
+    err = capsys.readouterr().err
+    assert "No event lies in the border sector 'Lori – Qazax'" in err and "Syunik – Laçın" in err

@@ -26,9 +26,16 @@ from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Nea
 from dashboard.geo.places import Place
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
-from dashboard.summary.charts import counts_by_region_and_type, key_dates_caption, key_figures, timeline_chart
+from dashboard.summary.charts import (
+    counts_by_region_and_type,
+    counts_by_sector_and_type,
+    key_dates_caption,
+    key_figures,
+    timeline_chart,
+)
 from dashboard.summary.table import display_table
 from dashboard.vocab import (
+    BORDER_SECTOR_KM,
     CRISIS_GROUP_ATTRIBUTION,
     DATE_PRESETS,
     DEFAULT_NK_BOUNDARY,
@@ -168,6 +175,14 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         placeholder="All provinces",
         help="Natural Earth units, accurate to ~1–3 km.",
     )
+    picked_sectors = sb.multiselect(
+        "Border sector",
+        choices.sectors,
+        key=keys.KEY_SECTORS,
+        placeholder="All sectors",
+        help=f"Events within {BORDER_SECTOR_KM:g} km of the Armenia–Azerbaijan border, by the pair of units facing "
+        "each other across its nearest stretch (provinces from Natural Earth lines, ±1–3 km).",
+    )
     with sb.expander("More filters", expanded=False):
         actors = st.multiselect("Actor", choices.actors, key=keys.KEY_ACTORS, placeholder="All actors")
         text = st.text_input("Search place, notes, source", key=keys.KEY_TEXT)
@@ -208,6 +223,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         geo_precisions=None if set(precisions) == set(GEO_PRECISION_LABELS) else tuple(precisions),
         max_border_km=None if border_km >= border_max else float(border_km),
         near=near,
+        border_sectors=tuple(picked_sectors) or None,
     )
     return flt, nk_boundary, mark
 
@@ -337,6 +353,12 @@ def main() -> None:
     if tab_counts.open:
         with tab_counts:
             st.dataframe(counts_by_region_and_type(selection.events))
+            st.markdown(f"**By border sector** (events within {BORDER_SECTOR_KM:g} km of the international border)")
+            by_sector = counts_by_sector_and_type(selection.events)
+            if by_sector.empty:
+                st.caption("No shown event lies within that distance of the border.")
+            else:
+                st.dataframe(by_sector)
     if tab_table.open:
         with tab_table:
             show_table(selection.events)

@@ -25,12 +25,14 @@ from dashboard.config import GEO_DIR
 from dashboard.vocab import (
     ARMENIA,
     AZERBAIJAN,
+    BORDER_SECTOR_KM,
     CRISIS_GROUP_FEATURES,
     METRIC_CRS,
     NAGORNO_KARABAKH,
     NK_BOUNDARIES,
     ON_BORDER_KM,
     OUTSIDE,
+    SECTOR_SEPARATOR,
     SNAP_DISTANCE_M,
 )
 
@@ -39,9 +41,9 @@ JOINED_COLUMNS = (
     "country",
     "province",
     "province_code",
-    "in_nkao_1991",
-    "in_nk_1994_2020",
+    *(f"in_{key}" for key in NK_BOUNDARIES),
     "border_distance_km",
+    "border_sector",
     "on_border",
     "snapped",
     "region",
@@ -60,6 +62,7 @@ class Boundaries:
     water: gpd.GeoDataFrame  # Caspian and large lakes (context)
     border_metric: BaseGeometry  # Armenia-Azerbaijan international border, METRIC_CRS
     border_segments: shapely.STRtree  # the border cut into two-point segments, for nearest-distance queries
+    segment_sectors: np.ndarray  # per border segment (tree order): "Armenian unit – Azerbaijani unit"
     provinces_metric: shapely.STRtree  # the provinces in METRIC_CRS (same order), to snap nearby points
 
     def nk_polygon(self, key: str) -> BaseGeometry:
@@ -80,12 +83,36 @@ def crisis_group_layers(geo_dir: Path = GEO_DIR) -> dict[str, tuple[str, BaseGeo
     return found
 
 
+NAKHCHIVAN_CODE = "AZ-NX"  # parent_code of the Nakhchivan Autonomous Republic's units
+
+
+def sector_unit_name(province: str, parent_code: str) -> str:
+    """How a unit is named in a border sector: Nakhchivan's rayons as 'Nakhchivan (Şərur)'."""
+    return f"Nakhchivan ({province})" if parent_code == NAKHCHIVAN_CODE else province
+
+
+def border_sectors(segments: np.ndarray, provinces_metric: gpd.GeoDataFrame) -> np.ndarray:
+    """For each border segment (metric), the Armenian and the Azerbaijani unit nearest its middle.
+
+    Both touch the border there, so these are the units facing each other across that stretch.
+    """
+    middles = shapely.line_interpolate_point(segments, 0.5, normalized=True)
+    names = {}
+    for country in (ARMENIA, AZERBAIJAN):
+        units = provinces_metric[provinces_metric["country"] == country]
+        tree = shapely.STRtree(units.geometry.values)
+        (_, nearest), _distance = tree.query_nearest(middles, return_distance=True, all_matches=False)
+        labels = [sector_unit_name(p, c) for p, c in zip(units["province"], units["parent_code"], strict=True)]
+        names[country] = np.asarray(labels, dtype=object)[nearest]
+    return names[ARMENIA] + SECTOR_SEPARATOR + names[AZERBAIJAN]
+
+
 def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     """Read the bundled layers and derive the international border line."""
     countries = _read(geo_dir / "armenia_azerbaijan_admin0.geojson")[["name", "code", "geometry"]]
     provinces = _read(geo_dir / "armenia_azerbaijan_admin1.geojson")
     # `code` is the ISO 3166-2 code; the one unit without one (Şuşa city) keeps GeoNames' AZ.56.
-    provinces = provinces[["name", "code", "country", "geometry"]].rename(
+    provinces = provinces[["name", "code", "country", "parent_code", "geometry"]].rename(
         columns={"name": "province", "code": "province_code"}
     )
     own = _read(geo_dir / "nagorno_karabakh.geojson").set_index("kind")
@@ -111,6 +138,7 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
             for coords in (shapely.get_coordinates(part) for part in parts)
         ]
     )
+    provinces_metric = provinces.to_crs(METRIC_CRS)
     return Boundaries(
         countries=countries,
         provinces=provinces,
@@ -120,7 +148,8 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
         water=_read(geo_dir / "water.geojson")[["name", "kind", "geometry"]],
         border_metric=border,
         border_segments=shapely.STRtree(segments),
-        provinces_metric=shapely.STRtree(provinces.to_crs(METRIC_CRS).geometry.values),
+        segment_sectors=border_sectors(segments, provinces_metric),
+        provinces_metric=shapely.STRtree(provinces_metric.geometry.values),
     )
 
 
@@ -160,6 +189,7 @@ JOIN_DTYPES = {
     "province_code": "string",
     **{f"in_{key}": "boolean" for key in NK_BOUNDARIES},
     "border_distance_km": "float64",
+    "border_sector": "string",
     "on_border": "boolean",
     "snapped": "boolean",
 }
@@ -201,25 +231,28 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
         shapely.prepare(polygon)
         columns[f"in_{key}"] = shapely.contains_xy(polygon, lon, lat)
     distance_km = np.full(n, np.nan)
+    sector = np.full(n, "", dtype=object)
     if n:
-        nearest_point, distance_m = _in_threads(
+        nearest_point, distance_m, segment = _in_threads(
             lambda chunk: _nearest_distance(boundaries.border_segments, chunk), metric_points
         )
         distance_km[nearest_point] = distance_m / 1000.0
+        near = distance_km[nearest_point] <= BORDER_SECTOR_KM
+        sector[nearest_point[near]] = boundaries.segment_sectors[segment[near]]
     columns["border_distance_km"] = np.round(distance_km, 3)
+    columns["border_sector"] = sector
     columns["on_border"] = distance_km <= ON_BORDER_KM
     columns["snapped"] = snapped
     return pd.DataFrame(columns).astype(JOIN_DTYPES)
 
 
-def _nearest_distance(tree: shapely.STRtree, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    (point, _), distance = tree.query_nearest(points, return_distance=True, all_matches=False)
-    return point, distance
+def _nearest_distance(tree: shapely.STRtree, points: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(point index, distance, segment index) of each point's nearest border segment."""
+    (point, segment), distance = tree.query_nearest(points, return_distance=True, all_matches=False)
+    return point, distance, segment
 
 
-def _in_threads(
-    query: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], inputs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _in_threads(query: Callable[[np.ndarray], tuple[np.ndarray, ...]], inputs: np.ndarray) -> tuple[np.ndarray, ...]:
     """A tree query whose first result indexes ``inputs``, run on chunks in parallel threads.
 
     shapely releases the GIL inside its tree queries, so on a multi-core machine
@@ -232,7 +265,7 @@ def _in_threads(
     with ThreadPoolExecutor(workers) as pool:
         parts = list(pool.map(query, [inputs[a:b] for a, b in itertools.pairwise(bounds)]))
     first = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1], strict=True)])
-    return first, np.concatenate([part[1] for part in parts])
+    return first, *(np.concatenate([part[k] for part in parts]) for k in range(1, len(parts[0])))
 
 
 THREADS = min(os.cpu_count() or 1, 8)

@@ -108,6 +108,20 @@ def counts_by_region_and_type(events: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def counts_by_sector_and_type(events: pd.DataFrame) -> pd.DataFrame:
+    """A border sector × type table of event counts with totals, busiest sector first (empty if none)."""
+    near = events[events["border_sector"].fillna("").ne("")]
+    if near.empty:
+        return pd.DataFrame(columns=["Total"], index=pd.Index([], name="Border sector"))
+    table = pd.crosstab(near["border_sector"], near["event_type"])
+    table = table[[t for t in EVENT_TYPE_COLOURS if t in table.columns]]
+    table["Total"] = table.sum(axis=1)
+    table = table.sort_values("Total", ascending=False, kind="stable")
+    table.index.name = "Border sector"
+    table.columns.name = None
+    return table
+
+
 def key_dates_caption() -> str:
     """What the timeline's dashed lines mark, from the same table the chart draws."""
     marks = (f"{label} ({format_date(pd.Timestamp(day))})" for day, label in KEY_DATES.items())

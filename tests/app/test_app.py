@@ -311,3 +311,13 @@ def test_a_place_found_by_another_spelling_centres_the_map_and_filters_by_radius
     near = counts_line(app)
     assert not near.startswith("58 shown") and near.endswith("= 77 rows in file")
     assert "within 10 km of Jermuk" in unescaped(app.markdown[0].value)
+
+
+def test_the_border_sector_filter_and_the_counts_by_sector(app):
+    options = app.multiselect(key=keys.KEY_SECTORS).options
+    assert options[0] == "Gegharkunik – Kəlbəcər"
+    app.multiselect(key=keys.KEY_SECTORS).set_value(["Gegharkunik – Kəlbəcər"]).run()
+    assert counts_line(app).startswith("12 shown")
+    open_tab(app, keys.TAB_COUNTS)
+    by_sector = next(df.value for df in app.dataframe if df.value.index.name == "Border sector")
+    assert list(by_sector.index) == ["Gegharkunik – Kəlbəcər"] and by_sector["Total"].iloc[0] == 12
