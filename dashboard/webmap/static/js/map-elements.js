@@ -40,6 +40,38 @@
         };
     }
 
+    /** The largest town among features found under a click (protomaps-leaflet's query result). */
+    function nearestTown(found) {
+        var best = null;
+        found.forEach(function (features) {
+            features.forEach(function (hit) {
+                var props = hit.feature.props;
+                if (props.kind === "town" && (!best || props.population > best.population)) { best = props; }
+            });
+        });
+        return best;
+    }
+
+    /** A town's name, other names and population, as text (names come from GeoNames). */
+    function townPopup(town) {
+        var box = document.createElement("div");
+        box.className = "ccm-popup";
+        var title = document.createElement("b");
+        title.textContent = town.name;
+        box.appendChild(title);
+        if (town.other_names) {
+            var others = document.createElement("div");
+            others.textContent = "Also: " + town.other_names;
+            box.appendChild(others);
+        }
+        var source = document.createElement("div");
+        source.className = "ccm-muted";
+        source.textContent = (town.population ? "Population " + town.population.toLocaleString("en") + " · " : "")
+            + "GeoNames (CC BY 4.0)";
+        box.appendChild(source);
+        return box;
+    }
+
     L.ccm = {
         /**
          * Colours shared with the snapshots, as CSS custom properties on the map container.
@@ -211,6 +243,21 @@
                 }]
             });
             layer.addTo(group);
+            // A click on the map away from any event names the town there, with its other names.
+            map.on("click", function (e) {
+                var original = /** @type {any} */ (e.originalEvent);
+                var target = original && original.target;
+                if (!map.hasLayer(layer) || (target && target.closest
+                        && target.closest(".leaflet-interactive, .leaflet-marker-icon, .leaflet-popup"))) {
+                    return;
+                }
+                // Event layers drawn on their own canvas mark the clicks they take, in the same dispatch.
+                setTimeout(function () {
+                    if (original && original.ccmHandled) { return; }
+                    var town = nearestTown(layer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 12));
+                    if (town) { L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(townPopup(town)).openOn(map); }
+                }, 0);
+            });
             return layer;
         },
 

@@ -339,6 +339,8 @@
         _onClick: function (e) {
             var hit = this._hit(e.containerPoint), map = this._map;
             if (!hit) { return; }
+            // The click is the events': the place basemap's name popup stands back (map-elements.js).
+            /** @type {any} */ (e.originalEvent).ccmHandled = true;
             if (this._splits(hit.cluster)) {
                 var bounds = L.latLngBounds(hit.cluster.locations.map(function (loc) {
                     return [this._lat[loc], this._lng[loc]];
