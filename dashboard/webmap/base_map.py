@@ -37,7 +37,8 @@ from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHin
 NO_BASEMAP = "None (boundaries only, works offline)"
 BOUNDARY_ATTRIBUTION = (
     f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
-    "Natural Earth; events: curated from public reporting"
+    'Natural Earth; places: <a href="https://www.geonames.org">GeoNames</a> (CC BY 4.0); '
+    "events: curated from public reporting"
 )
 MAP_HEIGHT_PX = 620
 LEGEND_WIDTH_PX = 260

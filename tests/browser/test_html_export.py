@@ -49,7 +49,8 @@ def test_html_export_renders_offline_from_a_file(session, bundled, boundaries, t
     assert markers == 15
     assert "Battle" in page.locator(".ccm-legend").inner_text()
     assert "Sept 2022 attack on Armenia" in page.locator(".ccm-info").inner_text()
-    assert "OpenStreetMap contributors" in page.locator(".leaflet-control-attribution").inner_text()
+    credits = page.locator(".leaflet-control-attribution").inner_text()
+    assert "OpenStreetMap contributors" in credits and "GeoNames (CC BY 4.0)" in credits
     assert page.locator(".leaflet-overlay-pane path").count() >= 3
     page.wait_for_function(f"() => ({PLACES_DRAWN})().painted > 2000", timeout=30_000)  # the inlined place tiles
     assert blocked == []
