@@ -19,7 +19,10 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,6 +56,38 @@ def change_period(page, frame, preset: str) -> float:
     return time.perf_counter() - started
 
 
+@contextmanager
+def two_sessions() -> Iterator[tuple[Any, Any, Any]]:
+    """A dashboard on the bundled data and two browser sessions of it: A's page, B's page and B's map frame."""
+    from playwright.sync_api import sync_playwright
+
+    app = start_app()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            page_a, _ = open_session(browser, app.url)
+            page_b, frame_b = open_session(browser, app.url)
+            yield page_a, page_b, frame_b
+            browser.close()
+    finally:
+        stop_app(app)
+
+
+def changes_until(page_b, frame_b, done, rounds: int) -> list[float]:
+    """B's period changes, timed one by one, until ``done`` (a locator in A's page) shows."""
+    during = []
+    for preset in PRESETS * rounds:
+        if done.count():
+            break
+        during.append(change_period(page_b, frame_b, preset))
+    done.wait_for(timeout=600_000)
+    return during
+
+
+def seconds(values: list[float], none: str = "A finished before B could click") -> str:
+    return ", ".join(f"{s:.2f} s" for s in values) or none
+
+
 def settle(page) -> None:
     """Wait until the page's script run has finished (Streamlit's running indicator is gone)."""
     page.wait_for_timeout(300)  # the indicator appears a moment after the widget event is sent
@@ -61,81 +96,47 @@ def settle(page) -> None:
 
 def measure_export(size: int, events: Path, fmt: str) -> list[str]:
     """B's filter changes while A prepares an export of ``size`` events in ``fmt``."""
-    from playwright.sync_api import sync_playwright
-
     from dashboard.app import keys
 
     label = next(name for name, (key, _dpi) in keys.EXPORT_CHOICES.items() if key == fmt)
     lines = []
-    app = start_app()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-            page_a, _ = open_session(browser, app.url)
-            page_b, frame_b = open_session(browser, app.url)
-            page_a.locator('input[type="file"]').set_input_files(str(events))
-            page_a.get_by_text(f"= {size:,} rows in file").wait_for(timeout=600_000)
-            page_a.get_by_role("tab", name=keys.TAB_EXPORT).click()
-            settle(page_a)
-            page_a.get_by_role("combobox", name="Format").click()
-            page_a.get_by_role("option", name=label).click()
-            settle(page_a)
-            page_a.get_by_text(keys.AREA_ALL).click()
-            settle(page_a)
-            quiet = [change_period(page_b, frame_b, preset) for preset in PRESETS]
-            lines.append("B alone: " + ", ".join(f"{s:.2f} s" for s in quiet))
-            print(lines[-1], flush=True)
-            page_a.get_by_role("button", name="Prepare the file").click()
-            started = time.perf_counter()
-            ready = page_a.get_by_role("button", name="Download")
-            during = []
-            for preset in PRESETS * 5:
-                if ready.count():
-                    break
-                during.append(change_period(page_b, frame_b, preset))
-            ready.wait_for(timeout=600_000)
-            lines.append(
-                f"B while A exports {size:,} events as {fmt.upper()} (A's file ready after "
-                f"{time.perf_counter() - started:.1f} s): "
-                + (", ".join(f"{s:.2f} s" for s in during) or "A finished before B could click")
-            )
-            print(lines[-1], flush=True)
-            browser.close()
-    finally:
-        stop_app(app)
+    with two_sessions() as (page_a, page_b, frame_b):
+        page_a.locator('input[type="file"]').set_input_files(str(events))
+        page_a.get_by_text(f"= {size:,} rows in file").wait_for(timeout=600_000)
+        page_a.get_by_role("tab", name=keys.TAB_EXPORT).click()
+        settle(page_a)
+        page_a.get_by_role("combobox", name="Format").click()
+        page_a.get_by_role("option", name=label).click()
+        settle(page_a)
+        page_a.get_by_text(keys.AREA_ALL).click()
+        settle(page_a)
+        lines.append("B alone: " + seconds([change_period(page_b, frame_b, preset) for preset in PRESETS]))
+        print(lines[-1], flush=True)
+        page_a.get_by_role("button", name="Prepare the file").click()
+        started = time.perf_counter()
+        during = changes_until(page_b, frame_b, page_a.get_by_role("button", name="Download"), rounds=5)
+        lines.append(
+            f"B while A exports {size:,} events as {fmt.upper()} (A's file ready after "
+            f"{time.perf_counter() - started:.1f} s): {seconds(during)}"
+        )
+        print(lines[-1], flush=True)
     return lines
 
 
 def measure(size: int, events: Path) -> list[str]:
-    from playwright.sync_api import sync_playwright
-
+    """B's filter changes alone, then while A uploads ``events``."""
     lines = []
-    app = start_app()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-            page_a, _ = open_session(browser, app.url)
-            page_b, frame_b = open_session(browser, app.url)
-            quiet = [change_period(page_b, frame_b, preset) for preset in PRESETS]
-            lines.append("B alone: " + ", ".join(f"{s:.2f} s" for s in quiet))
-            print(lines[-1], flush=True)
-            started = time.perf_counter()
-            page_a.locator('input[type="file"]').set_input_files(str(events))
-            during = []
-            loaded = page_a.get_by_text(f"= {size:,} rows in file")
-            for preset in PRESETS * 3:
-                if loaded.count():
-                    break
-                during.append(change_period(page_b, frame_b, preset))
-            loaded.wait_for(timeout=600_000)
-            lines.append(
-                f"B while A uploads {size:,} events (A's file loaded after {time.perf_counter() - started:.1f} s): "
-                + (", ".join(f"{s:.2f} s" for s in during) or "A finished before B could click")
-            )
-            print(lines[-1], flush=True)
-            browser.close()
-    finally:
-        stop_app(app)
+    with two_sessions() as (page_a, page_b, frame_b):
+        lines.append("B alone: " + seconds([change_period(page_b, frame_b, preset) for preset in PRESETS]))
+        print(lines[-1], flush=True)
+        started = time.perf_counter()
+        page_a.locator('input[type="file"]').set_input_files(str(events))
+        during = changes_until(page_b, frame_b, page_a.get_by_text(f"= {size:,} rows in file"), rounds=3)
+        lines.append(
+            f"B while A uploads {size:,} events (A's file loaded after {time.perf_counter() - started:.1f} s): "
+            f"{seconds(during)}"
+        )
+        print(lines[-1], flush=True)
     return lines
 
 
