@@ -72,10 +72,13 @@ def build_file(
     spec: SnapshotSpec,
     nk_boundary: str,
     dpi: int,
-    boundaries: Boundaries,
+    boundaries: Boundaries | None,
     layers: BaseLayers | None,
 ) -> bytes:
-    """The file in format ``fmt`` of ``events``, described by ``lines``; run in the session or in a child."""
+    """The file in format ``fmt`` of ``events``, described by ``lines``; run in the session or in a child.
+
+    Snapshots need ``boundaries`` and the HTML export ``layers``; the data files need neither.
+    """
     if fmt == "csv":
         return csv_bytes(events, [title, *lines], stamp)
     if fmt == "geojson":
@@ -84,6 +87,8 @@ def build_file(
         if layers is None:
             raise ExportError("The HTML export needs the prepared map layers.")
         return standalone_html(events, layers, nk_boundary, title, lines, spec.bbox).encode("utf-8")
+    if boundaries is None:
+        raise ExportError("A map snapshot needs the boundary layers.")
     try:
         return snapshot_file(events, boundaries, nk_boundary, spec, fmt, dpi)
     except SnapshotError as exc:
@@ -121,11 +126,12 @@ def export_bytes(
     args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi)
     if export_format.in_child_above is None or len(events) <= export_format.in_child_above:
         return build_file(*args, boundaries, layers)
+    # Only what the format draws travels to the child.
     return in_child_process(
         build_file,
         *args,
-        boundaries,
-        layers,
+        boundaries if export_format.snapshot else None,
+        layers if request.fmt == "html" else None,
         timeout_s=EXPORT_TIMEOUT_S,
         what=f"Building the {export_format.label.split(' — ')[0]} file",
         advice="narrow the filters or the area" + (", or export the data as CSV." if export_format.snapshot else "."),
