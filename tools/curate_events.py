@@ -78,12 +78,15 @@ SUB_EVENT_OVERRIDES = {
 # A single number is recorded only where the reference gives one sourced
 # figure of people killed for this row (or one reporter's final figure).
 # Everything else stays empty; the full text is in fatalities_reported.
+# "no deaths reported", "no deaths" and "0 killed" are alike: 0 (the research's rule of 2026-12-01).
+# AA-003 (5 civilians in Martuni Province to 5 Oct) is a campaign tally that includes AA-006's
+# deaths: a number on it would count them twice, so it has none (corrections of 2026-12-01).
 FATALITIES = {
     "AA-001": 2,  # NK authorities and NK ombudsman: 2 civilians
-    "AA-003": 5,  # Martuni administration head: 5 civilians as of 5 Oct
     "AA-005": 1,
     "AA-006": 4,
     "AA-007": 1,
+    "AA-008": 0,  # "no deaths reported"
     "AA-009": 1,  # Az MFA and later summary agree on 1 killed
     "AA-012": 0,  # source states 0 killed
     "AA-016": 1,
@@ -93,6 +96,7 @@ FATALITIES = {
     "AA-024": 21,  # Prosecutor General's updated figure, also HRW
     "AA-026": 3,  # preliminary figure, the only one given
     "AA-028": 2,
+    "AA-030": 0,  # "no deaths reported"
     "AA-035": 1,
     "AA-036": 0,  # "no deaths"
     "AA-037": 3,  # Armenia's figure; Azerbaijan reported wounded only
