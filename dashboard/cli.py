@@ -19,7 +19,7 @@ from dashboard.errors import PlaceError
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
-from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near, sector_options
+from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, sector_options
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.geo.places import Gazetteer
@@ -47,8 +47,8 @@ def _radius(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of kilometres") from None
-    if not 0 < value <= MAX_RADIUS_KM:
-        raise argparse.ArgumentTypeError(f"{text} km is outside 0–{MAX_RADIUS_KM:g} km")
+    if not MIN_RADIUS_KM <= value <= MAX_RADIUS_KM:
+        raise argparse.ArgumentTypeError(f"{text} km is outside {MIN_RADIUS_KM:g}–{MAX_RADIUS_KM:g} km")
     return value
 
 

@@ -87,8 +87,8 @@ def selection_summary(counts: Counts, flt: EventFilter) -> str:
     """The one-line summary above the map, in Markdown."""
     period = period_text(flt.start, flt.end)
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
-    if flt.near is not None:
-        regions += " · " + flt.near.describe()
+    if flt.near is not None:  # the place's name may come from an uploaded file
+        regions += " · " + literal_markdown(flt.near.describe())
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
 

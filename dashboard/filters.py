@@ -28,6 +28,7 @@ SEARCHED_COLUMNS = (
 )
 ACTOR_SEPARATOR = ";"
 DEFAULT_RADIUS_KM = 10.0  # "events near a place": the dashboard's and the CLI's default radius
+MIN_RADIUS_KM = 1.0
 MAX_RADIUS_KM = 300.0
 
 

@@ -36,8 +36,10 @@ def _run_step(
         outcome = ("raised", exc)
     try:
         results.send(outcome)
-    except Exception as exc:
-        results.send(("raised", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    except MemoryError:  # pickling a large result copies it: still the step's memory
+        results.send(("memory", None))
+    except Exception as exc:  # a result or an exception that does not pickle
+        results.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         results.close()
 
@@ -45,11 +47,11 @@ def _run_step(
 def in_child_process(
     step: Callable[..., T], *args: object, timeout_s: float, what: str, advice: str, error: type[Exception]
 ) -> T:
-    """``step(*args)`` in a fresh interpreter; an exception it raises is raised here as it was there.
+    """``step(*args)`` in a fresh interpreter; an ``error`` it raises is raised here as it was there.
 
-    Raises ``error`` with a sentence (``what`` took longer than ``timeout_s``, needed more memory than
-    allowed, or stopped unexpectedly, then ``advice``) when the step cannot finish; the child is then
-    terminated. ``step``, its arguments and result must pickle.
+    Any other way the step cannot finish is ``error`` with a sentence (``what`` took longer than
+    ``timeout_s``, needed more memory than allowed, stopped unexpectedly, or failed with another
+    exception, then ``advice``); the child is then terminated. ``step`` and its arguments must pickle.
     """
     memory_mb = child_memory_mb()
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server
@@ -67,6 +69,8 @@ def in_child_process(
             raise error(
                 f"{what} stopped unexpectedly (the worker process ended with code {child.exitcode}); {advice}"
             ) from None
+        except Exception as exc:  # an exception the child sent that cannot be rebuilt here
+            raise error(f"{what} failed ({type(exc).__name__}: {exc}); {advice}") from None
     finally:
         if child.is_alive():
             child.kill()
@@ -74,7 +78,9 @@ def in_child_process(
         receiving.close()
     if kind == "memory":
         raise error(f"{what} needed more than {memory_mb:,} MB of memory and was stopped; {advice}")
+    if kind == "failed":
+        raise error(f"{what} failed ({value}); {advice}")
     if kind == "raised":
         assert isinstance(value, BaseException)
-        raise value
+        raise value if isinstance(value, error) else error(f"{what} failed ({value}); {advice}")
     return value

@@ -81,7 +81,7 @@ WATER: Final = ShapeStyle(edge="#9cc3dd", width_px=0.5, fill="#d6e8f5")
 PLACE_LABEL: Final = "#8a8a8a"
 TOWN_LABEL: Final = "#333333"  # GeoNames towns named in snapshots, over a white halo
 TOWN_DOT: Final = "#555555"
-# The live map names towns of at least this many people from this zoom on: capitals first, villages at 10.
+# The live map names towns of at least this many people from this zoom on: cities from 5, villages from 11.
 TOWNS_FROM_ZOOM: Final = ((5, 300_000), (7, 50_000), (8, 15_000), (9, 5_000), (10, 1_000), (11, 0))
 LACHIN_CORRIDOR: Final = ShapeStyle(edge="#007367", width_px=1.4, fill="#007367", dash_px=(2, 3), fill_opacity=0.15)
 CHOSEN_PLACE: Final = ShapeStyle(edge="#c2185b", width_px=1.5, dash_px=(4, 3))  # the place box's place and radius

@@ -109,5 +109,7 @@ BORDER_SECTOR_KM: Final = 25.0
 SECTOR_SEPARATOR: Final = " – "
 
 OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
+GEONAMES_ATTRIBUTION: Final = "GeoNames (CC BY 4.0)"  # wherever place names from data/geo/places.csv show
+GEONAMES_URL: Final = "https://www.geonames.org"
 OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"
 BOUNDARY_DISCLAIMER: Final = "Boundaries shown imply no judgement on the legal status of any territory."

@@ -13,6 +13,7 @@ Run from the repository root after changing either input:  python tools/build_ba
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,18 +21,21 @@ import pyogrio
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.geo.places import NAME_SEPARATOR, OTHER_NAMES_SHOWN  # noqa: E402
+
 PLACES = ROOT / "data" / "geo" / "places.csv"
 PROVINCES = ROOT / "data" / "geo" / "armenia_azerbaijan_admin1.geojson"
 OUT = ROOT / "dashboard" / "webmap" / "static" / "basemap" / "places.pmtiles"
 MIN_ZOOM, MAX_ZOOM = 4, 12
-OTHER_NAMES_SHOWN = 12  # in a town's popup; the place box searches them all
 
 
 def town_rows() -> list[dict[str, object]]:
     rows = []
     with PLACES.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            others = [n for n in row["alternate_names"].split(" | ") if n][:OTHER_NAMES_SHOWN]
+            others = [n for n in row["alternate_names"].split(NAME_SEPARATOR) if n][:OTHER_NAMES_SHOWN]
             rows.append(
                 {
                     "kind": "town",

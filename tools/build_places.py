@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.geo.places import NAME_SEPARATOR  # noqa: E402
+
 OUT = ROOT / "data" / "geo" / "places.csv"
 EXPECTED_VERSION = "3.0.2"
 WEST, SOUTH, EAST, NORTH = 42.5, 37.5, 51.5, 43.0  # the extent of data/geo/neighbours.geojson
@@ -34,7 +39,6 @@ COLUMNS = [
     "admin1_code",
     "population",
 ]
-NAME_SEPARATOR = " | "
 
 
 def main() -> None:

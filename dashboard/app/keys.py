@@ -25,7 +25,6 @@ KEY_BORDER_KM: Final = "max_border_km"
 KEY_PLACE: Final = "place"
 KEY_NEAR_ON: Final = "near_on"
 KEY_RADIUS_KM: Final = "radius_km"
-PLACE_ZOOM: Final = 11  # the map's zoom on a chosen place: its villages and roads around it
 KEY_FIT: Final = "fit_view"
 KEY_MAP: Final = "event_map"
 KEY_VIEW: Final = "map_view"

@@ -22,8 +22,8 @@ from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
 from dashboard.errors import PlaceError
-from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, EventFilter, Near, emptying_filters
-from dashboard.geo.places import Place
+from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, emptying_filters
+from dashboard.geo.places import OTHER_NAMES_SHOWN, Place
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
 from dashboard.summary.charts import (
@@ -41,13 +41,14 @@ from dashboard.vocab import (
     DEFAULT_NK_BOUNDARY,
     EVENT_TYPES,
     GEO_PRECISION_LABELS,
+    GEONAMES_ATTRIBUTION,
     NK_BOUNDARIES,
     NK_FROM_CRISIS_GROUP,
     ON_BORDER_KM,
     OSM_ATTRIBUTION,
     REGIONS,
 )
-from dashboard.webmap.base_map import MAP_HEIGHT_PX, MapView, events_view, view_bbox
+from dashboard.webmap.base_map import MAP_HEIGHT_PX, PLACE_ZOOM, MapView, events_view, view_bbox
 from dashboard.webmap.live import PlaceMark, build_live_map
 
 TABLE_MAX_ROWS = 5_000
@@ -67,7 +68,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
         except PlaceError:
             return  # said below the box on this rerun
         if place is not None:
-            st.session_state[keys.KEY_FIT] = MapView(center=(place.latitude, place.longitude), zoom=keys.PLACE_ZOOM)
+            st.session_state[keys.KEY_FIT] = MapView(center=(place.latitude, place.longitude), zoom=PLACE_ZOOM)
 
     picked = sb.selectbox(
         "Find a place",
@@ -77,7 +78,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
         placeholder="Any spelling: Stepanakert, Xankəndi, Şuşa…",
         accept_new_options=True,
         on_change=centre_on_place,
-        help="GeoNames places (CC BY 4.0) and the data's own place names, in any script or romanisation; "
+        help=f"Places from {GEONAMES_ATTRIBUTION} and the data's own place names, in any script or romanisation; "
         "a name typed and confirmed with Enter is looked up ignoring case, accents and spelling variants.",
     )
     if not picked:
@@ -87,7 +88,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
     except PlaceError as exc:
         sb.warning(literal_markdown(str(exc)))
         return None, None
-    others = ", ".join(place.other_names[:12])
+    others = ", ".join(place.other_names[:OTHER_NAMES_SHOWN])
     sb.caption(
         literal_markdown(
             f"{place.name} ({place.source}; {place.latitude:.4f} N, {place.longitude:.4f} E)"
@@ -98,7 +99,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
     near_on = sb.checkbox("Only events near this place", key=keys.KEY_NEAR_ON)
     radius = sb.number_input(
         "Radius (km)",
-        min_value=1.0,
+        min_value=MIN_RADIUS_KM,
         max_value=MAX_RADIUS_KM,
         value=DEFAULT_RADIUS_KM,
         step=1.0,
@@ -269,7 +270,7 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str, place: Plac
     )
     st.caption(
         f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces: Natural Earth, "
-        f"accurate to ~1–3 km; {nk_source}. Places: GeoNames (CC BY 4.0). Points within {ON_BORDER_KM:g} km of "
+        f"accurate to ~1–3 km; {nk_source}. Places: {GEONAMES_ATTRIBUTION}. Points within {ON_BORDER_KM:g} km of "
         "the international border are marked 'on the border'."
     )
     return view_bbox(state)

@@ -6,15 +6,17 @@ Streamlit serves a download button's file at ``/media/<digest>.<ext>`` to anyone
 for as long as the file stays in its memory store (until the session ends and a later clean-up runs,
 sometimes minutes after). An export of an analyst's own upload should not outlive its download:
 the download buttons are deferred (the file is stored only when the button is clicked) and this
-server forgets a downloadable file ``DOWNLOAD_GRACE_S`` after it was first sent whole. The grace
-is there because Streamlit's page fetches the address twice per click (a check, then the
-download itself). A second click stores the file again. Images and other media the page shows
-are left alone.
+server forgets a downloadable file ``DOWNLOAD_GRACE_S`` after it was last sent whole, and at most
+``DOWNLOAD_LIFETIME_S`` after the first time. The grace is there because Streamlit's page fetches
+the address twice per click (a check, then the download itself). A later click stores it again.
+Images and other media the page shows are left alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,6 +29,8 @@ from streamlit.runtime.media_file_storage import MediaFileKind
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 DOWNLOAD_GRACE_S: Final = 5.0
+# However often it is fetched, a file is forgotten this long after it was first sent whole.
+DOWNLOAD_LIFETIME_S: Final = 60.0
 
 
 def media_prefix() -> str:
@@ -63,11 +67,26 @@ def forget_download(name: str) -> bool:
 
 
 class OneShotDownloads:
-    """ASGI middleware: a downloadable media file sent whole (status 200) is forgotten soon after."""
+    """ASGI middleware: a downloadable media file sent whole (status 200) is forgotten soon after.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Streamlit names a stored file by a digest of its bytes and name, so two identical exports (two
+    analysts' snapshots of one view, or one clicked twice) share one stored file: every complete
+    send restarts the grace period, so a second click's download is not cut off by the first's
+    timer; but never past DOWNLOAD_LIFETIME_S from the first send, so fetching the address again
+    and again cannot keep it alive. ``schedule(delay_s, callback)`` returns something with
+    ``cancel()`` (by default the event loop's call_later); ``clock()`` gives seconds.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        schedule: Callable[[float, Callable[[], None]], Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.app = app
-        self.expiring: set[str] = set()
+        self.schedule = schedule or (lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback))
+        self.clock = clock
+        self.expiring: dict[str, tuple[float, Any]] = {}  # stored file name -> (first sent, pending timer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = download_name(scope)
@@ -84,13 +103,17 @@ class OneShotDownloads:
             await send(message)
 
         await self.app(scope, receive, watched)
-        if response["complete"] and name not in self.expiring:
-            self.expiring.add(name)
-            asyncio.get_running_loop().call_later(DOWNLOAD_GRACE_S, self.expire, name)
+        if response["complete"]:
+            now = self.clock()
+            first_sent, pending = self.expiring.pop(name, (now, None))
+            if pending is not None:
+                pending.cancel()
+            delay = max(0.0, min(DOWNLOAD_GRACE_S, first_sent + DOWNLOAD_LIFETIME_S - now))
+            self.expiring[name] = (first_sent, self.schedule(delay, lambda: self.expire(name)))
 
     def expire(self, name: str) -> None:
         """Forget the file now; the next click on its button stores it again."""
-        self.expiring.discard(name)
+        self.expiring.pop(name, None)
         forget_download(name)
 
 

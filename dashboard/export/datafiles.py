@@ -16,12 +16,16 @@ import re
 import pandas as pd
 
 from dashboard.summary.table import export_table, neutralised
-from dashboard.vocab import OSM_ATTRIBUTION
+from dashboard.vocab import CRISIS_GROUP_ATTRIBUTION, NK_FROM_CRISIS_GROUP, OSM_ATTRIBUTION
 
 COMMENT = "# "
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."
-BOUNDARY_NOTE = f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and Natural Earth."
+BOUNDARY_NOTE = (
+    f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and Natural Earth; "
+    + ", ".join(f"in_{key}" for key in sorted(NK_FROM_CRISIS_GROUP))
+    + f" from {CRISIS_GROUP_ATTRIBUTION}."
+)
 
 
 def generated_stamp(now: dt.datetime | None = None) -> str:
@@ -60,7 +64,8 @@ def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) 
     """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event and one per line.
 
     The properties are written by pandas' C JSON writer (a million events in seconds, where building
-    dicts for ``json.dumps`` took a minute), a chunk of rows at a time. It escapes every ``/`` as
+    dicts for ``json.dumps`` took a minute), a chunk of rows at a time; it writes numbers to 15
+    significant digits (coordinates are written exactly, with ``repr``). It escapes every ``/`` as
     ``\\/``, which is undone here so that URLs stay readable. That is safe: every ``/`` in its output
     is escaped, so each ``\\/`` is that escape and never the end of an escaped backslash.
     """

@@ -40,6 +40,7 @@ from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
 from dashboard.vocab import (
     BOUNDARY_DISCLAIMER,
     CRISIS_GROUP_ATTRIBUTION,
+    GEONAMES_ATTRIBUTION,
     NK_BOUNDARIES,
     NK_FROM_CRISIS_GROUP,
     OSM_ATTRIBUTION,
@@ -49,7 +50,7 @@ from dashboard.vocab import (
 PAGE_INCHES = (11.0, 8.5)
 ATTRIBUTION = (
     f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and the 1991 and 1994–2020 Nagorno-Karabakh lines: "
-    "Natural Earth (public domain, ±1–3 km); names: GeoNames (CC BY 4.0). Events: curated from public reporting — "
+    f"Natural Earth (public domain, ±1–3 km); names: {GEONAMES_ATTRIBUTION}. Events: curated from public reporting — "
     "see the sources in the data export."
 )
 # Web Mercator, so that optional web tiles line up; the scale bar corrects for its stretch.
@@ -293,6 +294,7 @@ def _draw_towns(
 
 
 def _to_map_crs(longitude: list[float], latitude: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat to the snapshot's Web Mercator x and y."""
     points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs="EPSG:4326").to_crs(SNAPSHOT_CRS)
     return points.x.to_numpy(), points.y.to_numpy()
 

@@ -24,12 +24,14 @@ import pandas as pd
 
 from dashboard.config import GEO_DIR
 from dashboard.errors import PlaceError
+from dashboard.vocab import ARMENIA, AZERBAIJAN
 
 PLACES_PATH = GEO_DIR / "places.csv"
 GEONAMES = "GeoNames"
 EVENT_DATA = "event data"
 NAME_SEPARATOR = " | "  # between alternate names in places.csv
-COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan", "GE": "Georgia", "IR": "Iran", "TR": "Turkey", "RU": "Russia"}
+OTHER_NAMES_SHOWN = 12  # in the place box's caption and a town's popup on the map; search uses them all
+COUNTRY_NAMES = {"AM": ARMENIA, "AZ": AZERBAIJAN, "GE": "Georgia", "IR": "Iran", "TR": "Turkey", "RU": "Russia"}
 EARTH_RADIUS_KM = 6371.0088
 # Letters whose romanisations differ, mapped before diacritics are stripped (NFKD would turn ş into s).
 _LETTERS = str.maketrans({"ə": "e", "ş": "sh", "ç": "ch", "ğ": "gh", "ı": "i", "x": "kh", "ʻ": "", "’": "", "'": ""})
@@ -271,6 +273,14 @@ def merge_places(own: Iterable[Place], geonames: Iterable[Place]) -> list[Place]
             kept.append(place)
             continue
         town = towns[same]
+        if EVENT_DATA in town.source:
+            # A second spelling in the data for one town: the first keeps its lead, nothing is lost.
+            towns[same] = replace(
+                town,
+                other_names=tuple(dict.fromkeys((*town.other_names, place.name, *place.other_names))),
+                note="; ".join(n for n in (town.note, place.note) if n),
+            )
+            continue
         # The data's spelling leads (it is what the analyst reads in the events); GeoNames' follows.
         towns[same] = replace(
             town,

@@ -23,6 +23,8 @@ from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import (
     BOUNDARY_DISCLAIMER,
     CRISIS_GROUP_ATTRIBUTION,
+    GEONAMES_ATTRIBUTION,
+    GEONAMES_URL,
     LACHIN_CORRIDOR_LABEL,
     NK_BOUNDARIES,
     NK_FROM_CRISIS_GROUP,
@@ -35,9 +37,11 @@ from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
 
 NO_BASEMAP = "None (boundaries only, works offline)"
+PLACE_ZOOM = 11  # the map's zoom on a place chosen in the place box: the villages around it named
+
 BOUNDARY_ATTRIBUTION = (
     f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
-    'Natural Earth; places: <a href="https://www.geonames.org">GeoNames</a> (CC BY 4.0); '
+    f'Natural Earth; places: <a href="{GEONAMES_URL}">{GEONAMES_ATTRIBUTION.replace("GeoNames", "GeoNames</a>")}; '
     "events: curated from public reporting"
 )
 MAP_HEIGHT_PX = 620
@@ -191,6 +195,7 @@ class _PlaceBasemap(ScriptElement):
             "line": style.PROVINCE.edge,
             "halo": "#ffffff",
             "minPopulation": [list(step) for step in style.TOWNS_FROM_ZOOM],
+            "credit": GEONAMES_ATTRIBUTION,
         }
 
 

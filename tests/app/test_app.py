@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.app import keys
 from dashboard.vocab import DATE_PRESETS
+from dashboard.webmap.base_map import PLACE_ZOOM
 from tests.helpers import FIXTURES, ROOT
 
 APP = str(ROOT / "dashboard" / "app" / "main.py")
@@ -304,7 +305,7 @@ def test_a_place_found_by_another_spelling_centres_the_map_and_filters_by_radius
     app.selectbox(key=keys.KEY_PLACE).set_value(label).run()
     assert not app.exception, app.exception
     fit = app.session_state[keys.KEY_FIT]
-    assert fit.zoom == keys.PLACE_ZOOM and fit.center == pytest.approx((39.84, 45.67), abs=0.01)
+    assert fit.zoom == PLACE_ZOOM and fit.center == pytest.approx((39.84, 45.67), abs=0.01)
     assert any("Also: " in unescaped(c.value) and "Cermuk" in c.value for c in app.sidebar.caption)
     assert counts_line(app).startswith("58 shown")  # choosing a place alone filters nothing
     app.checkbox(key=keys.KEY_NEAR_ON).check().run()

@@ -18,21 +18,22 @@ pytestmark = pytest.mark.browser
 CSV_CHOICE = next(label for label, (fmt, _dpi) in keys.EXPORT_CHOICES.items() if fmt == "csv")
 
 
-def fetch_status(url: str) -> int:
+def head_status(url: str) -> int:
+    """The address's status, asked with HEAD: a GET would be a download and restart the grace."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
 
 
 def status_once_expired(url: str) -> int:
-    """The address's status once the grace after a download has passed (polled, bounded)."""
+    """The address's status once the grace after a download has passed (polled with HEAD, bounded)."""
     deadline = time.monotonic() + DOWNLOAD_GRACE_S + 10
-    status = fetch_status(url)
+    status = head_status(url)
     while status == 200 and time.monotonic() < deadline:
         time.sleep(0.5)
-        status = fetch_status(url)
+        status = head_status(url)
     return status
 
 

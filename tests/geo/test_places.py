@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,3 +137,18 @@ def test_any_text_is_searched_without_error(gazetteer_for_hypothesis, text):
 @pytest.fixture(scope="module")
 def gazetteer_for_hypothesis():
     return Gazetteer.for_events(None)
+
+
+def test_two_data_spellings_of_one_town_keep_both_names_and_every_note():
+    events = pd.DataFrame(
+        {
+            "location": ["Jermuk", "Djermuk"],
+            "location_alt_names": ["", "Istisu (equivalence inferred)"],
+            "latitude": [39.8417, 39.8417],
+            "longitude": [45.6722, 45.6722],
+            "country": ["Armenia", "Armenia"],
+        }
+    )
+    jermuk = next(p for p in Gazetteer.for_events(events).places if "Djermuk" in (p.name, *p.other_names))
+    assert {"Jermuk", "Djermuk"} <= {jermuk.name, *jermuk.other_names}
+    assert "inferred" in jermuk.note

@@ -23,3 +23,22 @@ def allocate(megabytes: int) -> int:
 
 def die(code: int) -> None:
     os._exit(code)  # as a native abort or the kernel's OOM killer would end it: no exception, no reply
+
+
+class TwoPartError(Exception):
+    """An exception that pickles but cannot be rebuilt from its message alone."""
+
+    def __init__(self, part: str, other: str) -> None:
+        super().__init__(f"{part} {other}")
+
+
+def raise_two_part() -> None:
+    raise TwoPartError("a", "b")
+
+
+def unpicklable_result() -> object:
+    return (n for n in range(3))  # a generator does not pickle
+
+
+def fail_with_a_bug() -> None:
+    raise KeyError("latitude")

@@ -8,7 +8,15 @@ import pytest
 
 from dashboard.errors import EventFileError
 from dashboard.isolation import in_child_process
-from tests.hostile.slow_steps import allocate, die, refuse, sleep
+from tests.hostile.slow_steps import (
+    allocate,
+    die,
+    fail_with_a_bug,
+    raise_two_part,
+    refuse,
+    sleep,
+    unpicklable_result,
+)
 
 
 def test_a_step_over_its_time_limit_is_stopped_with_a_sentence():
@@ -42,6 +50,19 @@ def test_a_child_that_dies_is_said_at_once_not_waited_out():
     ):
         in_child_process(die, 134, timeout_s=120, what="Drawing", advice="try again.", error=EventFileError)
     assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize(
+    ("step", "said"),
+    [
+        (raise_two_part, r"Reading failed \(TypeError"),  # cannot be rebuilt in the parent
+        (unpicklable_result, r"Reading failed \(TypeError: cannot pickle 'generator' object\)"),
+        (fail_with_a_bug, r"Reading failed \('latitude'\)"),
+    ],
+)
+def test_any_other_failure_of_the_child_is_a_sentence_of_the_callers_kind(step, said):
+    with pytest.raises(EventFileError, match=said):
+        in_child_process(step, timeout_s=60, what="Reading", advice="try again.", error=EventFileError)
 
 
 def in_child_for_every_size(monkeypatch, fmt: str) -> list[str]:

@@ -40,20 +40,25 @@
         };
     }
 
-    /** The largest town among features found under a click (protomaps-leaflet's query result). */
-    function nearestTown(found) {
+    /**
+     * The largest town under a click that the map names at this zoom (the query itself knows
+     * nothing of the label rules): protomaps-leaflet's query result, filtered by ``named``.
+     */
+    function townUnderClick(found, named) {
         var best = null;
         found.forEach(function (features) {
             features.forEach(function (hit) {
                 var props = hit.feature.props;
-                if (props.kind === "town" && (!best || props.population > best.population)) { best = props; }
+                if (props.kind === "town" && named(props) && (!best || props.population > best.population)) {
+                    best = props;
+                }
             });
         });
         return best;
     }
 
-    /** A town's name, other names and population, as text (names come from GeoNames). */
-    function townPopup(town) {
+    /** A town's name, other names and population, as text, with the credit its names need. */
+    function townPopup(town, credit) {
         var box = document.createElement("div");
         box.className = "ccm-popup";
         var title = document.createElement("b");
@@ -67,7 +72,7 @@
         var source = document.createElement("div");
         source.className = "ccm-muted";
         source.textContent = (town.population ? "Population " + town.population.toLocaleString("en") + " · " : "")
-            + "GeoNames (CC BY 4.0)";
+            + credit;
         box.appendChild(source);
         return box;
     }
@@ -194,7 +199,7 @@
          * @param {L.LayerGroup} group
          * @param {string | {tiles: Object<string, string>, gzip: boolean}} source  a .pmtiles URL, or inlined tiles
          * @param {{town: string, dot: string, province: string, line: string, halo: string,
-         *          minPopulation: Array<[number, number]>}} look
+         *          minPopulation: Array<[number, number]>, credit: string}} look
          */
         placeBasemap: function (map, group, source, look) {
             if (!map.getPane("ccm-places")) {
@@ -254,8 +259,12 @@
                 // Event layers drawn on their own canvas mark the clicks they take, in the same dispatch.
                 setTimeout(function () {
                     if (original && original.ccmHandled) { return; }
-                    var town = nearestTown(layer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 12));
-                    if (town) { L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(townPopup(town)).openOn(map); }
+                    var zoom = map.getZoom();
+                    var town = townUnderClick(layer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 12),
+                        function (props) { return props.population >= smallest(zoom); });
+                    if (town) {
+                        L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(townPopup(town, look.credit)).openOn(map);
+                    }
                 }, 0);
             });
             return layer;
