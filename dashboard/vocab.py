@@ -109,6 +109,13 @@ BORDER_SECTOR_KM: Final = 25.0
 SECTOR_SEPARATOR: Final = " – "
 
 OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors"
+# Where the province lines come from and how far to trust them (data/geo/README.md, admin-1 v3).
+PROVINCE_LINES: Final = (
+    "Azerbaijan's rayons from OpenStreetMap via geoBoundaries 2.0.1, except the 13 Karabakh-area units, "
+    "which keep Natural Earth lines (±1–3 km; e.g. Lachin town falls in Şuşa, Jabrayil town in Xocavənd); "
+    "Armenia's provinces: Natural Earth lines (±1–3 km)"
+)
+PROVINCE_LINES_SHORT: Final = "OSM/geoBoundaries and Natural Earth"
 GEONAMES_ATTRIBUTION: Final = "GeoNames (CC BY 4.0)"  # wherever place names from data/geo/places.csv show
 GEONAMES_URL: Final = "https://www.geonames.org"
 OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"

@@ -46,6 +46,7 @@ from dashboard.vocab import (
     NK_FROM_CRISIS_GROUP,
     ON_BORDER_KM,
     OSM_ATTRIBUTION,
+    PROVINCE_LINES,
     REGIONS,
 )
 from dashboard.webmap.base_map import MAP_HEIGHT_PX, PLACE_ZOOM, MapView, events_view, view_bbox
@@ -174,7 +175,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         key=keys.KEY_PROVINCES,
         format_func=lambda code: provinces.get(code, code),
         placeholder="All provinces",
-        help="Natural Earth units, accurate to ~1–3 km.",
+        help=PROVINCE_LINES + ".",
     )
     picked_sectors = sb.multiselect(
         "Border sector",
@@ -182,7 +183,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         key=keys.KEY_SECTORS,
         placeholder="All sectors",
         help=f"Events within {BORDER_SECTOR_KM:g} km of the Armenia–Azerbaijan border, by the pair of units facing "
-        "each other across its nearest stretch (provinces from Natural Earth lines, ±1–3 km).",
+        "each other across its nearest stretch. " + PROVINCE_LINES + ".",
     )
     with sb.expander("More filters", expanded=False):
         actors = st.multiselect("Actor", choices.actors, key=keys.KEY_ACTORS, placeholder="All actors")
@@ -269,8 +270,8 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str, place: Plac
         else "Nagorno-Karabakh lines: Natural Earth, accurate to ~1–3 km"
     )
     st.caption(
-        f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces: Natural Earth, "
-        f"accurate to ~1–3 km; {nk_source}. Places: {GEONAMES_ATTRIBUTION}. Points within {ON_BORDER_KM:g} km of "
+        f"Country borders: {OSM_ATTRIBUTION} (ODbL), accurate to tens of metres. Provinces: {PROVINCE_LINES}; "
+        f"{nk_source}. Places: {GEONAMES_ATTRIBUTION}. Points within {ON_BORDER_KM:g} km of "
         "the international border are marked 'on the border'."
     )
     return view_bbox(state)

@@ -22,7 +22,8 @@ COMMENT = "# "
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."
 BOUNDARY_NOTE = (
-    f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0) and Natural Earth; "
+    f"Regions joined to boundaries {OSM_ATTRIBUTION} (ODbL 1.0; Azerbaijan's rayons via geoBoundaries) "
+    "and Natural Earth; "
     + ", ".join(f"in_{key}" for key in sorted(NK_FROM_CRISIS_GROUP))
     + f" from {CRISIS_GROUP_ATTRIBUTION}."
 )

@@ -44,12 +44,14 @@ from dashboard.vocab import (
     NK_BOUNDARIES,
     NK_FROM_CRISIS_GROUP,
     OSM_ATTRIBUTION,
+    PROVINCE_LINES_SHORT,
     STUDY_AREA_BBOX,
 )
 
 PAGE_INCHES = (11.0, 8.5)
 ATTRIBUTION = (
-    f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0); province and the 1991 and 1994–2020 Nagorno-Karabakh lines: "
+    f"Boundaries {OSM_ATTRIBUTION} (ODbL 1.0), Azerbaijan's rayons via geoBoundaries (Runfola et al. 2020); "
+    "Armenia's and the Karabakh units' province lines and the 1991 and 1994–2020 Nagorno-Karabakh lines: "
     f"Natural Earth (public domain, ±1–3 km); names: {GEONAMES_ATTRIBUTION}. Events: curated from public reporting — "
     "see the sources in the data export."
 )
@@ -414,7 +416,12 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
             **style.NAGORNO_KARABAKH.matplotlib_line(),
             label="Nagorno-Karabakh:\n" + "\n".join(textwrap.wrap(NK_BOUNDARIES[nk_boundary][1], 36)),
         ),
-        Line2D([], [], **style.PROVINCE.matplotlib_line(), label="Provinces (Natural Earth)"),
+        Line2D(
+            [],
+            [],
+            **style.PROVINCE.matplotlib_line(),
+            label="\n".join(textwrap.wrap(f"Provinces ({PROVINCE_LINES_SHORT})", 36)),
+        ),
     ]
     fig.legend(
         handles=handles,

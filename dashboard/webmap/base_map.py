@@ -30,6 +30,7 @@ from dashboard.vocab import (
     NK_FROM_CRISIS_GROUP,
     OSM_ATTRIBUTION,
     OSM_COPYRIGHT_URL,
+    PROVINCE_LINES_SHORT,
     STUDY_AREA_BBOX,
 )
 from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
@@ -41,7 +42,8 @@ PLACE_ZOOM = 11  # the map's zoom on a place chosen in the place box: the villag
 
 BOUNDARY_ATTRIBUTION = (
     f'Boundaries {OSM_ATTRIBUTION.replace("©", "&copy;")} (<a href="{OSM_COPYRIGHT_URL}">ODbL</a>), '
-    f'Natural Earth; places: <a href="{GEONAMES_URL}">{GEONAMES_ATTRIBUTION.replace("GeoNames", "GeoNames</a>")}; '
+    "geoBoundaries, Natural Earth; "
+    f'places: <a href="{GEONAMES_URL}">{GEONAMES_ATTRIBUTION.replace("GeoNames", "GeoNames</a>")}; '
     "events: curated from public reporting"
 )
 MAP_HEIGHT_PX = 620
@@ -298,7 +300,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
     _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", style.COUNTRY).add_to(fmap)
     _shapes_group(
         layers.provinces,
-        "Provinces / rayons (Natural Earth, ±1–3 km)",
+        f"Provinces / rayons ({PROVINCE_LINES_SHORT})",
         style.PROVINCE,
         show=False,
         tooltip_fields=("province", "province_code"),
