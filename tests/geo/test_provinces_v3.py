@@ -20,9 +20,8 @@ import pytest
 import shapely
 
 from dashboard.config import GEO_DIR
-from tools.build_provinces import KEPT, LAYER, render
+from tools.build_provinces import KEPT, LAYER, m2, render
 
-DEGREE_M = 111_320.0
 TILING_TOLERANCE_M2 = 2.0  # sub-millimetre slivers where a junction cannot sit exactly on a segment
 PROPERTIES = [
     "name",
@@ -73,16 +72,6 @@ def towns(units) -> pd.DataFrame:
     nakhchivan = (expected == "AZ.35") & pd.Series(unit_code).str.startswith("AZ.35.")
     places["agrees"] = (expected == unit_code) | nakhchivan
     return places
-
-
-def m2(geometry) -> float:
-    """Area in m² of small pieces: their area in degrees at their own latitude."""
-    parts = shapely.get_parts(geometry)
-    parts = parts[~shapely.is_empty(parts)]
-    if not len(parts):
-        return 0.0
-    latitude = np.radians(shapely.get_y(shapely.centroid(parts)))
-    return float(np.sum(shapely.area(parts) * DEGREE_M**2 * np.cos(latitude)))
 
 
 @pytest.mark.parametrize(("country", "towns_total", "at_least"), [("AZ", 245, 233), ("AM", 625, 594)])
