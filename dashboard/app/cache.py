@@ -87,7 +87,8 @@ def cached_filter_choices(key: str, _events: pd.DataFrame) -> FilterChoices:
     return filter_choices(_events)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)
+# About 2 s for a million uploaded events (~20,000 place names): worth a word on screen.
+@st.cache_resource(show_spinner="Indexing the file's place names for the place box…", max_entries=16, ttl=TABLE_TTL_S)
 def cached_gazetteer(key: str, _events: pd.DataFrame) -> Gazetteer:
     """GeoNames places plus this table's own place names, once per table."""
     return Gazetteer.for_events(_events)
