@@ -19,6 +19,7 @@ from typing import Final
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 DATA_DIR: Final = PACKAGE_DIR.parent / "data"
 BUNDLED_EVENTS_PATH: Final = DATA_DIR / "events.csv"
+CLAIMS_FILE_NAME: Final = "claims.csv"  # beside an events file: its casualty claims (data/README.md)
 GEO_DIR: Final = DATA_DIR / "geo"
 ABOUT_PATH: Final = PACKAGE_DIR / "about.md"
 
@@ -31,6 +32,13 @@ MIN_CHILD_MEMORY_MB: Final = 3_072
 def default_events_path() -> Path:
     """The file the dashboard and the CLI read: $CCM_EVENTS_PATH if set, else the bundled events."""
     return Path(os.environ.get("CCM_EVENTS_PATH") or BUNDLED_EVENTS_PATH)
+
+
+def claims_path_beside(events_path: Path) -> Path | None:
+    """The claims table of an events file read by path: ``claims.csv`` in the same folder, if there is one
+    (data/claims.csv for the bundled events)."""
+    path = Path(events_path).with_name(CLAIMS_FILE_NAME)
+    return path if path.is_file() else None
 
 
 def _number(name: str, default: float) -> float:

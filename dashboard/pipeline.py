@@ -35,13 +35,17 @@ def load_joined_events(
     headerless_ucdp: bool = False,
     mapping: ColumnMapping | None = None,
     limits: Limits | None = None,
+    claims: str | Path | bytes | None = None,
 ) -> EventTable:
     """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
 
-    The file arguments are those of ``load_events``. Raises ``EventFileError`` for a file that
-    cannot be read as events at all (rows that fail validation are rejected, not raised).
+    The file arguments (and ``claims``, the file's claims table) are those of ``load_events``. Raises
+    ``EventFileError`` for a file that cannot be read as events at all (rows that fail validation are
+    rejected, not raised).
     """
-    table = load_events(source, name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, limits=limits)
+    table = load_events(
+        source, name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, limits=limits, claims=claims
+    )
     return join_table(table, boundaries)
 
 

@@ -120,3 +120,69 @@ GEONAMES_ATTRIBUTION: Final = "GeoNames (CC BY 4.0)"  # wherever place names fro
 GEONAMES_URL: Final = "https://www.geonames.org"
 OSM_COPYRIGHT_URL: Final = "https://www.openstreetmap.org/copyright"
 BOUNDARY_DISCLAIMER: Final = "Boundaries shown imply no judgement on the legal status of any territory."
+
+# Casualty claims (data/claims.csv, data/README.md "Casualty claims"): one row per figure someone reported.
+# Whose casualties a figure is about; "... and civilians" where the reporter gives one figure for both.
+CLAIM_PARTIES: Final = (
+    "Armenian forces",
+    "Armenian forces and civilians",
+    "Nagorno-Karabakh forces",
+    "Nagorno-Karabakh forces and civilians",
+    "Azerbaijani forces",
+    "civilians in Armenia",
+    "civilians in Azerbaijan",
+    "civilians in Nagorno-Karabakh",
+    "Russian peacekeepers",
+    "Russian forces",
+    "all parties",  # a dataset's event total (UCDP's best, low and high estimates)
+    "unspecified",
+)
+ALL_PARTIES: Final = "all parties"
+UNSPECIFIED_PARTY: Final = "unspecified"
+# Parties whose figures include another party's: "... and civilians" includes its forces and its
+# civilians; "all parties" and "unspecified" may include anyone. Figures of overlapping parties are
+# never added up.
+PARTY_INCLUDES: Final[dict[str, frozenset[str]]] = {
+    "Armenian forces and civilians": frozenset({"Armenian forces", "civilians in Armenia"}),
+    "Nagorno-Karabakh forces and civilians": frozenset({"Nagorno-Karabakh forces", "civilians in Nagorno-Karabakh"}),
+}
+# Who the reporter is: a side's institutions, an international body, an outlet, a domestic NGO, a dataset.
+REPORTER_SIDES: Final = (
+    "Armenia",
+    "Azerbaijan",
+    "Nagorno-Karabakh authorities",
+    "Russia",
+    "international organisation",
+    "civil society",
+    "media",
+    "dataset",
+)
+# Which party each side speaks for: a side's figure about the other side's losses is marked as such.
+REPORTER_SIDE_PARTIES: Final[dict[str, frozenset[str]]] = {
+    "Armenia": frozenset({"Armenian forces", "Armenian forces and civilians", "civilians in Armenia"}),
+    "Nagorno-Karabakh authorities": frozenset(
+        {
+            "Nagorno-Karabakh forces",
+            "Nagorno-Karabakh forces and civilians",
+            "civilians in Nagorno-Karabakh",
+            "Armenian forces",
+        }
+    ),
+    "Azerbaijan": frozenset({"Azerbaijani forces", "civilians in Azerbaijan"}),
+    "Russia": frozenset({"Russian peacekeepers", "Russian forces"}),
+}
+ADVERSARIES: Final[dict[str, frozenset[str]]] = {
+    "Armenia": frozenset({"Azerbaijan"}),
+    "Nagorno-Karabakh authorities": frozenset({"Azerbaijan"}),
+    "Azerbaijan": frozenset({"Armenia", "Nagorno-Karabakh authorities"}),
+}
+# What the number in `killed` counts.
+CLAIM_KINDS: Final = ("killed", "dead or missing", "killed or wounded")
+# How the reporter bounds it ("at least 200", "more than 210", "up to 70", "about 70").
+CLAIM_QUALIFIERS: Final = ("", "at least", "more than", "up to", "about")
+# Status as the source says it; a reporter's later figure replaces its earlier one.
+CLAIM_STATUSES: Final = ("", "initial", "updated", "final")
+# "event": this event's own casualties, added up across events; "total": a campaign, war or
+# area-wide running total that includes other events' casualties, shown beside them, never added.
+CLAIM_SCOPES: Final = ("event", "total")
+CLAIM_COUNT_COLUMNS: Final = ("killed", "wounded", "missing", "captured")

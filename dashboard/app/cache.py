@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.config import claims_path_beside
 from dashboard.errors import EventFileError
 from dashboard.filters import FilterChoices, filter_choices
 from dashboard.geo.display import BaseLayers, base_layers
@@ -40,25 +41,36 @@ def cached_boundaries() -> Boundaries:
     show_spinner="Reading, validating and joining events to the boundaries…", max_entries=16, ttl=TABLE_TTL_S
 )
 def _loaded(
-    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
+    data: bytes,
+    name: str,
+    headerless_ucdp: bool = False,
+    mapping: ColumnMapping | None = None,
+    claims: bytes | None = None,
 ) -> EventTable | EventFileError:
     # A refused file is remembered as well: every rerun would otherwise read (or inflate) it again.
     try:
         table = load_joined_events(
-            data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping
+            data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, claims=claims
         )
     except EventFileError as exc:
         return exc
     digest = hashlib.sha256(data)
     digest.update(repr((name, headerless_ucdp, mapping)).encode())
+    if claims is not None:
+        digest.update(hashlib.sha256(claims).digest())
     return replace(table, key=digest.hexdigest())
 
 
 def cached_file(
-    data: bytes, name: str, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None
+    data: bytes,
+    name: str,
+    headerless_ucdp: bool = False,
+    mapping: ColumnMapping | None = None,
+    claims: bytes | None = None,
 ) -> EventTable:
-    """The joined table of one file's content, loaded once; raises the file's EventFileError (also once-read)."""
-    outcome = _loaded(data, name, headerless_ucdp, mapping)
+    """The joined table of one file's content (with its claims table, if given), loaded once;
+    raises the file's EventFileError (also once-read)."""
+    outcome = _loaded(data, name, headerless_ucdp, mapping, claims)
     if isinstance(outcome, EventFileError):
         raise type(outcome)(*outcome.args)  # a fresh exception: the cached one keeps no traceback
     return outcome
@@ -71,10 +83,12 @@ def cached_merge(keys: tuple[str, ...], _tables: list[EventTable]) -> EventTable
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def cached_path(path: str, modified_ns: int, size: int) -> EventTable:
-    """The bundled (or CCM_EVENTS_PATH) file, keyed by its modification time and size, so that a
-    rerun does not read and hash the whole file again just to find the cached table."""
-    return cached_file(Path(path).read_bytes(), Path(path).name)
+def cached_path(path: str, modified_ns: int, size: int, claims_stamp: tuple[int, int] | None = None) -> EventTable:
+    """The bundled (or CCM_EVENTS_PATH) file and the claims table beside it, keyed by their modification
+    times and sizes, so that a rerun does not read and hash the whole file again just to find the cached table."""
+    claims_path = claims_path_beside(Path(path))
+    claims = claims_path.read_bytes() if claims_path is not None else None
+    return cached_file(Path(path).read_bytes(), Path(path).name, claims=claims)
 
 
 @st.cache_resource(show_spinner="Preparing the map layers…")

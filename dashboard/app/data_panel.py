@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.app import keys
 from dashboard.app.cache import cached_file, cached_merge, cached_path
-from dashboard.config import default_events_path
+from dashboard.config import claims_path_beside, default_events_path
 from dashboard.describe import literal_markdown
 from dashboard.errors import EventFileError, UnknownFormatError
 from dashboard.load.events import EventTable
@@ -37,7 +37,10 @@ def _bundled() -> SourceReport:
     try:
         check_file(path, Limits.from_env())
         stat = path.stat()
-        return SourceReport(path.name, cached_path(str(path), stat.st_mtime_ns, stat.st_size))
+        claims_path = claims_path_beside(path)
+        claims_stat = claims_path.stat() if claims_path is not None else None
+        claims_stamp = (claims_stat.st_mtime_ns, claims_stat.st_size) if claims_stat is not None else None
+        return SourceReport(path.name, cached_path(str(path), stat.st_mtime_ns, stat.st_size, claims_stamp))
     except FileNotFoundError:
         return SourceReport(
             path.name, None, f"The events file {path} does not exist. Check CCM_EVENTS_PATH or restore data/events.csv."

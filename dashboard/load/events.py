@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute
 
+from dashboard.config import claims_path_beside
 from dashboard.errors import EventFileError
-from dashboard.load.formats import ColumnMapping, Detection, name_headerless_ucdp, to_project
+from dashboard.load.claims import claims_from_events, empty_claims, read_claims, typed_claims
+from dashboard.load.formats import UCDP_CLAIM_PREFIX, ColumnMapping, Detection, name_headerless_ucdp, to_project
 from dashboard.load.reading import Limits, read_source
 from dashboard.vocab import (
     EARLIEST_EVENT_DATE,
@@ -68,6 +70,8 @@ class EventTable:
     blank lines skipped, which the accounting states beside them.
     ``key`` names the content the table came from (set by whoever loaded it, e.g. a digest of
     the file's bytes), so that work derived from the table can be cached under it.
+    ``claims``: the casualty figures reported for the events, one row per figure
+    (dashboard/load/claims.py), keyed by ``dataset`` and ``event_id``.
     """
 
     events: pd.DataFrame
@@ -77,6 +81,7 @@ class EventTable:
     n_duplicates: int = 0
     key: str = ""
     n_blank: int = 0  # blank lines skipped in the file(s), counted so that the accounting adds up
+    claims: pd.DataFrame = field(default_factory=empty_claims)
 
     @property
     def mapped(self) -> pd.DataFrame:
@@ -95,14 +100,28 @@ def load_events(
     headerless_ucdp: bool = False,
     mapping: ColumnMapping | None = None,
     limits: Limits | None = None,
+    claims: str | Path | bytes | None = None,
 ) -> EventTable:
-    """Read, recognise, map and validate one events file given as a path or as bytes named ``name``."""
+    """Read, recognise, map and validate one events file given as a path or as bytes named ``name``.
+
+    ``claims`` is the file's claims table (data/claims.csv's format), when it has one; a file read
+    by path has the ``claims.csv`` beside it, if there is one. Without a table, the file's own
+    figures become its claims (ACLED's and a project file's ``fatalities``, UCDP's deaths).
+    """
+    if claims is None and isinstance(source, (str, Path)):
+        claims = claims_path_beside(Path(source))
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
     raw = read_source(source, name, header=not headerless_ucdp, limits=limits)
     frame = name_headerless_ucdp(raw.frame) if headerless_ucdp else raw.frame
     projected, detection = to_project(frame, mapping)
     table = validate_events(projected)
     events = table.events.assign(file=name)
+    if claims is not None:
+        dataset = str(events["dataset"].iloc[0]) if len(events) else ""
+        claim_table = read_claims(claims, dataset, events["event_id"])
+    else:
+        claim_table = claims_from_events(events)
+    events = events.drop(columns=[c for c in events.columns if c.startswith(UCDP_CLAIM_PREFIX)])
     malformed = pd.DataFrame(raw.malformed, columns=["line", "event_id", "reason"]).assign(column="")
     malformed = malformed[list(REJECTED_COLUMNS)]  # the order every rejected-rows table has
     rejected = pd.concat([malformed, table.rejected], ignore_index=True) if raw.malformed else table.rejected.copy()
@@ -116,6 +135,7 @@ def load_events(
         detections=(detection,),
         n_rows=table.n_rows + len(raw.malformed),
         n_blank=raw.blank_lines,
+        claims=claim_table,
     )
 
 
@@ -323,4 +343,8 @@ def merge_tables(tables: list[EventTable]) -> EventTable:
         n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
         key="+".join(t.key for t in tables),
         n_blank=sum(t.n_blank for t in tables),
+        # The same file twice gives the same claims twice: kept once, like its events.
+        claims=pd.concat([t.claims.astype(object) for t in tables], ignore_index=True)
+        .drop_duplicates()
+        .pipe(typed_claims),
     )

@@ -56,6 +56,9 @@ ACLED_2023_COLUMNS = (
     "tags",
     "timestamp",
 )
+# UCDP columns whose figures become claims (dashboard/load/claims.py); the prefix marks them as passing through.
+UCDP_CLAIM_COLUMNS = ("best", "low", "high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+UCDP_CLAIM_PREFIX = "ucdp_"
 ACLED_OLD_MARKERS = ("data_id", "event_id_no_cnty", "iso3")
 ACLED_POPULATION = ("population_1km", "population_2km", "population_5km", "population_best")
 UCDP_COLUMNS = (
@@ -381,6 +384,9 @@ def _from_ucdp(frame: pd.DataFrame) -> tuple[pd.DataFrame, Detection]:
             "source_url": "",
             "additional_sources": _col(frame, "source_article"),
             "campaign": _col(frame, "conflict_name"),
+            # UCDP's own figures, turned into claims by load.claims and then dropped.
+            **{f"{UCDP_CLAIM_PREFIX}{c}": _col(frame, c) for c in UCDP_CLAIM_COLUMNS},
+            f"{UCDP_CLAIM_PREFIX}country": _col(frame, "country"),
         }
     )
     used = [
