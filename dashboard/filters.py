@@ -91,9 +91,13 @@ class Counts:
         )
 
 
-def filter_mask(events: pd.DataFrame, flt: EventFilter) -> pd.Series:
-    """True for mapped events that pass every part of the filter."""
-    mask = events["latitude"].notna()
+def filter_mask(events: pd.DataFrame, flt: EventFilter, include_unmapped: bool = False) -> pd.Series:
+    """True for mapped events that pass every part of the filter.
+
+    With ``include_unmapped``, events without a point count too when they pass: an area-wide row
+    is an event of the period, though it cannot pass a filter on where (region, place, distance…).
+    """
+    mask = pd.Series(True, index=events.index) if include_unmapped else events["latitude"].notna()
     dates = events["event_date"]
     if flt.start is not None:
         mask &= dates >= pd.Timestamp(flt.start)

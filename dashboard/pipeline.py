@@ -16,6 +16,7 @@ from dashboard.geo.join import Boundaries, assign_region, join_regions
 from dashboard.load.events import EventTable, load_events
 from dashboard.load.formats import ColumnMapping
 from dashboard.load.reading import Limits
+from dashboard.summary.claims import claims_of, with_claims_text
 from dashboard.vocab import DEFAULT_NK_BOUNDARY
 
 
@@ -26,6 +27,9 @@ class Selection:
     events: pd.DataFrame  # the shown (mapped, passing) events, with `region` for the chosen boundary
     all_events: pd.DataFrame  # every accepted row, with `region` for the chosen boundary
     counts: Counts
+    # The passing events with or without a point: what casualty figures count (area-wide rows too).
+    reported: pd.DataFrame
+    claims: pd.DataFrame  # the casualty claims of `reported`
 
 
 def load_joined_events(
@@ -50,8 +54,10 @@ def load_joined_events(
 
 
 def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
-    """Add the joined columns (country, province, NK flags, border distance, region) to a loaded table."""
-    return replace(table, events=join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY))
+    """Add the joined columns (country, province, NK flags, border distance, region) to a loaded table,
+    and ``claims_text``: each event's casualty claims in words, which popups and exports show."""
+    joined = join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY)
+    return replace(table, events=with_claims_text(joined, table.claims))
 
 
 def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Selection:
@@ -62,8 +68,15 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     """
     events = table.events.assign(region=assign_region(table.events, nk_boundary))
     mask = filter_mask(events, flt)
+    unmapped = events["latitude"].isna()
+    if unmapped.any():
+        reported = events[mask | (unmapped & filter_mask(events, flt, include_unmapped=True))]
+    else:
+        reported = events[mask]
     return Selection(
         events=events[mask],
         all_events=events,
         counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank),
+        reported=reported,
+        claims=claims_of(table.claims, reported),
     )

@@ -43,10 +43,11 @@ KEY_TAB: Final = "tab"
 TAB_TIMELINE: Final = "Timeline"
 TAB_COUNTS: Final = "By region and sector"
 TAB_TABLE: Final = "Events table"
+TAB_CLAIMS: Final = "Casualty claims"
 TAB_EXPORT: Final = "Export"
 TAB_QUALITY: Final = "Data quality"
 TAB_ABOUT: Final = "About the data"
-TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
+TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_CLAIMS, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
 
 KEY_UPLOAD: Final = "uploads"
 KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files

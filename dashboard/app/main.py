@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
 from dashboard.app.data_panel import choose_events
-from dashboard.app.panels import show_data_quality, show_export
+from dashboard.app.panels import show_casualty_figures, show_claims, show_data_quality, show_export
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
@@ -321,14 +321,15 @@ def main() -> None:
     cols = st.columns(4)
     cols[0].metric("Events shown", f"{figures.events:,}")
     cols[1].metric(
-        "Reported fatalities",
-        f"{figures.fatalities_known:,}",
-        help=f"Sum over events with a single sourced figure; {figures.events_without_figure} shown events "
-        "have none (see each popup for who reported what).",
+        "Casualty figures",
+        f"{len(selection.claims):,}",
+        help="Figures reported for the filtered events, area-wide and unmapped ones included, one per reporter "
+        "and date; the tab “Casualty claims” lists them with their sources.",
     )
     cols[2].metric("Places", f"{figures.localities:,}")
     cols[3].metric("Days", f"{figures.days:,}")
     st.caption(counts.line())
+    show_casualty_figures(selection)
     if counts.shown == 0:
         culprits = emptying_filters(selection.all_events, flt)
         why = (
@@ -342,7 +343,7 @@ def main() -> None:
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
-    tab_time, tab_counts, tab_table, tab_export, tab_quality, tab_about = st.tabs(
+    tab_time, tab_counts, tab_table, tab_claims, tab_export, tab_quality, tab_about = st.tabs(
         list(keys.TABS), key=keys.KEY_TAB, on_change="rerun"
     )
     if tab_time.open:
@@ -364,6 +365,9 @@ def main() -> None:
     if tab_table.open:
         with tab_table:
             show_table(selection.events)
+    if tab_claims.open:
+        with tab_claims:
+            show_claims(selection, flt)
     if tab_export.open:
         with tab_export:
             show_export(selection, flt, nk_boundary, view)

@@ -17,6 +17,58 @@ from dashboard.export.registry import ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
+from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
+
+
+def show_casualty_figures(selection: Selection) -> None:
+    """Reported killed per party for the filtered events (area-wide and unmapped rows included)."""
+    figures = claim_figures(selection.claims, selection.reported)
+    if not figures.parties and not figures.totals:
+        st.caption("No casualty figure is reported for these events.")
+        return
+    lines = [f"- {literal_markdown(p.line())}" for p in figures.parties]
+    st.markdown("**Reported killed, by party** — each reporter's latest figure; a range where reporters differ")
+    if lines:
+        st.markdown("\n".join(lines))
+    notes = [f"{PARTIES_NOT_ADDED} From {figures.events_with_claims:,} events."]
+    if figures.claims_from_unmapped:
+        notes.append(
+            f"{figures.claims_from_unmapped:,} of these figures come from events not on the map "
+            "(area-wide rows or no verified coordinates)."
+        )
+    st.caption(" ".join(notes))
+    if figures.totals:
+        with st.expander(f"War, campaign and area totals ({len(figures.totals)}) — not added to the figures above"):
+            st.markdown("\n".join(f"- {literal_markdown(line)}" for line in figures.totals))
+
+
+def show_claims(selection: Selection, flt: EventFilter) -> None:
+    """The claims of the filtered events: a chart of killed by party over time and the table with sources."""
+    table = claims_display(selection.claims, selection.reported)
+    if table.empty:
+        st.write("No casualty claims for these events.")
+        return
+    st.caption(
+        f"{len(table):,} figures from {table['Event'].nunique():,} events. One mark per reported killed figure, at "
+        "the date the figure was given (else the event's); hollow marks are one side's claims about the other "
+        "side's losses. Hover for the reporter. Rules: data/README.md, “Casualty claims”."
+    )
+    st.altair_chart(claims_chart(selection.claims, selection.reported), width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Source": st.column_config.LinkColumn("Source", display_text="source"),
+            "Quote": st.column_config.TextColumn("Quote", width="large"),
+        },
+    )
+    st.download_button(
+        "Download these claims (CSV)",
+        lambda: table_csv_bytes(table),
+        file_name=export_filename(flt, "csv", suffix="_claims"),
+        mime="text/csv",
+        on_click="ignore",
+    )
 
 
 def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None) -> None:

@@ -20,18 +20,13 @@ WEEKLY_MAX_SPAN_DAYS = 3 * 365
 @dataclass(frozen=True)
 class KeyFigures:
     events: int
-    fatalities_known: int  # sum over events with a single sourced figure
-    events_without_figure: int
     localities: int
     days: int
 
 
 def key_figures(events: pd.DataFrame) -> KeyFigures:
-    fatalities = events["fatalities"]
     return KeyFigures(
         events=len(events),
-        fatalities_known=int(fatalities.sum(skipna=True)) if len(events) else 0,
-        events_without_figure=int(fatalities.isna().sum()),
         localities=int(events["location"].nunique()),
         days=int(events["event_date"].dt.normalize().nunique()),
     )

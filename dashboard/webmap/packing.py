@@ -27,7 +27,17 @@ import numpy as np
 import pandas as pd
 
 from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
-from dashboard.text import Row, actors_text, fatalities_line, place_text, region_text, safe_url, source_label
+from dashboard.summary.claims import CLAIMS_TEXT
+from dashboard.text import (
+    Row,
+    actors_text,
+    clean_text,
+    fatalities_line,
+    place_text,
+    region_text,
+    safe_url,
+    source_label,
+)
 from dashboard.vocab import EVENT_TYPES, GEO_PRECISION_LABELS
 
 COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
@@ -86,7 +96,7 @@ class Packed(TypedDict):
     regions: list[object]
     precisions: list[object]
     actors: list[object]
-    fatalities: list[object]  # [text, marker radius] per code
+    fatalities: list[object]  # [text, marker radius, claims one per line] per code
     sources: list[object]  # [label, http(s) URL or null] per code
     loc: LocationColumns
     ev: EventColumns
@@ -110,6 +120,7 @@ PACKED_COLUMNS = (
     "fatalities",
     "fatalities_reported",
     "fatalities_reported_by",
+    CLAIMS_TEXT,
     "source",
     "source_title",
     "source_url",
@@ -168,8 +179,8 @@ def _source(row: Row) -> tuple[str, str | None]:
     return source_label(row), safe_url(row.get("source_url"))
 
 
-def _fatalities(row: Row) -> tuple[str, float]:
-    return fatalities_line(row), marker_radius(row.get("fatalities"))
+def _fatalities(row: Row) -> tuple[str, float, str]:
+    return fatalities_line(row), marker_radius(row.get("fatalities")), clean_text(row.get(CLAIMS_TEXT))
 
 
 @dataclass(frozen=True)
@@ -204,7 +215,7 @@ def encode_events(events: pd.DataFrame) -> EventCodes:
     _, first = np.unique(location, return_index=True)
     actors, actor_texts = _dictionary(located, ["actor1", "actor2"], actors_text)
     fatal, fatal_texts = _dictionary(
-        located, ["fatalities", "fatalities_reported", "fatalities_reported_by"], _fatalities
+        located, ["fatalities", "fatalities_reported", "fatalities_reported_by", CLAIMS_TEXT], _fatalities
     )
     source, sources = _dictionary(located, ["source", "source_title", "source_url"], _source)
     return EventCodes(

@@ -11,6 +11,7 @@ import html
 import pandas as pd
 
 from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR
+from dashboard.summary.claims import CLAIM_LINE_SEPARATOR, CLAIMS_TEXT
 from dashboard.text import (
     Row,
     actors_text,
@@ -57,6 +58,13 @@ def event_popup_html(row: Row) -> str:
         lines.append(_field("Location precision", GEO_PRECISION_LABELS.get(int(precision), str(precision))))
     lines.append(_field("Actors", actors_text(row)))
     lines.append(_field("Fatalities", fatalities_line(row)))
+    claims = clean_text(row.get(CLAIMS_TEXT))
+    if claims:
+        lines.append(
+            '<div class="ccm-claims"><div class="ccm-muted">Casualty claims:</div>'
+            + "".join(f'<div class="ccm-claim">{e(line)}</div>' for line in claims.split(CLAIM_LINE_SEPARATOR))
+            + "</div>"
+        )
     if clean_text(row.get("notes")):
         lines.append(f'<div class="ccm-gap">{e(clean_text(row.get("notes")))}</div>')
     if clean_text(row.get("disputes")):

@@ -322,3 +322,36 @@ def test_the_border_sector_filter_and_the_counts_by_sector(app):
     open_tab(app, keys.TAB_COUNTS)
     by_sector = next(df.value for df in app.dataframe if df.value.index.name == "Border sector")
     assert list(by_sector.index) == ["Gegharkunik – Kəlbəcər"] and by_sector["Total"].iloc[0] == 12
+
+
+def casualty_lines(at: AppTest) -> str:
+    return unescaped(next(m.value for m in at.markdown if m.value.startswith("- ")))
+
+
+def test_the_sept_2022_attack_names_each_sides_figure_and_reporter(app):
+    app.selectbox(key=keys.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    lines = casualty_lines(app)
+    assert "Armenian forces and civilians: 202–224" in lines
+    assert "Armenian Security Council: 207 dead or missing (19 Sep 2022, final)" in lines
+    assert "Azerbaijani forces: 80 killed (Azerbaijani MoD, final)" in lines
+    assert "the other side claims: Armenia: 431 killed" in lines
+    # The figures come from area-wide rows, which have no point: the key figures say so.
+    assert any("come from events not on the map" in c.value for c in app.caption)
+
+
+def test_the_claims_tab_lists_each_figure_with_its_source(app):
+    app.selectbox(key=keys.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    open_tab(app, keys.TAB_CLAIMS)
+    table = next(df.value for df in app.dataframe if "Reporter" in df.value.columns)
+    council = table[table["Reporter"] == "Armenian Security Council"]
+    assert "207 dead or missing" in council["Killed"].tolist()
+    assert council["Source"].str.startswith("https://").all()
+    assert len(app.get("vega_lite_chart")) == 1
+
+
+def test_uploaded_ucdp_and_acled_claims_sit_beside_the_bundled_ones(app):
+    upload(app, "acled_2023_text_inter.csv", "ucdp_ged_241.zip")
+    app.radio(key=keys.KEY_DATA_MODE).set_value(keys.UPLOADS_MERGED).run()
+    open_tab(app, keys.TAB_CLAIMS)
+    table = next(df.value for df in app.dataframe if "Reporter" in df.value.columns)
+    assert {"UCDP", "ACLED", "Armenian Security Council"} <= set(table["Reporter"])

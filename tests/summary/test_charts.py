@@ -63,10 +63,9 @@ def test_counts_by_region_and_type_has_totals_in_fixed_order():
     assert table["Total"].sum() == 3
 
 
-def test_key_figures_sum_only_single_sourced_figures():
+def test_key_figures_count_events_places_and_days():
     figures = key_figures(SHORT)
-    assert (figures.events, figures.fatalities_known, figures.events_without_figure) == (3, 3, 1)
-    assert (figures.localities, figures.days) == (2, 2)
+    assert (figures.events, figures.localities, figures.days) == (3, 2, 2)
 
 
 def test_empty_selection_has_empty_summaries():

@@ -27,7 +27,7 @@
      * @property {string[]} regions
      * @property {string[]} precisions
      * @property {string[]} actors
-     * @property {Array<[string, number]>} fatalities  [text, marker radius] per code
+     * @property {Array<[string, number, string]>} fatalities  [text, marker radius, claims one per line] per code
      * @property {Array<[string, (string|null)]>} sources  [label, http(s) URL or null] per code
      * @property {{x: Column, y: Column, place: Column, region: Column, precision: Column}} loc
      * @property {{loc: Column, day: Column, type: Column, actors: Column, fatal: Column, source: Column}} ev
@@ -390,6 +390,7 @@
                 }, this);
                 item.appendChild(this._field("Actors", p.actors[ev.actors[e]]));
                 item.appendChild(this._field("Fatalities", p.fatalities[ev.fatal[e]][0]));
+                if (p.fatalities[ev.fatal[e]][2]) { item.appendChild(this._claims(p.fatalities[ev.fatal[e]][2])); }
                 item.appendChild(this._source(p.sources[ev.source[e]]));
                 box.appendChild(item);
             }, this);
@@ -406,6 +407,14 @@
             row.appendChild(element("span", label + ": ", "ccm-muted"));
             row.appendChild(element("span", value));
             return row;
+        },
+
+        // One line per casualty claim ("Reporter: figure — about (as of, status)"), as Python wrote them.
+        _claims: function (text) {
+            var block = element("div", null, "ccm-claims");
+            block.appendChild(element("div", "Casualty claims:", "ccm-muted"));
+            text.split("\n").forEach(function (line) { block.appendChild(element("div", line, "ccm-claim")); });
+            return block;
         },
 
         _source: function (source) {
