@@ -26,7 +26,10 @@ def show_casualty_figures(selection: Selection) -> None:
     if not figures.parties and not figures.totals:
         st.caption("No casualty figure is reported for these events.")
         return
-    lines = [f"- {literal_markdown(p.line())}" for p in figures.parties]
+    lines = [
+        f"- **{literal_markdown(party)}**: {literal_markdown(rest)}"
+        for party, rest in (p.markdown_parts() for p in figures.parties)
+    ]
     st.markdown("**Reported killed, by party** — each reporter's latest figure; a range where reporters differ")
     if lines:
         st.markdown("\n".join(lines))

@@ -15,6 +15,7 @@ import re
 
 import pandas as pd
 
+from dashboard.load.claims import CATEGORY_COLUMNS
 from dashboard.summary.table import export_table, neutralised
 from dashboard.vocab import CRISIS_GROUP_ATTRIBUTION, NK_FROM_CRISIS_GROUP, OSM_ATTRIBUTION
 
@@ -61,8 +62,11 @@ def count_comment_lines(text: str) -> int:
 GEOJSON_CHUNK = 20_000  # rows written at a time: memory stays near the size of the output
 
 
-def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
-    """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event and one per line.
+def geojson_bytes(
+    events: pd.DataFrame, description: list[str], generated: str, claims: pd.DataFrame | None = None
+) -> bytes:
+    """A FeatureCollection of Points in lon/lat order (RFC 7946), one per shown event and one per line;
+    each feature's ``claims`` property is the array of its casualty claims (data/README.md).
 
     The properties are written by pandas' C JSON writer (a million events in seconds, where building
     dicts for ``json.dumps`` took a minute), a chunk of rows at a time; it writes numbers to 15
@@ -70,7 +74,9 @@ def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) 
     ``\\/``, which is undone here so that URLs stay readable. That is safe: every ``/`` in its output
     is escaped, so each ``\\/`` is that escape and never the end of an escaped backslash.
     """
-    table = export_table(events[events["latitude"].notna()])
+    located = events[events["latitude"].notna()]
+    table = export_table(located)
+    claim_arrays = _claim_arrays(located, claims)
     members = {
         "type": "FeatureCollection",
         "generated": generated,
@@ -85,14 +91,33 @@ def geojson_bytes(events: pd.DataFrame, description: list[str], generated: str) 
         # Split on "\n" alone: the writer escapes it inside strings, but not U+2028 and the like.
         records = properties.replace("\\/", "/").rstrip("\n").split("\n")
         features = (
-            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon!r},{lat!r}]}},"properties":{props}}}'
-            for lon, lat, props in zip(
+            '{"type":"Feature","geometry":{"type":"Point","coordinates":['
+            f'{lon!r},{lat!r}]}},"properties":{props[:-1]},"claims":[{arrays}]}}}}'
+            for lon, lat, props, arrays in zip(
                 chunk["longitude"].astype(float).tolist(),
                 chunk["latitude"].astype(float).tolist(),
                 records,
+                claim_arrays[start : start + GEOJSON_CHUNK],
                 strict=True,
             )
         )
         out.write(((",\n" if start else "\n") + ",\n".join(features)).encode("utf-8"))
     out.write(b"\n]}\n")
     return out.getvalue()
+
+
+def _claim_arrays(events: pd.DataFrame, claims: pd.DataFrame | None) -> list[str]:
+    """Per event (in order), its claims as the inside of a JSON array: objects written by pandas' C writer."""
+    if claims is None or claims.empty or events.empty:
+        return [""] * len(events)
+    keys = [events["dataset"].astype(str).to_numpy(), events["event_id"].astype(str).to_numpy()]
+    wanted = pd.MultiIndex.from_arrays(keys)
+    mine = claims[pd.MultiIndex.from_frame(claims[["dataset", "event_id"]].astype(str)).isin(wanted)]
+    if mine.empty:
+        return [""] * len(events)
+    fields = mine.drop(columns=["dataset", "event_id"])
+    fields = fields.astype({c: object for c in CATEGORY_COLUMNS if c in fields.columns})
+    text = fields.to_json(orient="records", lines=True, force_ascii=False).replace("\\/", "/").rstrip("\n")
+    objects = pd.Series(text.split("\n"), index=pd.MultiIndex.from_frame(mine[["dataset", "event_id"]].astype(str)))
+    joined = objects.groupby(level=[0, 1], sort=False).agg(",".join)
+    return joined.reindex(wanted).fillna("").tolist()

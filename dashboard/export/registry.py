@@ -24,6 +24,7 @@ from dashboard.geo.display import BaseLayers
 from dashboard.geo.join import Boundaries
 from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
+from dashboard.summary.claims import claim_figures, claims_of
 from dashboard.webmap.standalone import standalone_html
 
 # A file built in a child process (the format's in_child_above) is stopped after this long.
@@ -63,6 +64,11 @@ def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: BBox
     return lines
 
 
+def casualty_clauses(selection: Selection) -> list[str]:
+    """Reported killed per party in the filtered period (area-wide rows included, as in the key figures)."""
+    return [p.short() for p in claim_figures(selection.claims, selection.reported).parties]
+
+
 def build_file(
     fmt: str,
     events: pd.DataFrame,
@@ -72,17 +78,19 @@ def build_file(
     spec: SnapshotSpec,
     nk_boundary: str,
     dpi: int,
+    claims: pd.DataFrame,
     boundaries: Boundaries | None,
     layers: BaseLayers | None,
 ) -> bytes:
     """The file in format ``fmt`` of ``events``, described by ``lines``; run in the session or in a child.
 
-    Snapshots need ``boundaries`` and the HTML export ``layers``; the data files need neither.
+    Snapshots need ``boundaries`` and the HTML export ``layers``; the data files need neither. GeoJSON
+    writes ``claims`` (the events' casualty claims) per feature; CSV has them in words (``claims_text``).
     """
     if fmt == "csv":
         return csv_bytes(events, [title, *lines], stamp)
     if fmt == "geojson":
-        return geojson_bytes(events, [title, *lines], stamp)
+        return geojson_bytes(events, [title, *lines], stamp, claims)
     if fmt == "html":
         if layers is None:
             raise ExportError("The HTML export needs the prepared map layers.")
@@ -116,14 +124,19 @@ def export_bytes(
     if request.bbox is not None:
         events = events[events_in(events, request.bbox)]
     lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
+    casualties = casualty_clauses(selection)
     spec = SnapshotSpec(
         title=request.title,
         caption_lines=lines,
         bbox=request.bbox,
         generated=(now or dt.datetime.now()).date(),
         basemap=request.basemap,
+        casualty_lines=casualties,
     )
-    args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi)
+    if casualties and not export_format.snapshot:  # data files say it in their header
+        lines = [*lines, "Reported killed (latest figure per reporter): " + "; ".join(casualties)]
+    claims = claims_of(selection.claims, events) if request.fmt == "geojson" else selection.claims.iloc[0:0]
+    args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi, claims)
     if export_format.in_child_above is None or len(events) <= export_format.in_child_above:
         return build_file(*args, boundaries, layers)
     # Only what the format draws travels to the child.

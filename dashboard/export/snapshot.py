@@ -84,6 +84,8 @@ class SnapshotSpec:
     bbox: BBox | None = None  # only this area; else fitted to the events
     generated: dt.date = field(default_factory=dt.date.today)
     basemap: str | None = None  # a name from basemaps.BASEMAPS, drawn only if its tiles can be fetched
+    # Reported killed per party in the filtered period, one clause per party (summary/claims.py).
+    casualty_lines: list[str] = field(default_factory=list)
 
 
 def parse_bbox(text: str) -> BBox:
@@ -443,6 +445,8 @@ def _draw_texts(
     fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
     caption = (spec.caption_lines or [f"{n_shown} events shown"]) + notes
     fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
+    if spec.casualty_lines:
+        _draw_casualties(fig, spec.casualty_lines)
     attribution = ATTRIBUTION
     if nk_boundary in NK_FROM_CRISIS_GROUP:
         attribution += f" Nagorno-Karabakh line: {CRISIS_GROUP_ATTRIBUTION}."
@@ -459,6 +463,22 @@ def _draw_texts(
     )
     footer = "\n".join([*textwrap.wrap(attribution, 165), *textwrap.wrap(disclaimer, 165)])
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
+
+
+MAX_CASUALTY_PARTIES = 6  # in the column under the legend; the rest is in the claims table and the data export
+CASUALTY_WRAP = 50  # characters per line at 7 pt: the legend column is 0.24 of the page wide
+
+
+def _draw_casualties(fig: Figure, clauses: list[str]) -> None:
+    """The reported killed per party, in the right column from the map's bottom edge upwards."""
+    shown = clauses[:MAX_CASUALTY_PARTIES]
+    lines = ["Reported killed (latest figure per reporter):"]
+    for clause in shown:
+        lines += textwrap.wrap(clause, CASUALTY_WRAP, initial_indent="• ", subsequent_indent="   ")
+    if len(clauses) > len(shown):
+        lines.append(f"… and {len(clauses) - len(shown)} more parties (see the claims in the data export)")
+    lines.append("Parties overlap and are not added up.")
+    fig.text(MAP_AXES[0] + MAP_AXES[2] + 0.02, MAP_AXES[1], "\n".join(lines), fontsize=7, va="bottom", linespacing=1.35)
 
 
 def plain_text(html_text: str) -> str:

@@ -36,6 +36,7 @@ from dashboard.vocab import ALL_PARTIES, PARTY_INCLUDES, UNSPECIFIED_PARTY
 STATUS_RANK = {"initial": 0, "": 1, "updated": 1, "final": 2}
 SUPERSEDED_BY_FINAL = ("initial", "updated")
 EVENT_KEY = ["dataset", "event_id"]
+SHORT_REPORTERS = 3  # reporters a caption names per party; the claims table names them all
 PARTIES_NOT_ADDED = (
     "Parties are not added to each other: a figure for “… forces and civilians” includes civilians listed on their "
     "own, and “unspecified” may include anyone."
@@ -119,6 +120,26 @@ class PartyFigure:
         """'80 killed', '202–224 dead or missing / killed'."""
         span = f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
         return f"{span} {' / '.join(self.kinds)}"
+
+    def short(self) -> str:
+        """One clause for a caption: 'Azerbaijani forces: 80 killed (Azerbaijani MoD; the other side: Armenia 431)'."""
+        own = [r for r in self.reporters if not r.about_adversary]
+        other = [r for r in self.reporters if r.about_adversary]
+        named = other if self.from_other_side_only else own
+        who = ", ".join(r.reported_by for r in named[:SHORT_REPORTERS])
+        if len(named) > SHORT_REPORTERS:
+            who += f" and {len(named) - SHORT_REPORTERS} more"
+        text = f"{self.party}: {self.range_text()} ({who}"
+        if self.from_other_side_only:
+            return text + ", the other side's claim)"
+        if other:
+            text += "; the other side claims " + ", ".join(f"{r.figure} ({r.reported_by})" for r in other)
+        return text + ")"
+
+    def markdown_parts(self) -> tuple[str, str]:
+        """The party and the rest of ``line()``, for a list that sets the party in bold."""
+        party, _, rest = self.line().partition(": ")
+        return party, rest
 
     def line(self) -> str:
         """The party, its range and who reported it, e.g. for a key figure or a caption:
@@ -246,10 +267,8 @@ def claims_display(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     columns = [
         "Date",
         "Event",
-        "Place",
         "Party",
         "Reporter",
-        "Side",
         "Killed",
         "Wounded",
         "Missing",
@@ -257,6 +276,8 @@ def claims_display(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         "As of",
         "Status",
         "Scope",
+        "Side",
+        "Place",
         "Source",
         "Quote",
         "Note",
@@ -287,6 +308,7 @@ def claims_display(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             "Note": joined["note"].astype(str),
         }
     )
+    table = table[columns]
     return table.sort_values(["Date", "Event"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -316,7 +338,13 @@ def claims_chart(claims: pd.DataFrame, events: pd.DataFrame) -> alt.Chart:
         .mark_point(size=70, strokeWidth=2)
         .encode(
             x=alt.X("date:T", title="Date of the figure"),
-            y=alt.Y("killed:Q", title="Reported killed", scale=alt.Scale(type="symlog")),
+            # symlog: tens and thousands on one axis, and a claim of 0 killed still has a place.
+            y=alt.Y(
+                "killed:Q",
+                title="Reported killed",
+                scale=alt.Scale(type="symlog"),
+                axis=alt.Axis(values=[0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]),
+            ),
             color=alt.Color("party:N", title="About"),
             shape=alt.Shape("scope:N", title="Scope"),
             fill=alt.condition(alt.datum.by == "the other side", alt.value("transparent"), alt.Color("party:N")),

@@ -325,7 +325,8 @@ def test_the_border_sector_filter_and_the_counts_by_sector(app):
 
 
 def casualty_lines(at: AppTest) -> str:
-    return unescaped(next(m.value for m in at.markdown if m.value.startswith("- ")))
+    bulleted = next(m.value for m in at.markdown if m.value.startswith("- "))
+    return unescaped(bulleted.replace("**", ""))  # party names are set in bold
 
 
 def test_the_sept_2022_attack_names_each_sides_figure_and_reporter(app):

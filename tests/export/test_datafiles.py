@@ -16,10 +16,11 @@ AWKWARD = st.text(alphabet=st.sampled_from(list("ab/\\\"'\n\r\t\u2028\u2029\x85\
 
 
 def reference_properties(events: pd.DataFrame) -> list[dict]:
-    """What each feature's properties must be: the exported row, missing values as null (via json)."""
+    """What each feature's properties must be: the exported row, missing values as null (via json), and
+    the claims (none given to the writer here)."""
     table = export_table(events[events["latitude"].notna()])
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    return json.loads(json.dumps(rows, default=lambda value: value.item()))
+    return [{**row, "claims": []} for row in json.loads(json.dumps(rows, default=lambda value: value.item()))]
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,0 +1,61 @@
+"""Exports carry the casualty claims: GeoJSON per feature, CSV in words, captions per party, HTML popups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+from pypdf import PdfReader
+
+from dashboard.describe import default_title
+from dashboard.export.datafiles import count_comment_lines
+from dashboard.export.registry import ExportRequest, export_bytes
+from dashboard.filters import EventFilter
+from dashboard.pipeline import select_events
+
+SEPT_2022 = EventFilter(start=dt.date(2022, 9, 12), end=dt.date(2022, 9, 14))
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def export(fmt: str, bundled, boundaries, layers) -> bytes:
+    selection = select_events(bundled, "nkao_1991", SEPT_2022)
+    request = ExportRequest(fmt=fmt, title=default_title(SEPT_2022))
+    return export_bytes(request, selection, SEPT_2022, "nkao_1991", boundaries, layers, now=NOW)
+
+
+def test_geojson_features_carry_their_claims(bundled, boundaries, layers):
+    collection = json.loads(export("geojson", bundled, boundaries, layers))
+    by_id = {f["properties"]["event_id"]: f["properties"]["claims"] for f in collection["features"]}
+    (sotk,) = by_id["AA-045"]
+    assert sotk["reported_by"] == "Armenian Mirror-Spectator"
+    assert (sotk["killed"], sotk["wounded"]) == (None, 6)
+    assert sotk["quote"] == "6 civilians wounded (Mirror-Spectator text)"
+    assert by_id["AA-043"] == []  # Jermuk: the research gives no figure, so no claim
+    # The per-party figures of the period are in the header, area-wide rows included.
+    header = " ".join(collection["filters"])
+    assert "Azerbaijani forces: 80 killed (Azerbaijani MoD; the other side claims 431 killed (Armenia))" in header
+
+
+def test_csv_has_each_events_claims_in_words(bundled, boundaries, layers):
+    text = export("csv", bundled, boundaries, layers).decode("utf-8")
+    table = pd.read_csv(io.StringIO(text), skiprows=count_comment_lines(text), dtype=str, keep_default_na=False)
+    sotk = table.loc[table["event_id"] == "AA-045", "claims_text"].item()
+    assert sotk == (
+        "Armenian Mirror-Spectator: 6 wounded — civilians in Armenia "
+        "(the headline's '6 Civilians Dead' contradicts the text)"
+    )
+    assert "Reported killed (latest figure per reporter): Armenian forces and civilians: 202–224" in text
+
+
+def test_snapshot_captions_give_the_per_party_figures(bundled, boundaries, layers):
+    pdf = PdfReader(io.BytesIO(export("pdf", bundled, boundaries, layers)))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Reported killed (latest figure per reporter):" in text
+    assert "Azerbaijani forces: 80 killed" in text and "Azerbaijani MoD" in text
+
+
+def test_html_popups_list_the_claims(bundled, boundaries, layers):
+    page = export("html", bundled, boundaries, layers).decode("utf-8")
+    assert "Casualty claims:" in page and "Armenian Mirror-Spectator: 6 wounded" in page
