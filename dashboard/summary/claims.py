@@ -137,8 +137,9 @@ class PartyFigure:
         return text + ")"
 
     def markdown_parts(self) -> tuple[str, str]:
-        """The party and the rest of ``line()``, for a list that sets the party in bold."""
-        party, _, rest = self.line().partition(": ")
+        """The party and the rest of its line, for a list that sets the party in bold: every reporter's
+        figure for one event (``line()``), the reporters' names over several (``short()``)."""
+        party, _, rest = (self.line() if self.events == 1 else self.short()).partition(": ")
         return party, rest
 
     def line(self) -> str:
@@ -233,7 +234,7 @@ def _party_figure(party: str, rows: pd.DataFrame) -> PartyFigure:
             when = " / ".join(dict.fromkeys(w for w in (_when(r) for _, r in group.iterrows()) if w))
         else:
             n_events = group[EVENT_KEY].drop_duplicates().shape[0]
-            figure = f"{int(group['killed'].sum()):,} over {n_events} event{'s' if n_events != 1 else ''}"
+            figure = f"{int(group['killed'].sum()):,} in {n_events} event{'s' if n_events != 1 else ''}"
             when = ""
         reporters.append(ReporterFigure(str(reported_by), figure, when, bool(group["about_adversary"].iloc[0])))
     return PartyFigure(

@@ -108,6 +108,7 @@ def test_exported_page_draws_every_event_and_shows_hostile_text_literally(sessio
     text = popup.inner_text()
     assert f"Hostile {XSS_SCRIPT}" in text and XSS_IMG in text and "${alert(3)}" in text
     assert "12 May 2021" in text and "Battle" in text and "Fatalities: 3" in text
+    assert "Casualty claims:\nfatalities column of the file: 3 killed — unspecified" in text  # one line per claim
     assert popup.locator("img, script").count() == 0
     assert popup.locator("a").count() == 0, "a javascript: URL must not become a link"
     assert session.dialogs == []
