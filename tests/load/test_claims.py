@@ -15,6 +15,7 @@ from dashboard.config import BUNDLED_EVENTS_PATH, DATA_DIR
 from dashboard.errors import EventFileError
 from dashboard.load.claims import CLAIM_FILE_COLUMNS, read_claims
 from dashboard.load.events import load_events, merge_tables
+from dashboard.summary.claims import single_figures
 from dashboard.vocab import CLAIM_COUNT_COLUMNS, CLAIM_PARTIES, REPORTER_SIDES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -195,3 +196,19 @@ def test_any_claims_cells_give_a_table_or_a_sentence(cells: dict[str, str]):
         assert str(outcome).endswith(".")
     else:
         assert len(outcome) == 1 and outcome["killed"].dtype == "Int64"
+
+
+def test_the_bundled_tables_are_what_the_curation_script_writes():
+    from tools.curate_events import curated_claims
+
+    written = curated_claims(research())
+    assert written.equals(CLAIMS[written.columns.tolist()])
+
+
+def test_the_single_figure_of_every_event_follows_from_its_claims():
+    table = load_events(BUNDLED_EVENTS_PATH)
+    derived = single_figures(table.claims).droplevel(0)
+    stated = table.events.set_index("event_id")["fatalities"].dropna().astype(int)
+    assert stated.to_dict() == derived.astype(int).to_dict()
+    # The seed article's event: contested Armenian figures give no single number; Azerbaijan's final 80 does.
+    assert "AA-063" not in stated and stated["AA-058"] == 80
