@@ -84,6 +84,7 @@ class SnapshotSpec:
     bbox: BBox | None = None  # only this area; else fitted to the events
     generated: dt.date = field(default_factory=dt.date.today)
     basemap: str | None = None  # a name from basemaps.BASEMAPS, drawn only if its tiles can be fetched
+    uncertainty: bool = True  # circles of uncertainty around approximate locations, with their legend entry
 
 
 def parse_bbox(text: str) -> BBox:

@@ -10,7 +10,8 @@
 (function () {
     "use strict";
 
-    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string}} EventRecord */
+    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string, u: number}} EventRecord */
+    /** @typedef {{color: string, weight: number, fillColor: string, fillOpacity: number}} CircleStyle */
     /** @typedef {{lat: number, lon: number, r: number, c: string, n: number, t: string}} CellRecord */
     /** @typedef {{text: string, kind: string, lat: number, lon: number}} Label */
 
@@ -77,6 +78,20 @@
         return box;
     }
 
+    /**
+     * The pane of the circles of uncertainty: under the event markers and the boundary lines (the
+     * overlay pane, 400), over the land; never interactive, so it takes no click from an event.
+     * @param {L.Map} map
+     */
+    function uncertaintyPane(map) {
+        if (!map.getPane("ccm-uncertainty")) {
+            var pane = map.createPane("ccm-uncertainty");
+            pane.style.zIndex = "390";
+            pane.style.pointerEvents = "none";
+        }
+        return "ccm-uncertainty";
+    }
+
     L.ccm = {
         /**
          * Colours shared with the snapshots, as CSS custom properties on the map container.
@@ -89,16 +104,31 @@
         },
 
         /**
-         * Events as circle markers with popup and tooltip (HTML escaped in Python).
+         * Events as circle markers with popup and tooltip (HTML escaped in Python). An event whose
+         * location is approximate (``u``: radius in metres) gets its circle of uncertainty while its
+         * marker is on the map on its own, not while it is counted in a cluster badge.
          * @param {L.LayerGroup} target  a marker cluster group or a feature group
          * @param {EventRecord[]} events
-         * @param {{edge: string}} style  the marker outline (dashboard/style.py)
+         * @param {{edge: string, uncertainty: (CircleStyle|null)}} style  from dashboard/style.py;
+         *        uncertainty null: no circles (the sidebar's toggle is off)
          */
         eventMarkers: function (target, events, style) {
             var markers = events.map(function (e) {
-                return L.circleMarker([e.lat, e.lon], {
+                var marker = L.circleMarker([e.lat, e.lon], {
                     radius: e.r, color: style.edge, weight: 1, fillColor: e.c, fillOpacity: 0.85
                 }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
+                if (e.u > 0 && style.uncertainty) {
+                    var circle = null;
+                    marker.on("add", function () {
+                        var map = marker._map;
+                        circle = circle || L.circle([e.lat, e.lon], L.extend({
+                            radius: e.u, interactive: false, pane: uncertaintyPane(map)
+                        }, style.uncertainty));
+                        circle.addTo(map);
+                    });
+                    marker.on("remove", function () { if (circle) { circle.remove(); } });
+                }
+                return marker;
             });
             // @ts-ignore  addLayers exists on L.MarkerClusterGroup only
             if (target.addLayers) { target.addLayers(markers); }
@@ -139,6 +169,29 @@
                                      iconSize: [48, 14], iconAnchor: [24, 7]})
                 }).addTo(target);
             });
+        },
+
+        /**
+         * Shows the legend's circle-of-uncertainty entry while ``group`` is on the map and draws
+         * circles, hides it otherwise: the legend belongs to the base map, which the dashboard keeps
+         * (and the view with it) when only the event layer changes.
+         * @param {L.LayerGroup} group  the event layer
+         * @param {boolean} shown
+         */
+        uncertaintyLegend: function (group, shown) {
+            var layer = /** @type {any} */ (group);
+            function added() {
+                var container = layer._map.getContainer();
+                container.ccmUncertaintyLayer = group;  // the latest event layer decides
+                container.classList.toggle("ccm-uncertainty-on", shown);
+            }
+            group.on("add", added);
+            // Leaflet fires "remove" before it forgets the layer's map.
+            group.on("remove", function () {
+                var container = layer._map.getContainer();
+                if (container.ccmUncertaintyLayer === group) { container.classList.remove("ccm-uncertainty-on"); }
+            });
+            if (layer._map) { added(); }
         },
 
         /**
