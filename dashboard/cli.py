@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MINLON,MINLAT,MAXLON,MAXLAT",
         help="export only this area (the map view): events outside it are left out",
     )
+    export.add_argument(
+        "--no-uncertainty",
+        dest="uncertainty",
+        action="store_false",
+        help="PNG/SVG/PDF/HTML maps: leave out the circles around approximately located events "
+        "(drawn by default, radius per precision level; see data/README.md)",
+    )
     export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
     export.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")
     export.add_argument(
@@ -179,7 +186,12 @@ def run_export(args: argparse.Namespace) -> int:
         )
         selection = select_events(table, args.nk_boundary, flt)
         request = ExportRequest(
-            fmt=fmt, title=args.title or default_title(flt), dpi=args.dpi, bbox=args.bbox, basemap=args.basemap
+            fmt=fmt,
+            title=args.title or default_title(flt),
+            dpi=args.dpi,
+            bbox=args.bbox,
+            basemap=args.basemap,
+            uncertainty=args.uncertainty,
         )
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)

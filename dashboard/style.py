@@ -60,6 +60,13 @@ class ShapeStyle:
             options["dashArray"] = f"{self.dash_px[0]:g} {self.dash_px[1]:g}"
         return options
 
+    def css_fill(self) -> str:
+        """The fill as a CSS colour with its opacity (for legend swatches drawn in HTML)."""
+        if not self.fill:
+            return "transparent"
+        red, green, blue = (int(self.fill[i : i + 2], 16) for i in (1, 3, 5))
+        return f"rgba({red}, {green}, {blue}, {self.fill_opacity:g})"
+
     @property
     def width_pt(self) -> float:
         return round(self.width_px * PRINT_POINTS_PER_PX, 2)
@@ -86,6 +93,12 @@ TOWNS_FROM_ZOOM: Final = ((5, 300_000), (7, 50_000), (8, 15_000), (9, 5_000), (1
 LACHIN_CORRIDOR: Final = ShapeStyle(edge="#007367", width_px=1.4, fill="#007367", dash_px=(2, 3), fill_opacity=0.15)
 CHOSEN_PLACE: Final = ShapeStyle(edge="#c2185b", width_px=1.5, dash_px=(4, 3))  # the place box's place and radius
 WATER_LABEL: Final = "#4a7fa5"
+# The circle of uncertainty around an approximately located event (vocab.PRECISION_LEVELS): a neutral
+# slate, thin and nearly transparent, under the markers, so that it neither reads as an event type
+# nor hides what lies beneath it.
+LOCATION_UNCERTAINTY: Final = ShapeStyle(edge="#5b6b7a", width_px=0.8, fill="#5b6b7a", fill_opacity=0.08)
+# Circles smaller than this on screen would sit under their marker: the map leaves them out.
+UNCERTAINTY_MIN_RADIUS_PX: Final = 6.0
 
 
 def marker_radius(fatalities: float | None) -> float:

@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
+
+from dashboard.vocab import GEO_PRECISION_LABELS, PRECISION_LEVELS, UCDP_WHERE_PREC_LEVELS, PrecisionLevel
 
 NOT_REPORTED = "not reported"
 # A row of the events table: a pandas Series, or a plain dict where speed matters.
@@ -86,3 +89,60 @@ def region_text(row: Row) -> str:
 def source_label(row: Row) -> str:
     """Outlet and headline, or 'source' when the row names neither."""
     return " — ".join(p for p in (clean_text(row.get("source")), clean_text(row.get("source_title"))) if p) or "source"
+
+
+def _level(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def location_precision_text(row: Row) -> str:
+    """How well the point is known, or "" when the row does not say.
+
+    An exact point reads as its level ("1 · the named place"); any other says the location is
+    approximate and what is known, by UCDP's where_prec where the row has one: "location
+    approximate (precision 2: near Sotk)", "location approximate (UCDP where_prec 4: only the
+    province is known)".
+    """
+    where_prec, precision = _level(row.get("ucdp_where_prec")), _level(row.get("geo_precision"))
+    if where_prec is not None and where_prec in UCDP_WHERE_PREC_LEVELS:
+        if where_prec == 1:
+            return GEO_PRECISION_LABELS[1]
+        scale, level, known = "UCDP where_prec", where_prec, UCDP_WHERE_PREC_LEVELS[where_prec].known
+    elif precision is not None and precision in PRECISION_LEVELS:
+        if precision == 1:
+            return GEO_PRECISION_LABELS[1]
+        scale, level, known = "precision", precision, PRECISION_LEVELS[precision].known
+    else:
+        return "" if precision is None else str(precision)
+    return f"location approximate ({scale} {level}: {known.format(place=_near_what(row))})"
+
+
+def location_precision_names_place(geo_precision: pd.Series, ucdp_where_prec: pd.Series | None) -> np.ndarray:
+    """Per row, whether location_precision_text names the row's place (so depends on it), vectorised."""
+    naming = [level for level, meaning in PRECISION_LEVELS.items() if "{place}" in meaning.known]
+    naming_ucdp = [level for level, meaning in UCDP_WHERE_PREC_LEVELS.items() if "{place}" in meaning.known]
+    by_project = geo_precision.isin(naming).to_numpy(dtype=bool)
+    if ucdp_where_prec is None:
+        return by_project
+    ucdp = ucdp_where_prec.isin(list(UCDP_WHERE_PREC_LEVELS)).to_numpy(dtype=bool)
+    return np.where(ucdp, ucdp_where_prec.isin(naming_ucdp).to_numpy(dtype=bool), by_project)
+
+
+def _near_what(row: Row) -> str:
+    """The place a "near …" names: the location without a "near" of its own ("Near Yeraskh …")."""
+    location = clean_text(row.get("location"))
+    if location.lower().startswith("near "):
+        location = location[5:].strip()
+    return location or "the named place"
+
+
+def precision_radii_text() -> str:
+    """The circles' radii per level in words: "precision 2: 5 km, 3: 25 km; UCDP where_prec 2: 25 km, …"."""
+
+    def radii(levels: dict[int, PrecisionLevel]) -> str:
+        return ", ".join(f"{level}: {m.radius_km:g} km" for level, m in levels.items() if m.radius_km is not None)
+
+    return (
+        f"precision {radii(PRECISION_LEVELS)}; UCDP where_prec {radii(UCDP_WHERE_PREC_LEVELS)} "
+        "(UCDP 6, only the country known, and 7, international waters or airspace: none, the popup says so)"
+    )

@@ -8,6 +8,7 @@ same values as the UI. Colours and sizes are in style.py; paths and CCM_* settin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 from dashboard.bbox import BBox
@@ -33,6 +34,39 @@ GEO_PRECISION_LABELS: Final[dict[int, str]] = {
     2: "2 · a nearby or representative place",
     3: "3 · an area (point is only indicative)",
 }
+
+
+@dataclass(frozen=True)
+class PrecisionLevel:
+    """What one level of a location-precision scale means for the map and the popups."""
+
+    radius_km: float | None  # the circle of uncertainty drawn around the point; None: none drawn
+    known: str  # what is known of the place, for the popup; "{place}" stands for the event's place name
+
+
+# Location precision -> the circle drawn around the point (data/README.md, "Location precision").
+# The project's scale is ACLED's geo_precision: 2 is a place near the event (a village's
+# neighbour, a town standing for its villages), 3 an area whose point is only indicative.
+PRECISION_LEVELS: Final[dict[int, PrecisionLevel]] = {
+    1: PrecisionLevel(None, "the named place"),
+    2: PrecisionLevel(5.0, "near {place}"),
+    3: PrecisionLevel(25.0, "an area, point only indicative"),
+}
+# UCDP GED's where_prec (as its codebook defines it). 2: "a limited area around a specified location"
+# (ca. 25 km); 3 a second-order unit (district), 4 a first-order unit (province), 5 parts of a
+# country or a larger area. 6 (country) and 7 (international waters or airspace) get no circle:
+# one wide enough would cover the country, so the popup says it instead.
+UCDP_WHERE_PREC_LEVELS: Final[dict[int, PrecisionLevel]] = {
+    1: PrecisionLevel(None, "the exact location"),
+    2: PrecisionLevel(25.0, "within about 25 km of {place}"),
+    3: PrecisionLevel(25.0, "only the district is known"),
+    4: PrecisionLevel(50.0, "only the province is known"),
+    5: PrecisionLevel(75.0, "only a part of the country larger than a province is known"),
+    6: PrecisionLevel(None, "only the country is known"),
+    7: PrecisionLevel(None, "in international waters or airspace"),
+}
+# The legend's words for those circles, on the map and in snapshots.
+UNCERTAINTY_LEGEND: Final = "Circle: location approximate, radius per precision level"
 
 ARMENIA: Final = "Armenia"
 AZERBAIJAN: Final = "Azerbaijan"

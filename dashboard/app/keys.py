@@ -22,6 +22,7 @@ KEY_TEXT: Final = "text"
 KEY_MIN_FATALITIES: Final = "min_fatalities"
 KEY_PRECISION: Final = "geo_precision"
 KEY_BORDER_KM: Final = "max_border_km"
+KEY_UNCERTAINTY: Final = "show_uncertainty"  # circles of uncertainty on the map and in map exports
 KEY_PLACE: Final = "place"
 KEY_NEAR_ON: Final = "near_on"
 KEY_RADIUS_KM: Final = "radius_km"

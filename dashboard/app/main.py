@@ -34,6 +34,7 @@ from dashboard.summary.charts import (
     timeline_chart,
 )
 from dashboard.summary.table import display_table
+from dashboard.text import precision_radii_text
 from dashboard.vocab import (
     BORDER_SECTOR_KM,
     CRISIS_GROUP_ATTRIBUTION,
@@ -230,7 +231,20 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
     return flt, nk_boundary, mark
 
 
-def show_map(selection: Selection, table_key: str, nk_boundary: str, place: PlaceMark | None) -> BBox | None:
+def show_uncertainty() -> bool:
+    """The sidebar's toggle for the circles of uncertainty (on the map and in map exports)."""
+    return st.sidebar.checkbox(
+        "Show location uncertainty",
+        value=True,
+        key=keys.KEY_UNCERTAINTY,
+        help="A faint circle around each event whose place is only approximately known, of radius "
+        f"{precision_radii_text()}. Drawn where events are shown one by one, and in snapshots and the HTML export.",
+    )
+
+
+def show_map(
+    selection: Selection, table_key: str, nk_boundary: str, place: PlaceMark | None, uncertainty: bool = True
+) -> BBox | None:
     """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
@@ -247,6 +261,7 @@ def show_map(selection: Selection, table_key: str, nk_boundary: str, place: Plac
         selection.events,
         encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events),
         place=place,
+        uncertainty=uncertainty,
     )
     if live.note:
         st.info(live.note)
@@ -313,6 +328,7 @@ def main() -> None:
         st.stop()
 
     flt, nk_boundary, place = sidebar_filter(table)
+    uncertainty = show_uncertainty()
     selection = select_events(table, nk_boundary, flt)
     counts = selection.counts
 
@@ -339,7 +355,7 @@ def main() -> None:
         )
         st.info(f"No mapped event matches the filters. {why}")
 
-    view = show_map(selection, table.key, nk_boundary, place)
+    view = show_map(selection, table.key, nk_boundary, place, uncertainty)
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
@@ -370,7 +386,7 @@ def main() -> None:
             show_claims(selection, flt)
     if tab_export.open:
         with tab_export:
-            show_export(selection, flt, nk_boundary, view)
+            show_export(selection, flt, nk_boundary, view, uncertainty)
     if tab_quality.open:
         with tab_quality:
             show_data_quality(table, reports)

@@ -74,7 +74,10 @@ def show_claims(selection: Selection, flt: EventFilter) -> None:
     )
 
 
-def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None) -> None:
+def show_export(
+    selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None, uncertainty: bool = True
+) -> None:
+    """The Export tab: format, title, area, background; maps draw uncertainty as the map does (``uncertainty``)."""
     choice = st.selectbox("Format", list(keys.EXPORT_CHOICES), key=keys.KEY_EXPORT_FORMAT)
     fmt, dpi = keys.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.
@@ -98,7 +101,14 @@ def show_export(selection: Selection, flt: EventFilter, nk_boundary: str, view: 
         basemap = None if picked == keys.NO_TILES else picked
     if area == keys.AREA_VIEW and view is None:
         st.caption("The map has not reported its view yet; the export covers all filtered events.")
-    request = ExportRequest(fmt=fmt, title=title.strip() or default_title(flt), dpi=dpi, bbox=bbox, basemap=basemap)
+    request = ExportRequest(
+        fmt=fmt,
+        title=title.strip() or default_title(flt),
+        dpi=dpi,
+        bbox=bbox,
+        basemap=basemap,
+        uncertainty=uncertainty,
+    )
     wanted = (request, flt, nk_boundary)
     if st.button("Prepare the file", type="primary"):
         with st.spinner(f"Preparing the {fmt.upper()} file…"):

@@ -33,13 +33,15 @@ EXPORT_TIMEOUT_S = 300.0
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: format, title, PNG resolution, and optionally an area and a web-tile background."""
+    """What to export: format, title, PNG resolution, optionally an area and a web-tile background, and
+    whether maps draw circles of uncertainty around approximate locations."""
 
     fmt: str
     title: str
     dpi: int = SCREEN_DPI
     bbox: BBox | None = None  # the map view to export
     basemap: str | None = None  # web tiles under a snapshot, only if they can be fetched
+    uncertainty: bool = True  # circles of uncertainty around approximate locations (snapshots, HTML)
 
 
 def format_for(path: Path, fmt: str | None) -> str:
@@ -94,7 +96,7 @@ def build_file(
     if fmt == "html":
         if layers is None:
             raise ExportError("The HTML export needs the prepared map layers.")
-        return standalone_html(events, layers, nk_boundary, title, lines, spec.bbox).encode("utf-8")
+        return standalone_html(events, layers, nk_boundary, title, lines, spec.bbox, spec.uncertainty).encode("utf-8")
     if boundaries is None:
         raise ExportError("A map snapshot needs the boundary layers.")
     try:
@@ -132,6 +134,7 @@ def export_bytes(
         generated=(now or dt.datetime.now()).date(),
         basemap=request.basemap,
         casualty_lines=casualties,
+        uncertainty=request.uncertainty,
     )
     if casualties and not export_format.snapshot:  # data files say it in their header
         lines = [*lines, "Reported killed (latest figure per reporter): " + "; ".join(casualties)]

@@ -22,6 +22,8 @@ import pandas as pd
 from matplotlib import patheffects, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import EllipseCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -46,6 +48,7 @@ from dashboard.vocab import (
     OSM_ATTRIBUTION,
     PROVINCE_LINES_SHORT,
     STUDY_AREA_BBOX,
+    UNCERTAINTY_LEGEND,
 )
 
 PAGE_INCHES = (11.0, 8.5)
@@ -84,6 +87,7 @@ class SnapshotSpec:
     bbox: BBox | None = None  # only this area; else fitted to the events
     generated: dt.date = field(default_factory=dt.date.today)
     basemap: str | None = None  # a name from basemaps.BASEMAPS, drawn only if its tiles can be fetched
+    uncertainty: bool = True  # circles of uncertainty around approximate locations, with their legend entry
     # Reported killed per party in the filtered period, one clause per party (summary/claims.py).
     casualty_lines: list[str] = field(default_factory=list)
 
@@ -148,6 +152,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=tiles is None)
     labels = area_labels(boundaries, *extent.bounds())
     _draw_labels(ax, [lb for lb in labels if lb.kind != "province"], extent)
+    circled = _draw_uncertainty(ax, inside) if spec.uncertainty else False
     _draw_events(ax, inside)
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
@@ -162,7 +167,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     _draw_north_arrow(ax)
     # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
     towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
-    _draw_legend(fig, inside, nk_boundary)
+    _draw_legend(fig, inside, nk_boundary, uncertainty=circled)
     _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None, nk_boundary=nk_boundary)
     return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
@@ -303,6 +308,39 @@ def _to_map_crs(longitude: list[float], latitude: list[float]) -> tuple[np.ndarr
     return points.x.to_numpy(), points.y.to_numpy()
 
 
+def _draw_uncertainty(ax: Axes, events: pd.DataFrame) -> bool:
+    """Each approximate location's circle of uncertainty (precision_km) under the markers; whether any was drawn.
+
+    Web Mercator is conformal: a circle on the ground stays a circle on the map, its radius in map
+    units the ground radius times the projection's scale factor at its latitude, 1 / cos(latitude)
+    (the same stretch the scale bar corrects). Events sharing a place and a radius share one circle.
+    """
+    if "precision_km" not in events.columns:
+        return False
+    circled = events.loc[events["precision_km"].notna(), ["longitude", "latitude", "precision_km"]].drop_duplicates()
+    if circled.empty:
+        return False
+    x, y = _to_map_crs(circled["longitude"].tolist(), circled["latitude"].tolist())
+    latitude = np.radians(circled["latitude"].to_numpy(dtype=float))
+    diameter = 2 * circled["precision_km"].to_numpy(dtype=float) * 1000 / np.cos(latitude)
+    look = style.LOCATION_UNCERTAINTY
+    circles = EllipseCollection(
+        diameter,
+        diameter,
+        np.zeros(len(diameter)),
+        units="xy",
+        offsets=np.column_stack([x, y]),
+        offset_transform=ax.transData,
+        facecolors=[to_rgba(look.fill or "none", look.fill_opacity)],
+        edgecolors=[look.edge or "none"],
+        linewidths=look.width_pt,
+        zorder=4.5,  # over the boundaries and labels, under the markers (5)
+    )
+    circles.set_gid("uncertainty")
+    ax.add_collection(circles)
+    return True
+
+
 def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     if events.empty:
         return
@@ -381,7 +419,8 @@ def _draw_north_arrow(ax: Axes) -> None:
     )
 
 
-def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
+def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str, uncertainty: bool = False) -> None:
+    """Types shown, fatality sizes, the circle of uncertainty when any is drawn, and the boundary lines."""
     present = [t for t in EVENT_TYPE_COLOURS if t in set(events["event_type"])] or list(EVENT_TYPE_COLOURS)
     handles = [
         Line2D(
@@ -410,6 +449,22 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str) -> None:
         )
         for n, label in ((None, "fatalities not reported"), (10, "10 reported killed"), (100, "100 reported killed"))
     ]
+    if uncertainty:
+        look = style.LOCATION_UNCERTAINTY
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=13,
+                markerfacecolor=to_rgba(look.fill or "none", look.fill_opacity),
+                markeredgecolor=look.edge,
+                markeredgewidth=look.width_pt,
+                label="\n".join(textwrap.wrap(UNCERTAINTY_LEGEND, 36)),
+                gid="uncertainty-legend",
+            )
+        )
     handles += [
         Line2D([], [], **style.COUNTRY.matplotlib_line(), label="International boundary (OSM)"),
         Line2D(

@@ -27,12 +27,15 @@ from dashboard.vocab import (
     EARLIEST_EVENT_DATE,
     EVENT_TYPES,
     KM_PER_DEGREE,
+    PRECISION_LEVELS,
     REQUIRED_COLUMNS,
     STUDY_AREA_BBOX,
     STUDY_AREA_MARGIN_KM,
+    UCDP_WHERE_PREC_LEVELS,
+    PrecisionLevel,
 )
 
-__all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "validate_events"]
+__all__ = ["EventFileError", "EventTable", "load_events", "merge_tables", "precision_radius_km", "validate_events"]
 
 TEXT_COLUMNS = (
     "dataset",
@@ -55,6 +58,8 @@ TEXT_COLUMNS = (
     "campaign",
 )
 NUMBER_COLUMNS = ("geo_precision", "fatalities")
+# UCDP's own precision level (1-7), kept beside geo_precision by load/formats.py; absent for other data.
+UCDP_WHERE_PREC = "ucdp_where_prec"
 REJECTED_COLUMNS = ("line", "event_id", "column", "reason")
 INVISIBLE = "[\ufeff\u200b\u200c\u200d\u2060]"  # BOM, zero-width space / joiners, word joiner
 
@@ -251,6 +256,15 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
         "geo_precision",
         lambda rows: "geo_precision '" + precision_text[rows].str.slice(0, 20) + "' is not 1, 2 or 3",
     )
+    where_prec = None
+    if UCDP_WHERE_PREC in raw.columns:
+        where_text = raw[UCDP_WHERE_PREC].fillna("").astype(str).str.strip()
+        where_prec = _numbers(where_text)
+        check(
+            (where_text != "") & ~where_prec.isin(list(UCDP_WHERE_PREC_LEVELS)),
+            "where_prec",
+            lambda rows: "UCDP where_prec '" + where_text[rows].str.slice(0, 20) + "' is not 1–7",
+        )
     fatalities_text = stripped["fatalities"]
     fatalities = _numbers(fatalities_text)
     bad_fatalities = (fatalities_text != "") & ~((fatalities >= 0) & (fatalities % 1 == 0))
@@ -269,6 +283,8 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     raw["event_id"], raw["event_type"] = event_id, event_type
     raw["event_date"], raw["latitude"], raw["longitude"] = dates, lat, lon
     raw["geo_precision"], raw["fatalities"] = precision, fatalities
+    if where_prec is not None:
+        raw[UCDP_WHERE_PREC] = where_prec
     return EventTable(events=_typed(raw[~failed]), rejected=rejected, n_rows=len(raw))
 
 
@@ -286,15 +302,46 @@ def _numbers(text: pd.Series) -> pd.Series:
 
 
 def _typed(events: pd.DataFrame) -> pd.DataFrame:
-    return events.astype(
-        {
-            "event_date": "datetime64[us]",
-            "latitude": "float64",
-            "longitude": "float64",
-            "geo_precision": "Int64",
-            "fatalities": "Int64",
-        }
-    ).reset_index(drop=True)
+    """The accepted rows with their number columns typed and the circle of uncertainty computed."""
+    types = {
+        "event_date": "datetime64[us]",
+        "latitude": "float64",
+        "longitude": "float64",
+        "geo_precision": "Int64",
+        "fatalities": "Int64",
+    }
+    if UCDP_WHERE_PREC in events.columns:
+        types[UCDP_WHERE_PREC] = "Int64"
+    typed = events.astype(types).reset_index(drop=True)
+    typed["precision_km"] = precision_radius_km(typed["geo_precision"], typed.get(UCDP_WHERE_PREC))
+    return typed
+
+
+def precision_radius_km(geo_precision: pd.Series, ucdp_where_prec: pd.Series | None = None) -> np.ndarray:
+    """The radius (km) of each event's circle of uncertainty; NaN where none is drawn.
+
+    By UCDP's finer where_prec where a row has one, else by geo_precision (vocab.PRECISION_LEVELS,
+    which ACLED and the project share); NaN for an exact point, an unknown precision, or a level
+    too wide for a circle (UCDP 6, 7). A table lookup, so a million rows cost milliseconds.
+    """
+    radius = _radius_of(geo_precision, PRECISION_LEVELS)
+    if ucdp_where_prec is not None:
+        by_ucdp = _radius_of(ucdp_where_prec, UCDP_WHERE_PREC_LEVELS)
+        radius = np.where(ucdp_where_prec.notna().to_numpy(), by_ucdp, radius)
+    return radius
+
+
+def _radius_of(levels: pd.Series, scale: dict[int, PrecisionLevel]) -> np.ndarray:
+    """Each level's radius on ``scale`` (km), NaN for a missing level or one without a circle."""
+    by_level = np.full(max(scale) + 1, np.nan)
+    for level, meaning in scale.items():
+        if meaning.radius_km is not None:
+            by_level[level] = meaning.radius_km
+    codes = levels.to_numpy(dtype="float64", na_value=np.nan)
+    known = np.isfinite(codes) & (codes >= 0) & (codes < len(by_level))
+    radius = np.full(len(codes), np.nan)
+    radius[known] = by_level[codes[known].astype(np.intp)]
+    return radius
 
 
 def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:

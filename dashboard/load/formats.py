@@ -375,6 +375,8 @@ def _from_ucdp(frame: pd.DataFrame) -> tuple[pd.DataFrame, Detection]:
             "longitude": _col(frame, "longitude"),
             "geo_precision": where_prec.map(lambda p: p if p in ("1", "2") else ("3" if p else "")),
             "location_note": np.where(where_prec != "", "UCDP where_prec " + where_prec, ""),
+            # geo_precision folds 3-7 into 3 for the precision filter; the circle and the popup need the level.
+            "ucdp_where_prec": where_prec,
             "fatalities": _col(frame, "best"),
             "fatalities_reported": deaths,
             "fatalities_reported_by": "UCDP GED",

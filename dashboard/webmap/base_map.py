@@ -32,6 +32,7 @@ from dashboard.vocab import (
     OSM_COPYRIGHT_URL,
     PROVINCE_LINES_SHORT,
     STUDY_AREA_BBOX,
+    UNCERTAINTY_LEGEND,
 )
 from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
 from dashboard.webmap.elements import ScriptElement
@@ -151,6 +152,9 @@ class _Theme(ScriptElement):
             "--ccm-nk-line": style.NAGORNO_KARABAKH.edge,
             "--ccm-muted": style.TEXT_MUTED,
             "--ccm-legend-width": f"{LEGEND_WIDTH_PX - 20}px",
+            "--ccm-uncertainty-edge": style.LOCATION_UNCERTAINTY.edge or "transparent",
+            "--ccm-uncertainty-fill": style.LOCATION_UNCERTAINTY.css_fill(),
+            "--ccm-uncertainty-width": f"{style.LOCATION_UNCERTAINTY.width_px:g}px",
         }
 
 
@@ -249,7 +253,8 @@ def _shapes_group(
 
 
 def legend_html(nk_boundary: str) -> str:
-    """The legend box: type colours, fatality sizes, boundary lines and the disclaimer (classes of map.css)."""
+    """The legend box: type colours, fatality sizes, the circle of uncertainty, boundary lines and the
+    disclaimer (classes of map.css)."""
     e = html.escape
     rows = "".join(
         f'<div><span class="ccm-swatch" style="background:{colour}"></span>{e(name)}</div>'
@@ -264,6 +269,8 @@ def legend_html(nk_boundary: str) -> str:
         '<details open class="ccm-panel"><summary>Legend</summary>'
         f"{rows}"
         f'<div class="ccm-gap">Reported fatalities: {sizes}</div>'
+        # Shown while the event layer draws circles of uncertainty (map.css, L.ccm.uncertaintyLegend).
+        f'<div class="ccm-gap ccm-legend-uncertainty"><span class="ccm-circle"></span>{e(UNCERTAINTY_LEGEND)}</div>'
         '<div class="ccm-gap"><span class="ccm-line ccm-line-country"></span>International boundary (OSM)</div>'
         f'<div><span class="ccm-line ccm-line-nk"></span>Nagorno-Karabakh: {e(nk_label)}</div>'
         f'<div class="ccm-disclaimer">{e(BOUNDARY_DISCLAIMER)}</div>'
@@ -332,11 +339,13 @@ def build_event_map(
     nk_boundary: str,
     view: MapView | None = None,
     hints: ReaderHints = DASHBOARD_HINTS,
+    uncertainty: bool = True,
 ) -> tuple[folium.Map, str | None]:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file,
-    and the note saying how the events are drawn when there are too many for markers."""
+    and the note saying how the events are drawn when there are too many for markers;
+    ``uncertainty`` draws circles of uncertainty around approximate locations."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
-    layer, note = build_selection_layer(events, hints=hints)
+    layer, note = build_selection_layer(events, hints=hints, uncertainty=uncertainty)
     layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, note

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 import folium
 import folium.plugins
+import numpy as np
 import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard.style import EVENT_TYPE_COLOURS, MARKER_EDGE, UNKNOWN_TYPE_COLOUR, marker_radius
+from dashboard.style import (
+    EVENT_TYPE_COLOURS,
+    LOCATION_UNCERTAINTY,
+    MARKER_EDGE,
+    UNCERTAINTY_MIN_RADIUS_PX,
+    UNKNOWN_TYPE_COLOUR,
+    marker_radius,
+)
 from dashboard.webmap.assets import LOCAL_ASSETS, MAP_SCRIPTS, MAP_STYLESHEETS
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
@@ -52,15 +60,46 @@ class _EventMarkers(ScriptElement):
         """
     )
 
-    def __init__(self, events: list[dict[str, object]]) -> None:
+    def __init__(self, events: list[dict[str, object]], uncertainty: bool = True) -> None:
         super().__init__()
         self._name = "EventMarkers"
         self.events = events
-        self.style = {"edge": MARKER_EDGE}
+        self.style = {"edge": MARKER_EDGE, "uncertainty": LOCATION_UNCERTAINTY.leaflet() if uncertainty else None}
+
+
+class _UncertaintyLegend(ScriptElement):
+    """Shows the legend's circle-of-uncertainty entry while its event layer draws such circles."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.uncertaintyLegend({{ this._parent.get_name() }}, {{ this.shown|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, shown: bool) -> None:
+        super().__init__()
+        self._name = "UncertaintyLegend"
+        self.shown = shown
+
+
+def uncertainty_m(events: pd.DataFrame) -> np.ndarray:
+    """Each event's circle of uncertainty in whole metres, 0 for none (precision_km, set at load)."""
+    if "precision_km" not in events.columns:
+        return np.zeros(len(events), dtype=np.int64)
+    km = events["precision_km"].to_numpy(dtype="float64", na_value=np.nan)
+    return np.nan_to_num(np.rint(km * 1000), nan=0.0).astype(np.int64)
+
+
+def has_uncertainty(events: pd.DataFrame) -> bool:
+    """Whether any located event would get a circle of uncertainty."""
+    return bool((uncertainty_m(events[events["latitude"].notna()]) > 0).any())
 
 
 def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
-    """What the browser needs per event: position, radius, colour, popup and tooltip HTML."""
+    """What the browser needs per event: position, radius, colour, popup and tooltip HTML, and the
+    radius of its circle of uncertainty in metres (0: exact, or no circle)."""
     located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
     return [
         {
@@ -70,20 +109,23 @@ def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
             "c": EVENT_TYPE_COLOURS.get(row["event_type"], UNKNOWN_TYPE_COLOUR),
             "p": event_popup_html(row),
             "t": event_tooltip(row),
+            "u": int(radius),
         }
-        for _, row in located.iterrows()
+        for (_, row), radius in zip(located.iterrows(), uncertainty_m(located), strict=True)
     ]
 
 
-def build_event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
-    """Events as circles coloured by type, sized by fatalities, clustered where dense."""
+def build_event_layer(events: pd.DataFrame, name: str = "Events", uncertainty: bool = True) -> folium.FeatureGroup:
+    """Events as circles coloured by type, sized by fatalities, clustered where dense; with
+    ``uncertainty``, approximate locations get their circle while their marker stands alone."""
     layer = folium.FeatureGroup(name=name)
     cluster = folium.plugins.MarkerCluster(
         options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
         icon_create_function=CLUSTER_ICON_JS,
     )
-    _EventMarkers(event_records(events)).add_to(cluster)
+    _EventMarkers(event_records(events), uncertainty).add_to(cluster)
     cluster.add_to(layer)
+    _UncertaintyLegend(uncertainty and has_uncertainty(events)).add_to(layer)
     return layer
 
 
@@ -106,9 +148,11 @@ class _CellMarkers(ScriptElement):
 
 
 def build_cell_layer(grid: Grid, name: str = "Events (grid counts)") -> folium.FeatureGroup:
-    """Grid cells as a folium layer: circles sized by count, coloured by their most frequent type."""
+    """Grid cells as a folium layer: circles sized by count, coloured by their most frequent type
+    (no circles of uncertainty: a cell stands for many places)."""
     layer = folium.FeatureGroup(name=name)
     _CellMarkers(cell_records(grid)).add_to(layer)
+    _UncertaintyLegend(False).add_to(layer)
     return layer
 
 
@@ -156,24 +200,35 @@ class _PackedEvents(ScriptElement):
         """
     )
 
-    def __init__(self, packed: Packed, more_events_hint: str) -> None:
+    def __init__(self, packed: Packed, more_events_hint: str, uncertainty: bool = True) -> None:
         super().__init__()
         self._name = "PackedEvents"
         self.packed = packed
-        self.options = {"moreHint": more_events_hint, "edge": MARKER_EDGE}
+        self.options = {
+            "moreHint": more_events_hint,
+            "edge": MARKER_EDGE,
+            "uncertainty": LOCATION_UNCERTAINTY.leaflet() if uncertainty else None,
+            "uncertaintyMinPx": UNCERTAINTY_MIN_RADIUS_PX,
+        }
 
 
 def build_packed_layer(
-    packed: Packed, name: str = "Events", hints: ReaderHints = DASHBOARD_HINTS
+    packed: Packed, name: str = "Events", hints: ReaderHints = DASHBOARD_HINTS, uncertainty: bool = True
 ) -> folium.FeatureGroup:
-    """The packed events as a folium layer; ``hints`` say where to read what a popup leaves out."""
+    """The packed events as a folium layer; ``hints`` say where to read what a popup leaves out;
+    with ``uncertainty``, places drawn on their own get their circle of uncertainty."""
     layer = folium.FeatureGroup(name=name)
-    _PackedEvents(packed, hints.more_events).add_to(layer)
+    _PackedEvents(packed, hints.more_events, uncertainty).add_to(layer)
+    circled = any(cast(tuple[str, int], entry)[1] for entry in packed["precisions"])
+    _UncertaintyLegend(uncertainty and circled).add_to(layer)
     return layer
 
 
 def build_selection_layer(
-    events: pd.DataFrame, encode: Callable[[], EventCodes] | None = None, hints: ReaderHints = DASHBOARD_HINTS
+    events: pd.DataFrame,
+    encode: Callable[[], EventCodes] | None = None,
+    hints: ReaderHints = DASHBOARD_HINTS,
+    uncertainty: bool = True,
 ) -> tuple[folium.FeatureGroup, str | None]:
     """The event layer that suits the number of events, and a note saying which one it is and why.
 
@@ -182,10 +237,12 @@ def build_selection_layer(
     ``encode`` returns codes for a table that includes ``events`` (the app passes
     cached ones); by default the events are encoded here. ``hints`` finish the notes and
     popups with where the reader finds what the map leaves out, on the page being built.
+    ``uncertainty`` draws circles of uncertainty around approximate locations (markers and packed
+    layer; never on grid cells).
     """
     located = int(events["latitude"].notna().sum())
     if located <= MAX_MARKERS:
-        return build_event_layer(events), None
+        return build_event_layer(events, uncertainty=uncertainty), None
     if located <= MAX_PACKED:
         note = (
             f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
@@ -194,7 +251,7 @@ def build_selection_layer(
             f"source). Notes and disputes are not in these popups: {hints.details}"
         )
         encoded = encode() if encode is not None else encode_events(events)
-        return build_packed_layer(pack_selection(encoded, events.index), hints=hints), note
+        return build_packed_layer(pack_selection(encoded, events.index), hints=hints, uncertainty=uncertainty), note
     grid = aggregate_grid(events)
     note = (
         f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "

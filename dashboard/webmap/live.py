@@ -77,9 +77,12 @@ def build_live_map(
     events: pd.DataFrame,
     encode: Callable[[], EventCodes] | None = None,
     place: PlaceMark | None = None,
+    uncertainty: bool = True,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
-    ``place`` is the place box's choice, drawn with the events (it changes with them).
+    ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
+    draws circles of uncertainty around approximate locations (part of the event layer, so the
+    sidebar's toggle keeps the view).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -92,7 +95,7 @@ def build_live_map(
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
-    layer, note = build_selection_layer(events, encode=encode)
+    layer, note = build_selection_layer(events, encode=encode, uncertainty=uncertainty)
     if place is not None:
         add_place_mark(layer, place)
     control = folium.LayerControl(collapsed=True)

@@ -33,12 +33,14 @@ from dashboard.text import (
     actors_text,
     clean_text,
     fatalities_line,
+    location_precision_names_place,
+    location_precision_text,
     place_text,
     region_text,
     safe_url,
     source_label,
 )
-from dashboard.vocab import EVENT_TYPES, GEO_PRECISION_LABELS
+from dashboard.vocab import EVENT_TYPES
 
 COORD_SCALE = 100_000  # 1e-5 degrees, about a metre: finer than any source's coordinates
 UNSIGNED_TYPES: dict[Literal["u8", "u16", "u32"], type[np.unsignedinteger]] = {
@@ -48,7 +50,7 @@ UNSIGNED_TYPES: dict[Literal["u8", "u16", "u32"], type[np.unsignedinteger]] = {
 }
 
 # Raised whenever the layout below changes; packed-events.js refuses a version it does not know.
-PACKED_VERSION: Final = 1
+PACKED_VERSION: Final = 2
 
 
 class Column(TypedDict):
@@ -94,7 +96,7 @@ class Packed(TypedDict):
     types: list[list[str]]  # [name, colour] per type code
     places: list[object]
     regions: list[object]
-    precisions: list[object]
+    precisions: list[object]  # [popup text, radius of the circle of uncertainty in metres (0: none)] per code
     actors: list[object]
     fatalities: list[object]  # [text, marker radius, claims one per line] per code
     sources: list[object]  # [label, http(s) URL or null] per code
@@ -110,6 +112,8 @@ PACKED_COLUMNS = (
     "location",
     "location_alt_names",
     "geo_precision",
+    "ucdp_where_prec",
+    "precision_km",
     "region",
     "province",
     "on_border",
@@ -170,9 +174,22 @@ def _region_keys(events: pd.DataFrame) -> pd.DataFrame:
     return keys
 
 
-def _precision_label(row: Row) -> str:
-    value = row.get("geo_precision")
-    return "" if value is None or pd.isna(value) else GEO_PRECISION_LABELS.get(int(value), str(value))
+PRECISION_KEYS = ("geo_precision", "ucdp_where_prec", "precision_km", "location")
+
+
+def _precision_keys(events: pd.DataFrame) -> pd.DataFrame:
+    """The columns location_precision_text reads, with the place only where the text names it
+    ("near Sotk"): exact and area-wide places then share one dictionary entry."""
+    keys = events.reindex(columns=list(PRECISION_KEYS))
+    names_place = location_precision_names_place(keys["geo_precision"], events.get("ucdp_where_prec"))
+    keys["location"] = keys["location"].where(names_place)
+    return keys
+
+
+def _precision(row: Row) -> tuple[str, int]:
+    """The popup's precision text and the circle of uncertainty's radius in whole metres (0: none)."""
+    km = row.get("precision_km")
+    return location_precision_text(row), 0 if km is None or pd.isna(km) else round(float(km) * 1000)
 
 
 def _source(row: Row) -> tuple[str, str | None]:
@@ -209,7 +226,7 @@ def encode_events(events: pd.DataFrame) -> EventCodes:
     region, regions = _dictionary(
         _region_keys(located), ["region", "province", "on_border", "snapped", "border_distance_km"], region_text
     )
-    precision, precisions = _dictionary(located, ["geo_precision"], _precision_label)
+    precision, precisions = _dictionary(_precision_keys(located), list(PRECISION_KEYS), _precision)
     keys = pd.DataFrame({"x": x, "y": y, "place": place, "region": region, "precision": precision})
     location = keys.groupby(list(keys), sort=False).ngroup().to_numpy()
     _, first = np.unique(location, return_index=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from dashboard.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR
 from dashboard.summary.claims import CLAIM_LINE_SEPARATOR, CLAIMS_TEXT
 from dashboard.text import (
@@ -18,12 +16,12 @@ from dashboard.text import (
     clean_text,
     fatalities_line,
     format_date,
+    location_precision_text,
     place_text,
     region_text,
     safe_url,
     source_label,
 )
-from dashboard.vocab import GEO_PRECISION_LABELS
 
 
 def event_tooltip(row: Row) -> str:
@@ -32,8 +30,9 @@ def event_tooltip(row: Row) -> str:
 
 
 def event_popup_html(row: Row) -> str:
-    """An event's popup: date, type, place, region, precision, actors, reported figures with who
-    reported them, notes, disputes and the source (a link only for http(s)); every value escaped.
+    """An event's popup: date, type, place, region, precision (approximate locations say so), actors,
+    reported figures with who reported them, notes, disputes and the source (a link only for http(s));
+    every value escaped.
     """
     e = html.escape
     colour = EVENT_TYPE_COLOURS.get(row["event_type"], UNKNOWN_TYPE_COLOUR)
@@ -53,9 +52,9 @@ def event_popup_html(row: Row) -> str:
         _field("Place", place_text(row)),
         _field("Region", region_text(row)),
     ]
-    precision = row.get("geo_precision")
-    if precision is not None and not pd.isna(precision):
-        lines.append(_field("Location precision", GEO_PRECISION_LABELS.get(int(precision), str(precision))))
+    precision = location_precision_text(row)
+    if precision:
+        lines.append(_field("Location precision", precision))
     lines.append(_field("Actors", actors_text(row)))
     lines.append(_field("Fatalities", fatalities_line(row)))
     claims = clean_text(row.get(CLAIMS_TEXT))

@@ -29,9 +29,11 @@ def standalone_html(
     title: str,
     lines: list[str],
     bbox: BBox | None = None,
+    uncertainty: bool = True,
 ) -> str:
-    """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened."""
-    fmap, note = build_event_map(events, layers, nk_boundary, hints=STANDALONE_HINTS)
+    """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened;
+    ``uncertainty`` draws circles of uncertainty around approximate locations, as the dashboard does."""
+    fmap, note = build_event_map(events, layers, nk_boundary, hints=STANDALONE_HINTS, uncertainty=uncertainty)
     located = events[events["latitude"].notna()]
     opening: FitBounds | None = None
     if bbox is not None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -356,3 +357,26 @@ def test_uploaded_ucdp_and_acled_claims_sit_beside_the_bundled_ones(app):
     open_tab(app, keys.TAB_CLAIMS)
     table = next(df.value for df in app.dataframe if "Reporter" in df.value.columns)
     assert {"UCDP", "ACLED", "Armenian Security Council"} <= set(table["Reporter"])
+
+
+def map_layer_script(at: AppTest) -> str:
+    """The event layer's script as the map component receives it."""
+    return json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+
+
+def test_the_location_uncertainty_toggle_hides_the_circles_and_their_legend_entry(app):
+    toggle = app.checkbox(key=keys.KEY_UNCERTAINTY)
+    assert toggle.label == "Show location uncertainty" and toggle.value is True
+    script = map_layer_script(app)
+    assert re.search(r"L\.ccm\.uncertaintyLegend\(\w+, true\)", script)
+    assert '"uncertainty": {' in script and '"u": 5000' in script  # AA-005 and the others at precision 2
+    toggle.uncheck().run()
+    assert not app.exception
+    script = map_layer_script(app)
+    assert re.search(r"L\.ccm\.uncertaintyLegend\(\w+, false\)", script)
+    assert '"uncertainty": null' in script
+    # The map exports follow the toggle.
+    open_tab(app, keys.TAB_EXPORT)
+    app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
+    (request, _flt, _nk), _name, _data = app.session_state[keys.KEY_EXPORT_FILE]
+    assert request.uncertainty is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,16 @@ from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.pipeline import load_joined_events, select_events
-from tests.browser.test_dashboard import SEPT_2022, XSS_IMG, XSS_SCRIPT, choose, counts_text, open_dashboard
+from tests.browser.test_dashboard import (
+    SEPT_2022,
+    XSS_IMG,
+    XSS_SCRIPT,
+    choose,
+    counts_text,
+    leaflet_frame,
+    move_map,
+    open_dashboard,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +150,55 @@ def test_dashboard_swaps_between_packed_and_single_markers(session, live_app_fac
     )
     assert leaflet.evaluate(f"() => {FIND_LAYER}") is None  # the packed layer was removed from the map
     assert session.dialogs == []
+
+
+ALONE_AT = (41.52, 48.95)  # far from every synthetic event (they follow the border and the line of contact)
+LAYER_STATE = f"""() => {{ var l = {FIND_LAYER};
+    return l && l.isDrawn() ? {{circles: l.drawnCircles(), shown: l.options.uncertainty !== null,
+        zoom: l._map.getZoom(), legend: l._map.getContainer().classList.contains("ccm-uncertainty-on")}} : null; }}"""
+
+
+@pytest.fixture(scope="module")
+def events_with_one_alone(tmp_path_factory) -> Path:
+    frame = generate(N_EVENTS, seed=11)
+    alone = {"latitude": str(ALONE_AT[0]), "longitude": str(ALONE_AT[1]), "geo_precision": "2", "location": "Alone"}
+    for column, value in alone.items():
+        frame.loc[0, column] = value
+    path = tmp_path_factory.mktemp("uncertainty") / "events.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def layer_state_when(leaflet, condition: str) -> dict:
+    """The packed layer's drawn state, once it is drawn and ``condition`` (JavaScript on ``s``) holds."""
+    script = f"() => {{ var s = ({LAYER_STATE})(); return s && ({condition}) && s; }}"
+    return leaflet.wait_for_function(script, timeout=30_000).json_value()
+
+
+def test_circles_of_uncertainty_appear_at_high_zoom_and_go_with_the_toggle(
+    session, live_app_factory, events_with_one_alone
+):
+    app = live_app_factory(events_with_one_alone)
+    page, frame = open_dashboard(session, app.url)
+    leaflet = leaflet_frame(page)
+    shown = int(counts_text(page).split(" shown")[0].replace(",", ""))
+    leaflet.wait_for_function(f"() => ({DRAWN_TOTAL})() === {shown}", timeout=30_000)
+
+    # Zoomed in on the lone precision-2 event, its 5 km circle is drawn around it, at its true size.
+    move_map(page, ALONE_AT, 11)
+    state = layer_state_when(leaflet, "s.zoom === 11")
+    centre = leaflet.evaluate(
+        f"() => {{ var p = {FIND_LAYER}._map.latLngToContainerPoint({list(ALONE_AT)}); return [p.x, p.y]; }}"
+    )
+    metres_per_px = 2 * math.pi * 6378137 * math.cos(math.radians(ALONE_AT[0])) / (256 * 2**11)
+    around = [c for c in state["circles"] if abs(c["x"] - centre[0]) < 1 and abs(c["y"] - centre[1]) < 1]
+    assert len(around) == 1 and around[0]["r"] == pytest.approx(5000 / metres_per_px, rel=0.01)
+    assert state["shown"] and state["legend"]
+    assert frame.locator(".ccm-legend-uncertainty").is_visible()
+
+    # The toggle off: the event layer is rebuilt without circles, the legend entry goes, the view stays.
+    page.get_by_text("Show location uncertainty").click()
+    state = layer_state_when(leaflet, "!s.shown")
+    assert state["circles"] == [] and not state["legend"] and state["zoom"] == 11
+    assert not frame.locator(".ccm-legend-uncertainty").is_visible()
+    assert leaflet.evaluate(f"() => {FIND_LAYER}.drawnClusters().length") > 0  # the events are still drawn

@@ -10,20 +10,25 @@ import pytest
 from benchmarks.generate_events import generate
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
+from dashboard.load.events import load_events
 from dashboard.pipeline import load_joined_events
-from dashboard.style import EVENT_TYPE_COLOURS, MARKER_EDGE
+from dashboard.style import EVENT_TYPE_COLOURS, LOCATION_UNCERTAINTY, MARKER_EDGE, UNCERTAINTY_MIN_RADIUS_PX
+from dashboard.vocab import UNCERTAINTY_LEGEND
 from dashboard.webmap.assets import UnvendoredAssetError, link_local_assets, remote_references, require_offline
-from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, view_for_bounds
+from dashboard.webmap.base_map import build_base_map, build_event_map, events_view, legend_html, view_for_bounds
 from dashboard.webmap.event_layers import (
     DASHBOARD_HINTS,
     STANDALONE_HINTS,
+    build_cell_layer,
     build_event_layer,
     build_packed_layer,
     event_records,
 )
+from dashboard.webmap.grid import aggregate_grid
 from dashboard.webmap.live import build_live_map
 from dashboard.webmap.packing import encode_events, pack_selection
 from dashboard.webmap.standalone import standalone_html
+from tests.helpers import FIXTURES
 
 XSS = "`);alert(1);//${alert(2)}<script>alert(3)</script>"
 
@@ -37,7 +42,8 @@ def rendered(bundled, layers) -> str:
 
 
 def embedded_events(html: str) -> list[dict]:
-    match = re.search(r"L\.ccm\.eventMarkers\(\w+, (\[.*?\]), \{[^}]*\}\);\n", html, re.S)
+    # The style object holds one level of nested objects (the circle of uncertainty's path options).
+    match = re.search(r"L\.ccm\.eventMarkers\(\w+, (\[.*?\]), \{(?:[^{}]|\{[^{}]*\})*\}\);\n", html, re.S)
     assert match, "event data not found in the map script"
     return json.loads(match.group(1))
 
@@ -107,7 +113,12 @@ def test_packed_layer_is_one_call_on_compact_data_and_its_script_is_served_local
     call = re.search(r"L\.ccmPackedEvents\((\{.*\}), (\{\"edge\".*?\})\)\.addTo\(", html, re.S)
     assert call, "packed layer call not found"
     packed = json.loads(call.group(1))
-    assert json.loads(call.group(2)) == {"moreHint": DASHBOARD_HINTS.more_events, "edge": MARKER_EDGE}
+    assert json.loads(call.group(2)) == {
+        "moreHint": DASHBOARD_HINTS.more_events,
+        "edge": MARKER_EDGE,
+        "uncertainty": LOCATION_UNCERTAINTY.leaflet(),
+        "uncertaintyMinPx": UNCERTAINTY_MIN_RADIUS_PX,
+    }
     assert packed["n"] == len(bundled.mapped)
     assert "<" not in call.group(1)  # markup in the data is escaped inside the script
 
@@ -240,3 +251,50 @@ def test_crisis_groups_layers_are_credited_on_the_map_when_drawn(layers):
     assert as_json(LACHIN_CORRIDOR_LABEL) in zone_page
     nkao_page = build_base_map(layers, "nkao_1991", view).get_root().render()
     assert nkao_page.count(CRISIS_GROUP_ATTRIBUTION) == 1  # only the corridor layer, shown when switched on
+
+
+def test_approximate_events_carry_their_circle_of_uncertainty_and_exact_ones_none():
+    events = load_events(FIXTURES / "precision_project.csv").events
+    radius_m = {r["p"]: r["u"] for r in event_records(events)}
+    field = "Location precision:</span> "
+    by_wording = {p.split(field)[1].split("<")[0]: u for p, u in radius_m.items() if field in p}
+    assert by_wording == {
+        "1 · the named place": 0,
+        "location approximate (precision 2: near Sotk)": 5_000,
+        "location approximate (precision 3: an area, point only indicative)": 25_000,
+    }
+    assert sorted(radius_m.values()) == [0, 0, 5_000, 25_000]  # the row without a precision gets none either
+
+
+def marker_style(html: str) -> dict:
+    match = re.search(r"L\.ccm\.eventMarkers\(\w+, \[.*?\], (\{(?:[^{}]|\{[^{}]*\})*\})\);\n", html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_the_toggle_leaves_the_circles_and_their_legend_entry_out():
+    events = load_events(FIXTURES / "precision_ucdp.csv").events
+    for shown in (True, False):
+        fmap = folium.Map()
+        build_event_layer(events, uncertainty=shown).add_to(fmap)
+        html = fmap.get_root().render()
+        assert marker_style(html)["uncertainty"] == (LOCATION_UNCERTAINTY.leaflet() if shown else None)
+        assert re.search(rf"L\.ccm\.uncertaintyLegend\(\w+, {str(shown).lower()}\);", html)
+
+
+def test_the_legend_names_the_circle_and_the_grid_never_shows_it(bundled, layers):
+    assert UNCERTAINTY_LEGEND in legend_html("nkao_1991") and "ccm-legend-uncertainty" in legend_html("nkao_1991")
+    exact = bundled.events[bundled.events["precision_km"].isna()]
+    fmap = folium.Map()
+    build_event_layer(exact).add_to(fmap)  # nothing approximate: the entry stays hidden
+    assert re.search(r"L\.ccm\.uncertaintyLegend\(\w+, false\);", fmap.get_root().render())
+    fmap = folium.Map()
+    build_cell_layer(aggregate_grid(bundled.events)).add_to(fmap)
+    assert re.search(r"L\.ccm\.uncertaintyLegend\(\w+, false\);", fmap.get_root().render())
+
+
+def test_the_html_export_draws_the_circles_unless_asked_not_to(bundled, layers):
+    page = standalone_html(bundled.events, layers, "nkao_1991", "T", [])
+    assert marker_style(page)["uncertainty"] == LOCATION_UNCERTAINTY.leaflet()
+    page = standalone_html(bundled.events, layers, "nkao_1991", "T", [], uncertainty=False)
+    assert marker_style(page)["uncertainty"] is None

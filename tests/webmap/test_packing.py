@@ -15,8 +15,9 @@ from conftest import event_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.load.events import load_events
 from dashboard.style import marker_radius
-from dashboard.text import actors_text, fatalities_line, place_text, source_label
+from dashboard.text import actors_text, fatalities_line, location_precision_text, place_text, source_label
 from dashboard.vocab import EVENT_TYPES
 from dashboard.webmap import popups
 from dashboard.webmap.assets import STATIC_DIR
@@ -30,6 +31,7 @@ from dashboard.webmap.packing import (
     encode_events,
     pack_selection,
 )
+from tests.helpers import FIXTURES
 
 DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
 
@@ -58,7 +60,8 @@ def decode(packed: dict) -> pd.DataFrame:
             "event_type": [packed["types"][i][0] for i in ev["type"]],
             "place": [packed["places"][i] for i in loc["place"][where]],
             "region": [packed["regions"][i] for i in loc["region"][where]],
-            "precision": [packed["precisions"][i] for i in loc["precision"][where]],
+            "precision": [packed["precisions"][i][0] for i in loc["precision"][where]],
+            "uncertainty_m": [packed["precisions"][i][1] for i in loc["precision"][where]],
             "actors": [packed["actors"][i] for i in ev["actors"]],
             "fatalities": [packed["fatalities"][i][0] for i in ev["fatal"]],
             "radius": [packed["fatalities"][i][1] for i in ev["fatal"]],
@@ -83,6 +86,10 @@ def expected(events: pd.DataFrame) -> pd.DataFrame:
             "fatalities": [fatalities_line(r) for r in rows],
             "radius": [marker_radius(r["fatalities"]) for r in rows],
             "source": [source_label(r) for r in rows],
+            "precision": [location_precision_text(r) for r in rows],
+            "uncertainty_m": [
+                0 if pd.isna(r.get("precision_km", np.nan)) else round(r["precision_km"] * 1000) for r in rows
+            ],
         }
     )
 
@@ -92,7 +99,9 @@ def assert_same_events(packed: dict, events: pd.DataFrame) -> None:
     assert packed["n"] == len(want) == len(got)
     np.testing.assert_allclose(got["latitude"], want["latitude"], atol=0.5 / COORD_SCALE)
     np.testing.assert_allclose(got["longitude"], want["longitude"], atol=0.5 / COORD_SCALE)
-    for name in ("event_date", "event_type", "place", "actors", "fatalities", "radius", "source"):
+    for name in ("event_date", "event_type", "place", "actors", "fatalities", "radius", "source", "precision"):
+        assert got[name].tolist() == want[name].tolist(), name
+    for name in ("uncertainty_m",):
         assert got[name].tolist() == want[name].tolist(), name
 
 
@@ -121,6 +130,28 @@ def test_unlocated_events_are_left_out_and_an_empty_selection_packs_to_nothing(b
     assert packed["n"] == bundled.events["latitude"].notna().sum() < len(bundled.events)
     empty = pack_selection(encode_events(bundled.events), bundled.events.index[:0])
     assert empty["n"] == 0 and decode(empty).empty
+
+
+@pytest.mark.parametrize("name", ["precision_project.csv", "precision_acled.csv", "precision_ucdp.csv"])
+def test_the_packed_layer_carries_each_places_circle_of_uncertainty(name):
+    events = load_events(FIXTURES / name).events
+    packed = pack_events(events)
+    assert_same_events(packed, events)
+    got = decode(packed)
+    want_m = [0 if pd.isna(km) else round(km * 1000) for km in events.sort_values("event_date")["precision_km"]]
+    assert got["uncertainty_m"].tolist() == want_m
+    assert any(want_m) and 0 in want_m  # an exact event carries no circle
+    # The radius rides on the location's precision code: no column of its own, a few entries at most.
+    assert set(packed["loc"]) == {"x", "y", "place", "region", "precision"}
+    assert len(packed["precisions"]) <= len(events)
+
+
+def test_the_place_is_in_the_precision_text_only_where_the_text_names_it(bundled):
+    packed = pack_events(bundled.events)
+    texts = [text for text, _ in packed["precisions"]]
+    assert "location approximate (precision 2: near Villages of Vardenis region)" in texts
+    assert texts.count("1 · the named place") == 1  # exact places share one entry
+    assert texts.count("location approximate (precision 3: an area, point only indicative)") == 1
 
 
 def test_columns_use_the_narrowest_unsigned_type():
@@ -206,7 +237,7 @@ def test_the_payload_matches_its_written_contract_on_both_sides(bundled):
 def test_both_popup_renderers_show_the_same_fields():
     python_fields = set(re.findall(r'_field\("([^"]+)"', Path(popups.__file__).read_text()))
     js_fields = set(re.findall(r'_field\("([^"]+)"', PACKED_JS))
-    js_fields |= set(re.findall(r'\["\w+", "([^"]+)", p\.\w+\]', PACKED_JS))  # the shared-or-per-event fields
+    js_fields |= set(re.findall(r'\["\w+", "([^"]+)", [\w.]+\]', PACKED_JS))  # the shared-or-per-event fields
     assert python_fields == js_fields == {"Place", "Region", "Location precision", "Actors", "Fatalities"}
     # Both end with the source, a link only for http(s); notes and disputes are the markers' only extra,
     # and the packed layer's note says where to read them.

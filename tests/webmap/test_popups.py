@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.text import fatalities_text, format_date, safe_url
+from dashboard.text import fatalities_text, format_date, location_precision_text, safe_url
 from dashboard.webmap.popups import event_popup_html, event_tooltip
 
 XSS = "<img src=x onerror=alert(1)><script>alert(1)</script>"
@@ -81,3 +81,30 @@ def test_fatalities_text_prefers_the_reported_wording_and_never_invents_zero():
 
 def test_dates_are_written_for_people():
     assert format_date(pd.Timestamp("2020-09-27")) == "27 Sep 2020"
+
+
+@pytest.mark.parametrize(
+    ("values", "wording"),
+    [
+        ({"geo_precision": 1}, "1 · the named place"),
+        ({"geo_precision": 2, "location": "Sotk"}, "location approximate (precision 2: near Sotk)"),
+        ({"geo_precision": 2, "location": "Near Yeraskh"}, "location approximate (precision 2: near Yeraskh)"),
+        ({"geo_precision": 3}, "location approximate (precision 3: an area, point only indicative)"),
+        ({"geo_precision": 3, "ucdp_where_prec": 4}, "approximate (UCDP where_prec 4: only the province is known)"),
+        ({"geo_precision": 3, "ucdp_where_prec": 6}, "approximate (UCDP where_prec 6: only the country is known)"),
+        ({"geo_precision": 2, "ucdp_where_prec": 2, "location": "Sotk village"}, "within about 25 km of Sotk village"),
+        ({"geo_precision": 1, "ucdp_where_prec": 1}, "1 · the named place"),
+        ({"geo_precision": pd.NA}, ""),
+    ],
+)
+def test_location_precision_reads_in_words(values, wording):
+    text = location_precision_text(row(**values))
+    assert wording in text if wording else text == ""
+
+
+def test_an_exact_event_says_nothing_new_and_an_approximate_one_says_so_escaped():
+    exact = event_popup_html(row(geo_precision=1))
+    assert "approximate" not in exact and "Location precision:</span> 1 · the named place" in exact
+    popup = event_popup_html(row(geo_precision=2, location=XSS))
+    assert "Location precision:</span> location approximate (precision 2: near &lt;img" in popup
+    assert "<img" not in popup

@@ -10,7 +10,8 @@
 (function () {
     "use strict";
 
-    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string}} EventRecord */
+    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string, u: number}} EventRecord */
+    /** @typedef {{color: string, weight: number, fillColor: string, fillOpacity: number}} CircleStyle */
     /** @typedef {{lat: number, lon: number, r: number, c: string, n: number, t: string}} CellRecord */
     /** @typedef {{text: string, kind: string, lat: number, lon: number}} Label */
 
@@ -77,6 +78,67 @@
         return box;
     }
 
+    // Panes of the event markers and their circles of uncertainty, created with every map (the
+    // markers may reach a map before any script of theirs runs). The offline basemap's land and
+    // the boundary lines are in the overlay pane (400): the circles go just above them, the
+    // markers above the circles, and both below the place names (440, 450) as the markers were.
+    // The circles' pane takes no pointer events, so every click reaches the markers.
+    var UNCERTAINTY_PANE = "ccm-uncertainty", EVENTS_PANE = "ccm-events";
+    L.Map.addInitHook(function () {
+        var circles = this.createPane(UNCERTAINTY_PANE);
+        circles.style.zIndex = "405";
+        circles.style.pointerEvents = "none";
+        this.createPane(EVENTS_PANE).style.zIndex = "410";
+    });
+
+    /**
+     * Keeps the circles of ``circled`` on the map while their events are drawn on their own (see
+     * eventMarkers), re-checked whenever marker clustering may have changed what it shows.
+     * @param {any} target  the event markers' cluster group (or plain group: always on their own)
+     * @param {Array<{markers: L.CircleMarker[], circle: L.Circle}>} circled  each circle and the events it is for
+     */
+    function uncertaintyCircles(target, circled) {
+        var shown = L.layerGroup(), onePlace = new WeakMap(), map = /** @type {any} */ (null);
+        function atOnePlace(cluster) {
+            if (!onePlace.has(cluster)) {
+                var children = cluster.getAllChildMarkers(), first = children[0].getLatLng();
+                onePlace.set(cluster, children.every(function (m) { return m.getLatLng().equals(first); }));
+            }
+            return onePlace.get(cluster);
+        }
+        function standsAlone(marker) {
+            if (map.hasLayer(marker) || !target.getVisibleParent) { return map.hasLayer(marker); }
+            var cluster = target.getVisibleParent(marker);  // the badge that counts it now, if shown
+            return Boolean(cluster && cluster.getAllChildMarkers && atOnePlace(cluster));
+        }
+        function update() {
+            if (!map || target._inZoomAnimation) { return; }
+            circled.forEach(function (c) {
+                var alone = c.markers.some(standsAlone);
+                if (alone !== shown.hasLayer(c.circle)) {
+                    if (alone) { shown.addLayer(c.circle); } else { shown.removeLayer(c.circle); }
+                }
+            });
+        }
+        // Registered after the cluster group's own handlers, so they see what it has just shown.
+        function attach() {
+            map = target._map;
+            shown.addTo(map);
+            map.on("zoomend moveend", update);
+            target.on("animationend spiderfied unspiderfied", update);
+            update();
+        }
+        target.on("add", attach);
+        target.on("remove", function () {
+            map.off("zoomend moveend", update);
+            target.off("animationend spiderfied unspiderfied", update);
+            shown.clearLayers();
+            shown.remove();
+            map = null;
+        });
+        if (target._map) { attach(); }
+    }
+
     L.ccm = {
         /**
          * Colours shared with the snapshots, as CSS custom properties on the map container.
@@ -89,20 +151,35 @@
         },
 
         /**
-         * Events as circle markers with popup and tooltip (HTML escaped in Python).
+         * Events as circle markers with popup and tooltip (HTML escaped in Python). An event whose
+         * location is approximate (``u``: radius in metres) gets its circle of uncertainty while it
+         * is drawn on its own: its marker stands alone, or its cluster badge stands for events at
+         * that one point only (stacked events at one place cluster until spiderfied).
          * @param {L.LayerGroup} target  a marker cluster group or a feature group
          * @param {EventRecord[]} events
-         * @param {{edge: string}} style  the marker outline (dashboard/style.py)
+         * @param {{edge: string, uncertainty: (CircleStyle|null)}} style  from dashboard/style.py;
+         *        uncertainty null: no circles (the sidebar's toggle is off)
          */
         eventMarkers: function (target, events, style) {
+            var circled = {};  // one circle per point and radius, however many events share it
             var markers = events.map(function (e) {
-                return L.circleMarker([e.lat, e.lon], {
-                    radius: e.r, color: style.edge, weight: 1, fillColor: e.c, fillOpacity: 0.85
+                var marker = L.circleMarker([e.lat, e.lon], {
+                    radius: e.r, color: style.edge, weight: 1, fillColor: e.c, fillOpacity: 0.85, pane: EVENTS_PANE
                 }).bindPopup(e.p, {maxWidth: 360}).bindTooltip(e.t, {sticky: true});
+                if (e.u > 0 && style.uncertainty) {
+                    var key = e.lat + "," + e.lon + "," + e.u;
+                    circled[key] = circled[key] || {markers: [], circle: L.circle([e.lat, e.lon], L.extend({
+                        radius: e.u, interactive: false, pane: UNCERTAINTY_PANE
+                    }, style.uncertainty))};
+                    circled[key].markers.push(marker);
+                }
+                return marker;
             });
             // @ts-ignore  addLayers exists on L.MarkerClusterGroup only
             if (target.addLayers) { target.addLayers(markers); }
             else { markers.forEach(function (m) { target.addLayer(m); }); }
+            var circles = Object.keys(circled).map(function (key) { return circled[key]; });
+            if (circles.length) { uncertaintyCircles(target, circles); }
         },
 
         /**
@@ -139,6 +216,29 @@
                                      iconSize: [48, 14], iconAnchor: [24, 7]})
                 }).addTo(target);
             });
+        },
+
+        /**
+         * Shows the legend's circle-of-uncertainty entry while ``group`` is on the map and draws
+         * circles, hides it otherwise: the legend belongs to the base map, which the dashboard keeps
+         * (and the view with it) when only the event layer changes.
+         * @param {L.LayerGroup} group  the event layer
+         * @param {boolean} shown
+         */
+        uncertaintyLegend: function (group, shown) {
+            var layer = /** @type {any} */ (group);
+            function added() {
+                var container = layer._map.getContainer();
+                container.ccmUncertaintyLayer = group;  // the latest event layer decides
+                container.classList.toggle("ccm-uncertainty-on", shown);
+            }
+            group.on("add", added);
+            // Leaflet fires "remove" before it forgets the layer's map.
+            group.on("remove", function () {
+                var container = layer._map.getContainer();
+                if (container.ccmUncertaintyLayer === group) { container.classList.remove("ccm-uncertainty-on"); }
+            });
+            if (layer._map) { added(); }
         },
 
         /**

@@ -25,20 +25,21 @@
      * @property {Array<[string, string]>} types  [name, colour] per type code
      * @property {string[]} places
      * @property {string[]} regions
-     * @property {string[]} precisions
+     * @property {Array<[string, number]>} precisions  [text, radius of the circle of uncertainty in metres (0: none)] per code
      * @property {string[]} actors
      * @property {Array<[string, number, string]>} fatalities  [text, marker radius, claims one per line] per code
      * @property {Array<[string, (string|null)]>} sources  [label, http(s) URL or null] per code
      * @property {{x: Column, y: Column, place: Column, region: Column, precision: Column}} loc
      * @property {{loc: Column, day: Column, type: Column, actors: Column, fatal: Column, source: Column}} ev
      */
-    var PACKED_VERSION = 1;
+    var PACKED_VERSION = 2;
 
     var ARRAY_TYPES = {u8: Uint8Array, u16: Uint16Array, u32: Uint32Array};
     var CLUSTER_PX = 45;    // places closer than this on screen share a badge
     var MAX_LISTED = 25;    // events listed in one popup; the rest are counted
     var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     var DAY_MS = 86400000;
+    var EARTH_CIRCUMFERENCE_M = 2 * Math.PI * 6378137;  // Web Mercator's sphere (L.CRS.EPSG3857)
 
     function inflate(column) {
         var binary = atob(column.z);
@@ -78,7 +79,10 @@
         options: {
             pane: "markerPane",  // above the boundaries and the place labels
             moreHint: "",  // where the page that holds the map lists every event, if anywhere
-            edge: "#222222"  // marker outlines and count labels: dashboard/style.py passes MARKER_EDGE
+            edge: "#222222",  // marker outlines and count labels: dashboard/style.py passes MARKER_EDGE
+            // Circles of uncertainty (style.LOCATION_UNCERTAINTY as Leaflet path options), or null for none.
+            uncertainty: null,
+            uncertaintyMinPx: 6  // smaller circles would sit under their marker: not drawn
         },
 
         initialize: function (packed, options) {
@@ -87,6 +91,7 @@
             this._ready = null;
             this._clusters = {};
             this._drawn = [];
+            this._circles = [];
         },
 
         // Resolves when the columns are inflated; tests and the page can wait on it.
@@ -103,6 +108,11 @@
         // Events per drawn cluster at the current view (for checks that nothing is lost).
         drawnClusters: function () {
             return this._drawn.map(function (c) { return {n: c.n, lat: c.latlng.lat, lng: c.latlng.lng}; });
+        },
+
+        // The circles of uncertainty drawn at the current view: centre and radius in pixels.
+        drawnCircles: function () {
+            return this._circles.map(function (c) { return {x: c.x, y: c.y, r: c.r}; });
         },
 
         _decode: function () {
@@ -166,6 +176,7 @@
             if (this._problem) { L.DomUtil.remove(this._problem); }
             map.getContainer().style.cursor = "";
             this._drawn = [];
+            this._circles = [];
         },
 
         _showProblem: function (message) {
@@ -179,6 +190,7 @@
         _hide: function () {
             this._settling = true;
             this._drawn = [];
+            this._circles = [];
             this._isDrawn = false;
             this._tooltipFor = null;
             if (this._tooltip && this._map) { this._map.closeTooltip(this._tooltip); }
@@ -252,7 +264,9 @@
             ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
             var zoom = map.getZoom(), origin = map.getPixelBounds().min, drawn = [];
             var types = this._packed.types, fatal = this._packed.fatalities;
-            this._clustersAt(zoom).forEach(function (c) {
+            var clusters = this._clustersAt(zoom);
+            this._circles = this._drawCircles(ctx, clusters, zoom, origin, size);
+            clusters.forEach(function (c) {
                 var x = c.x - origin.x, y = c.y - origin.y;
                 if (x < -30 || y < -30 || x > size.x + 30 || y > size.y + 30) { return; }
                 var single = c.n === 1 ? this._byLocation[this._start[c.locations[0]]] : -1;
@@ -284,6 +298,43 @@
             this._drawn = drawn;
             this._isDrawn = true;
             canvas.style.visibility = "visible";
+        },
+
+        // The circle of uncertainty of every place drawn on its own (a badge or marker of one
+        // location) where it is wider than uncertaintyMinPx: one path, filled once where circles
+        // overlap, under the markers. Only the clusters of this zoom are visited (at most one per
+        // place), and each costs a multiplication: cheap per frame whatever the number of events.
+        _drawCircles: function (ctx, clusters, zoom, origin, size) {
+            var look = this.options.uncertainty, circles = [];
+            if (!look) { return circles; }
+            var precisions = this._packed.precisions, precision = this._loc.precision;
+            var metresPerPxAtEquator = EARTH_CIRCUMFERENCE_M / this._map.options.crs.scale(zoom);
+            for (var i = 0; i < clusters.length; i++) {
+                var c = clusters[i];
+                if (c.locations.length !== 1) { continue; }
+                var loc = c.locations[0], metres = precisions[precision[loc]][1];
+                if (!metres) { continue; }
+                var r = metres / (metresPerPxAtEquator * Math.cos(this._lat[loc] * Math.PI / 180));
+                var x = c.x - origin.x, y = c.y - origin.y;
+                if (r < this.options.uncertaintyMinPx || x < -r || y < -r || x > size.x + r || y > size.y + r) {
+                    continue;
+                }
+                circles.push({x: x, y: y, r: r});
+            }
+            if (!circles.length) { return circles; }
+            ctx.beginPath();
+            circles.forEach(function (circle) {
+                ctx.moveTo(circle.x + circle.r, circle.y);
+                ctx.arc(circle.x, circle.y, circle.r, 0, 2 * Math.PI);
+            });
+            ctx.globalAlpha = look.fillOpacity;
+            ctx.fillStyle = look.fillColor;
+            ctx.fill();
+            ctx.globalAlpha = 1;
+            ctx.lineWidth = look.weight;
+            ctx.strokeStyle = look.color;
+            ctx.stroke();
+            return circles;
         },
 
         _hit: function (containerPoint) {
@@ -356,8 +407,9 @@
         _popup: function (cluster) {
             var p = this._packed, ev = this._ev, loc = this._loc, events = this._eventsOf(cluster);
             var box = element("div", null, "ccm-popup ccm-popup-scroll");
+            var precisionTexts = p.precisions.map(function (entry) { return entry[0]; });
             var fields = [["place", "Place", p.places], ["region", "Region", p.regions],
-                          ["precision", "Location precision", p.precisions]];
+                          ["precision", "Location precision", precisionTexts]];
             var shared = fields.filter(function (f) {
                 var first = loc[f[0]][cluster.locations[0]];
                 return cluster.locations.every(function (l) { return loc[f[0]][l] === first; });
