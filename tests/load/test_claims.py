@@ -180,6 +180,17 @@ def test_a_broken_claims_row_is_named_by_line(row: dict[str, str], message: str)
         read_claims(_claims_text([row]), "project", pd.Series(["A1"]))
 
 
+def test_ucdp_figures_that_are_not_plain_numbers_give_no_claim(csv_file):
+    header = (FIXTURES / "ucdp_ged_241.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    values = dict.fromkeys(header, "")
+    where = {"latitude": "40.2", "longitude": "45.8", "date_start": "2022-09-13", "date_end": "2022-09-13"}
+    values.update(where, id="78", type_of_violence="1", where_prec="1")
+    values.update(best="", low="00", high="3", deaths_a="٣", deaths_b="²")  # digits that are not 0-9 are no figure
+    path = csv_file(",".join(header) + "\n" + ",".join(values[c] for c in header) + "\n", "ged.csv")
+    claims = load_events(path).claims
+    assert claims.set_index("note")["killed"].to_dict() == {"low estimate": 0, "high estimate": 3}
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cells=st.dictionaries(
