@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.errors import EventFileError
-from dashboard.load.formats import ACLED, UCDP
+from dashboard.load.formats import ACLED, UCDP, UCDP_CLAIM_PREFIX
 from dashboard.vocab import (
     ADVERSARIES,
     ALL_PARTIES,
@@ -206,11 +206,11 @@ def _acled_or_file_claims(events: pd.DataFrame) -> pd.DataFrame:
 
 def _ucdp_claims(events: pd.DataFrame) -> pd.DataFrame:
     rows = events[events["dataset"] == UCDP]
-    if rows.empty or "ucdp_best" not in rows:
+    if rows.empty or f"{UCDP_CLAIM_PREFIX}best" not in rows:
         return pd.DataFrame()
     parts = []
     for column, label in UCDP_ESTIMATES:
-        figures = rows[f"ucdp_{column}"].astype(str).str.strip()
+        figures = rows[f"{UCDP_CLAIM_PREFIX}{column}"].astype(str).str.strip()
         keep = figures.str.fullmatch("[0-9]+").to_numpy(dtype=bool)
         chosen = rows[keep]
         parts.append(
@@ -226,11 +226,11 @@ def _ucdp_claims(events: pd.DataFrame) -> pd.DataFrame:
     side_names = {
         "deaths_a": dataset_party(rows["actor1"]),
         "deaths_b": dataset_party(rows["actor2"]),
-        "deaths_civilians": _civilians(rows["ucdp_country"]),
+        "deaths_civilians": _civilians(rows[f"{UCDP_CLAIM_PREFIX}country"]),
         "deaths_unknown": pd.Series("unspecified", index=rows.index),
     }
     for column in UCDP_SIDE_COLUMNS:
-        figures = rows[f"ucdp_{column}"].astype(str).str.strip()
+        figures = rows[f"{UCDP_CLAIM_PREFIX}{column}"].astype(str).str.strip()
         # A side with no deaths says nothing the estimates do not: only non-zero figures become claims.
         keep = (figures.str.fullmatch("[0-9]+") & (figures.str.strip("0") != "")).to_numpy(dtype=bool)
         chosen = rows[keep]

@@ -58,7 +58,7 @@ ACLED_2023_COLUMNS = (
 )
 # UCDP columns whose figures become claims (dashboard/load/claims.py); the prefix marks them as passing through.
 UCDP_CLAIM_COLUMNS = ("best", "low", "high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-UCDP_CLAIM_PREFIX = "ucdp_"
+UCDP_CLAIM_PREFIX = "ucdp_claim_"
 ACLED_OLD_MARKERS = ("data_id", "event_id_no_cnty", "iso3")
 ACLED_POPULATION = ("population_1km", "population_2km", "population_5km", "population_best")
 UCDP_COLUMNS = (

@@ -153,8 +153,10 @@ def test_any_rows_are_accounted_for(rows):
     writer.writerow(["event_id", "event_date", "event_type", "latitude", "longitude"])
     writer.writerows(rows)
     table = load_events(buffer.getvalue().encode())
-    non_blank = sum(1 for r in rows if any(c != "" for c in r))
+    # A record of empty or whitespace-only cells is a blank line: skipped and counted as such.
+    non_blank = sum(1 for r in rows if any(c.strip() != "" for c in r))
     assert table.n_rows == non_blank
+    assert table.n_blank == len(rows) - non_blank
     assert len(table.events) + len(table.rejected) == table.n_rows
     assert table.events["event_id"].is_unique
     assert table.events["event_type"].isin(EVENT_TYPES).all()
