@@ -525,15 +525,23 @@ CASUALTY_WRAP = 50  # characters per line at 7 pt: the legend column is 0.24 of 
 
 
 def _draw_casualties(fig: Figure, clauses: list[str]) -> None:
-    """The reported killed per party, in the right column from the map's bottom edge upwards."""
-    shown = clauses[:MAX_CASUALTY_PARTIES]
-    lines = ["Reported killed (latest figure per reporter):"]
-    for clause in shown:
-        lines += textwrap.wrap(clause, CASUALTY_WRAP, initial_indent="• ", subsequent_indent="   ")
-    if len(clauses) > len(shown):
-        lines.append(f"… and {len(clauses) - len(shown)} more parties (see the claims in the data export)")
-    lines.append("Parties overlap and are not added up.")
-    fig.text(MAP_AXES[0] + MAP_AXES[2] + 0.02, MAP_AXES[1], "\n".join(lines), fontsize=7, va="bottom", linespacing=1.35)
+    """The reported killed per party, in the right column between the legend and the map's bottom edge;
+    as many parties as fit there, the rest counted (they are in the claims of the data export)."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    legend_bottom = min((lg.get_window_extent(renderer).y0 for lg in fig.legends), default=fig.bbox.height * 0.9)
+    top = legend_bottom / fig.bbox.height - 0.02
+    x = MAP_AXES[0] + MAP_AXES[2] + 0.02
+    for shown in range(min(len(clauses), MAX_CASUALTY_PARTIES), -1, -1):
+        lines = ["Reported killed in the filtered period", "(latest figure per reporter):"]
+        for clause in clauses[:shown]:
+            lines += textwrap.wrap(clause, CASUALTY_WRAP, initial_indent="• ", subsequent_indent="   ")
+        if len(clauses) > shown:
+            lines.append(f"… and {len(clauses) - shown} more parties: see the claims in the data exports")
+        lines.append("Parties overlap and are not added up.")
+        text = fig.text(x, top, "\n".join(lines), fontsize=7, va="top", linespacing=1.35)
+        if text.get_window_extent(renderer).y0 >= MAP_AXES[1] * fig.bbox.height or shown == 0:
+            return
+        text.remove()
 
 
 def plain_text(html_text: str) -> str:

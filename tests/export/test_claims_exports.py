@@ -7,11 +7,13 @@ import io
 import json
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
 from dashboard.describe import default_title
 from dashboard.export.datafiles import count_comment_lines
 from dashboard.export.registry import ExportRequest, export_bytes
+from dashboard.export.snapshot import MAP_AXES, SnapshotSpec, render_snapshot
 from dashboard.filters import EventFilter
 from dashboard.pipeline import select_events
 
@@ -52,8 +54,22 @@ def test_csv_has_each_events_claims_in_words(bundled, boundaries, layers):
 def test_snapshot_captions_give_the_per_party_figures(bundled, boundaries, layers):
     pdf = PdfReader(io.BytesIO(export("pdf", bundled, boundaries, layers)))
     text = " ".join(pdf.pages[0].extract_text().split())
-    assert "Reported killed (latest figure per reporter):" in text
+    assert "Reported killed in the filtered period (latest figure per reporter):" in text
     assert "Azerbaijani forces: 80 killed" in text and "Azerbaijani MoD" in text
+
+
+def test_the_casualty_block_fits_between_the_legend_and_the_map_bottom(bundled, boundaries):
+    clauses = [f"Party {i}: {i * 10} killed (" + ", ".join(f"Reporter {j}" for j in range(8)) + ")" for i in range(9)]
+    spec = SnapshotSpec(title="Everything", casualty_lines=clauses)
+    snapshot = render_snapshot(bundled.events, boundaries, "nkao_1991", spec)
+    figure = snapshot.figure
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    (block,) = [t for t in figure.texts if t.get_text().startswith("Reported killed in the filtered period")]
+    box = block.get_window_extent(renderer)
+    legend = figure.legends[0].get_window_extent(renderer)
+    assert box.y1 <= legend.y0  # under the legend, not over it
+    assert box.y0 >= MAP_AXES[1] * figure.bbox.height  # not below the map into the caption
+    assert "more parties: see the claims in the data exports" in block.get_text()  # the rest is counted
 
 
 def test_html_popups_list_the_claims(bundled, boundaries, layers):
