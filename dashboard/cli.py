@@ -16,6 +16,7 @@ from dashboard.bbox import BBox
 from dashboard.config import check_settings, default_events_path
 from dashboard.describe import default_title
 from dashboard.errors import PlaceError
+from dashboard.export.compare import COMPARE_FORMATS, comparison_file
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
@@ -23,8 +24,9 @@ from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, E
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.geo.places import Gazetteer
-from dashboard.load.events import EventFileError
+from dashboard.load.events import EventFileError, EventTable
 from dashboard.pipeline import load_joined_events, select_events
+from dashboard.summary.compare import BY_PROVINCE, DEFAULT_MIN_EVENTS, UNITS, Period
 from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, SECTOR_SEPARATOR
 
 
@@ -52,22 +54,76 @@ def _radius(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Caucasus Conflict Map tools.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    export = commands.add_parser("export", help="write the filtered events with their joined regions")
-    export.add_argument(
+def _period(text: str) -> Period:
+    start, sep, end = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a period START:END (YYYY-MM-DD:YYYY-MM-DD)")
+    try:
+        return Period(_date(start.strip()), _date(end.strip()))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}': {exc}") from None
+
+
+def _add_selection_arguments(parser: argparse.ArgumentParser, dates: bool = True) -> None:
+    """The events file and the filters, the same for every command."""
+    parser.add_argument(
         "--events",
         type=Path,
         default=default_events_path(),
         help="events file: project CSV, ACLED or UCDP GED export (.csv, .csv.gz, .zip, .xlsx); "
         "default: $CCM_EVENTS_PATH or data/events.csv",
     )
-    export.add_argument(
+    parser.add_argument(
         "--ucdp-candidate-without-header",
         action="store_true",
         help="the events file is a UCDP GED Candidate file published without a header row",
     )
+    if dates:
+        parser.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
+        parser.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")
+    parser.add_argument(
+        "--type",
+        dest="types",
+        nargs="+",
+        choices=EVENT_TYPES,
+        metavar="TYPE",
+        help=f"event types ({', '.join(EVENT_TYPES)})",
+    )
+    parser.add_argument(
+        "--region", dest="regions", nargs="+", choices=REGIONS, metavar="REGION", help=f"regions ({', '.join(REGIONS)})"
+    )
+    parser.add_argument(
+        "--sector",
+        dest="sectors",
+        nargs="+",
+        metavar="SECTOR",
+        help="border sectors, as the border_sector column names them, e.g. 'Gegharkunik – Kəlbəcər'",
+    )
+    parser.add_argument(
+        "--near",
+        metavar="PLACE",
+        help="only events near this place: any spelling GeoNames or the data knows (Stepanakert, Xankəndi, …)",
+    )
+    parser.add_argument(
+        "--radius-km",
+        type=_radius,
+        default=None,
+        metavar="KM",
+        help=f"with --near: how far from the place (default {DEFAULT_RADIUS_KM:g} km)",
+    )
+    parser.add_argument(
+        "--nk-boundary",
+        choices=list(NK_BOUNDARIES),
+        default=DEFAULT_NK_BOUNDARY,
+        help="Nagorno-Karabakh boundary used for the region column",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Caucasus Conflict Map tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="write the filtered events with their joined regions")
+    _add_selection_arguments(export)
     export.add_argument(
         "--out", type=Path, required=True, help="output file; its extension chooses the format unless --format is given"
     )
@@ -103,45 +159,60 @@ def build_parser() -> argparse.ArgumentParser:
         help="PNG/SVG/PDF/HTML maps: leave out the circles around approximately located events "
         "(drawn by default, radius per precision level; see data/README.md)",
     )
-    export.add_argument("--start", type=_date, help="first day, YYYY-MM-DD")
-    export.add_argument("--end", type=_date, help="last day, YYYY-MM-DD")
-    export.add_argument(
-        "--type",
-        dest="types",
-        nargs="+",
-        choices=EVENT_TYPES,
-        metavar="TYPE",
-        help=f"event types ({', '.join(EVENT_TYPES)})",
+    compare = commands.add_parser(
+        "compare", help="events per province or border sector in two periods, the change and its band"
     )
-    export.add_argument(
-        "--region", dest="regions", nargs="+", choices=REGIONS, metavar="REGION", help=f"regions ({', '.join(REGIONS)})"
+    _add_selection_arguments(compare, dates=False)
+    compare.add_argument(
+        "--a", type=_period, required=True, metavar="START:END", help="period A, e.g. 2022-09-12:2022-09-14"
     )
-    export.add_argument(
-        "--sector",
-        dest="sectors",
-        nargs="+",
-        metavar="SECTOR",
-        help="border sectors, as the border_sector column names them, e.g. 'Gegharkunik – Kəlbəcər'",
+    compare.add_argument(
+        "--b",
+        type=_period,
+        metavar="START:END",
+        help="period B, the reference (default: the period of equal length just before A)",
     )
-    export.add_argument(
-        "--near",
-        metavar="PLACE",
-        help="only events near this place: any spelling GeoNames or the data knows (Stepanakert, Xankəndi, …)",
+    compare.add_argument("--by", choices=list(UNITS), default=BY_PROVINCE, help="compare provinces or border sectors")
+    compare.add_argument(
+        "--min-events",
+        type=int,
+        default=DEFAULT_MIN_EVENTS,
+        metavar="N",
+        help=f"units with fewer than N events in both periods are 'too few to compare' (default {DEFAULT_MIN_EVENTS})",
     )
-    export.add_argument(
-        "--radius-km",
-        type=_radius,
-        default=None,
-        metavar="KM",
-        help=f"with --near: how far from the place (default {DEFAULT_RADIUS_KM:g} km)",
+    compare.add_argument(
+        "--out", type=Path, required=True, help="output file: .csv (the table), or .png / .svg / .pdf (the maps)"
     )
-    export.add_argument(
-        "--nk-boundary",
-        choices=list(NK_BOUNDARIES),
-        default=DEFAULT_NK_BOUNDARY,
-        help="Nagorno-Karabakh boundary used for the region column",
-    )
+    compare.add_argument("--title", help="title of the maps (default: names both periods)")
     return parser
+
+
+def _selection_filter(args: argparse.Namespace, table: EventTable) -> EventFilter:
+    """The filter the arguments ask for (dates only where the command has them)."""
+    near = None
+    if args.near:
+        place = Gazetteer.for_events(table.events).resolve(args.near)
+        radius = args.radius_km or DEFAULT_RADIUS_KM
+        near = Near(place=place.name, longitude=place.longitude, latitude=place.latitude, radius_km=radius)
+    if args.sectors:
+        # A plain hyphen between the two units is taken for the en dash the names use.
+        args.sectors = [sector.replace(" - ", SECTOR_SEPARATOR) for sector in args.sectors]
+        known = set(sector_options(table.events))
+        unknown = [sector for sector in args.sectors if sector not in known]
+        if unknown:
+            raise ExportError(
+                f"No event lies in the border sector {', '.join(repr(u) for u in unknown)}; the data's sectors: "
+                + "; ".join(sorted(known))
+                + "."
+            )
+    return EventFilter(
+        start=getattr(args, "start", None),
+        end=getattr(args, "end", None),
+        event_types=tuple(args.types) if args.types else None,
+        regions=tuple(args.regions) if args.regions else None,
+        near=near,
+        border_sectors=tuple(args.sectors) if args.sectors else None,
+    )
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -160,30 +231,7 @@ def run_export(args: argparse.Namespace) -> int:
         fmt = format_for(args.out, args.format)
         boundaries = load_boundaries()
         table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
-        near = None
-        if args.near:
-            place = Gazetteer.for_events(table.events).resolve(args.near)
-            radius = args.radius_km or DEFAULT_RADIUS_KM
-            near = Near(place=place.name, longitude=place.longitude, latitude=place.latitude, radius_km=radius)
-        if args.sectors:
-            # A plain hyphen between the two units is taken for the en dash the names use.
-            args.sectors = [sector.replace(" - ", SECTOR_SEPARATOR) for sector in args.sectors]
-            known = set(sector_options(table.events))
-            unknown = [sector for sector in args.sectors if sector not in known]
-            if unknown:
-                raise ExportError(
-                    f"No event lies in the border sector {', '.join(repr(u) for u in unknown)}; the data's sectors: "
-                    + "; ".join(sorted(known))
-                    + "."
-                )
-        flt = EventFilter(
-            start=args.start,
-            end=args.end,
-            event_types=tuple(args.types) if args.types else None,
-            regions=tuple(args.regions) if args.regions else None,
-            near=near,
-            border_sectors=tuple(args.sectors) if args.sectors else None,
-        )
+        flt = _selection_filter(args, table)
         selection = select_events(table, args.nk_boundary, flt)
         request = ExportRequest(
             fmt=fmt,
@@ -209,6 +257,36 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_compare(args: argparse.Namespace) -> int:
+    b = args.b or args.a.before()
+    if args.min_events < 1:
+        print("error: --min-events must be at least 1.", file=sys.stderr)
+        return 2
+    try:
+        check_settings()
+        fmt = format_for(args.out, None)
+        if fmt not in COMPARE_FORMATS:
+            raise ExportError(f"A comparison is written as {', '.join(COMPARE_FORMATS)}, not {fmt}.")
+        boundaries = load_boundaries()
+        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        flt = _selection_filter(args, table)
+        data, comparison = comparison_file(
+            fmt, table, flt, args.nk_boundary, args.a, b, args.by, args.min_events, boundaries, args.title
+        )
+        args.out.write_bytes(data)
+    except (EventFileError, ExportError, PlaceError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror}.", file=sys.stderr)
+        return 1
+    print(comparison.caption(), file=sys.stderr)
+    if comparison.outside_text():
+        print(comparison.outside_text(), file=sys.stderr)
+    print(f"wrote {fmt.upper()} to {args.out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_export(args)
+    return run_compare(args) if args.command == "compare" else run_export(args)

@@ -45,10 +45,21 @@ TAB_TIMELINE: Final = "Timeline"
 TAB_COUNTS: Final = "By region and sector"
 TAB_TABLE: Final = "Events table"
 TAB_CLAIMS: Final = "Casualty claims"
+TAB_COMPARE: Final = "Compare periods"
 TAB_EXPORT: Final = "Export"
 TAB_QUALITY: Final = "Data quality"
 TAB_ABOUT: Final = "About the data"
-TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_CLAIMS, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
+TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_CLAIMS, TAB_COMPARE, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
+
+KEY_COMPARE_A: Final = "compare_a"  # which period A is: the sidebar's, a preset, or custom
+KEY_COMPARE_A_DATES: Final = "compare_a_dates"
+KEY_COMPARE_B: Final = "compare_b"
+KEY_COMPARE_B_DATES: Final = "compare_b_dates"
+KEY_COMPARE_BY: Final = "compare_by"
+KEY_COMPARE_MIN: Final = "compare_min_events"
+COMPARE_SIDEBAR: Final = "The period chosen in the sidebar"
+COMPARE_BEFORE: Final = "The period of equal length before A"
+COMPARE_CUSTOM: Final = "Custom dates"
 
 KEY_UPLOAD: Final = "uploads"
 KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files

@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
 from dashboard.app.data_panel import choose_events
-from dashboard.app.panels import show_casualty_figures, show_claims, show_data_quality, show_export
+from dashboard.app.panels import show_casualty_figures, show_claims, show_compare, show_data_quality, show_export
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
@@ -359,7 +359,7 @@ def main() -> None:
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
-    tab_time, tab_counts, tab_table, tab_claims, tab_export, tab_quality, tab_about = st.tabs(
+    tab_time, tab_counts, tab_table, tab_claims, tab_compare, tab_export, tab_quality, tab_about = st.tabs(
         list(keys.TABS), key=keys.KEY_TAB, on_change="rerun"
     )
     if tab_time.open:
@@ -384,6 +384,9 @@ def main() -> None:
     if tab_claims.open:
         with tab_claims:
             show_claims(selection, flt)
+    if tab_compare.open:
+        with tab_compare:
+            show_compare(table, flt, nk_boundary, st.session_state[keys.KEY_DATE_SPAN])
     if tab_export.open:
         with tab_export:
             show_export(selection, flt, nk_boundary, view, uncertainty)

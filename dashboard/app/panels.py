@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename, literal_markdown
+from dashboard.export.compare import comparison_file, comparison_of
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
@@ -18,6 +21,8 @@ from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
+from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
+from dashboard.vocab import DATE_PRESETS
 
 
 def show_casualty_figures(selection: Selection) -> None:
@@ -70,6 +75,74 @@ def show_claims(selection: Selection, flt: EventFilter) -> None:
         lambda: table_csv_bytes(table),
         file_name=export_filename(flt, "csv", suffix="_claims"),
         mime="text/csv",
+        on_click="ignore",
+    )
+
+
+def _chosen_period(choice: str, dates_key: str, sidebar: Period, before: Period | None) -> Period | None:
+    """The period a compare selectbox names; None while custom dates are incomplete."""
+    if choice == keys.COMPARE_SIDEBAR:
+        return sidebar
+    if choice == keys.COMPARE_BEFORE and before is not None:
+        return before
+    if choice in DATE_PRESETS:
+        return Period(*DATE_PRESETS[choice])
+    picked = st.date_input("Dates", value=(sidebar.start, sidebar.end), key=dates_key, format="YYYY-MM-DD")
+    if isinstance(picked, tuple) and len(picked) == 2:
+        return Period(picked[0], picked[1])
+    return None
+
+
+def show_compare(table: EventTable, flt: EventFilter, nk_boundary: str, span: tuple[dt.date, dt.date]) -> None:
+    """Period A against period B per province or border sector, with the other filters applied to both."""
+    sidebar = Period(flt.start or span[0], flt.end or span[1])
+    left, right, by_col, min_col = st.columns([3, 3, 2, 1])
+    with left:
+        a_choice = st.selectbox(
+            "Period A", [keys.COMPARE_SIDEBAR, *DATE_PRESETS, keys.COMPARE_CUSTOM], key=keys.KEY_COMPARE_A
+        )
+        a = _chosen_period(a_choice, keys.KEY_COMPARE_A_DATES, sidebar, None)
+    with right:
+        b_choice = st.selectbox(
+            "Period B (the reference)",
+            [keys.COMPARE_BEFORE, *DATE_PRESETS, keys.COMPARE_CUSTOM],
+            key=keys.KEY_COMPARE_B,
+        )
+        b = _chosen_period(b_choice, keys.KEY_COMPARE_B_DATES, sidebar, a.before() if a else None)
+    by = by_col.radio("Compare", list(UNITS), format_func=lambda u: UNITS[u][1] + "s", key=keys.KEY_COMPARE_BY)
+    min_events = min_col.number_input(
+        "Fewest events",
+        min_value=1,
+        max_value=1000,
+        value=DEFAULT_MIN_EVENTS,
+        key=keys.KEY_COMPARE_MIN,
+        help="A unit with fewer events than this in both periods is marked “too few to compare”.",
+    )
+    if a is None or b is None:
+        st.info("Choose both ends of the custom period.")
+        return
+    comparison, _ = comparison_of(table, flt, nk_boundary, a, b, by, int(min_events))
+    st.caption(literal_markdown(comparison.caption()) + " The other sidebar filters apply to both periods.")
+    if comparison.table.empty:
+        st.write(f"No event in a {UNITS[by][1]} in either period.")
+    else:
+        st.dataframe(comparison_display(comparison), hide_index=True, width="stretch")
+    if comparison.outside_text():
+        st.caption(literal_markdown(comparison.outside_text()))
+    name = f"compare_{a.start}_{a.end}_vs_{b.start}_{b.end}_{by}"
+    files = st.columns(2)
+    files[0].download_button(
+        "Download the table (CSV)",
+        lambda: comparison_file("csv", table, flt, nk_boundary, a, b, by, int(min_events), cached_boundaries())[0],
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    files[1].download_button(
+        "Download both periods' maps (PDF)",
+        lambda: comparison_file("pdf", table, flt, nk_boundary, a, b, by, int(min_events), cached_boundaries())[0],
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
         on_click="ignore",
     )
 

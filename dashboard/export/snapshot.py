@@ -172,10 +172,12 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
 
-def _fill_axes(bounds: np.ndarray) -> tuple[float, float, float, float]:
+def _fill_axes(
+    bounds: np.ndarray, rect: tuple[float, float, float, float] = MAP_AXES
+) -> tuple[float, float, float, float]:
     """Widen the metric frame to the map box's aspect, so the map fills it without margins."""
     x0, y0, x1, y1 = bounds
-    box_aspect = (MAP_AXES[2] * PAGE_INCHES[0]) / (MAP_AXES[3] * PAGE_INCHES[1])
+    box_aspect = (rect[2] * PAGE_INCHES[0]) / (rect[3] * PAGE_INCHES[1])
     width, height = x1 - x0, y1 - y0
     if width / height < box_aspect:
         grow = (height * box_aspect - width) / 2
@@ -576,3 +578,53 @@ def snapshot_file(
 ) -> bytes:
     """Draw and encode in one step (what a child process runs for a large selection)."""
     return snapshot_bytes(render_snapshot(events, boundaries, nk_boundary, spec), fmt, dpi, spec.title)
+
+
+# Two maps side by side (period A, period B): each half of the map area, a gap between them.
+PAIR_AXES = ((0.03, 0.17, 0.335, 0.70), (0.375, 0.17, 0.335, 0.70))
+
+
+def render_pair(
+    panels: tuple[tuple[str, pd.DataFrame], tuple[str, pd.DataFrame]],
+    boundaries: Boundaries,
+    nk_boundary: str,
+    spec: SnapshotSpec,
+) -> Snapshot:
+    """Two maps of the same area side by side, each with its heading and events (e.g. two periods),
+    one legend, caption and attribution; the area fits both panels' events (or ``spec.bbox``)."""
+    with rc_context({"text.parse_math": False}):
+        both = pd.concat([events for _, events in panels])
+        extent = snapshot_extent(both, spec.bbox)
+        fig = Figure(figsize=PAGE_INCHES)
+        fig.patch.set_facecolor("white")
+        drawn = []
+        circled = False
+        for (heading, events), rect in zip(panels, PAIR_AXES, strict=True):
+            ax = fig.add_axes(rect)
+            bounds = gpd.GeoSeries([box(*extent.bounds())], crs="EPSG:4326").to_crs(SNAPSHOT_CRS).total_bounds
+            frame = _fill_axes(bounds, rect)
+            _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=True)
+            labels = area_labels(boundaries, *extent.bounds())
+            _draw_labels(ax, [lb for lb in labels if lb.kind != "province"], extent)
+            located = events[events["latitude"].notna()]
+            inside = located[events_in(located, extent)]
+            if spec.uncertainty:
+                circled = _draw_uncertainty(ax, inside) or circled
+            _draw_events(ax, inside)
+            ax.set_xlim(frame[0], frame[2])
+            ax.set_ylim(frame[1], frame[3])
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            for spine in ax.spines.values():
+                spine.set_edgecolor("#666666")
+            _draw_scale_bar(ax)
+            _draw_north_arrow(ax)
+            ax.set_title(f"{heading} — {len(inside):,} events", fontsize=10, fontweight="bold", loc="left")
+            drawn.append(inside)
+        shown = pd.concat(drawn)
+        _draw_legend(fig, shown, nk_boundary, uncertainty=circled)
+        _draw_texts(fig, spec, n_shown=len(shown), notes=[], tiles_used=False, nk_boundary=nk_boundary)
+        return Snapshot(figure=fig, events=shown, extent=extent)

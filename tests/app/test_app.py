@@ -380,3 +380,29 @@ def test_the_location_uncertainty_toggle_hides_the_circles_and_their_legend_entr
     app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
     (request, _flt, _nk), _name, _data = app.session_state[keys.KEY_EXPORT_FILE]
     assert request.uncertainty is False
+
+
+def compare_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "Band" in df.value.columns)
+
+
+def test_compare_periods_defaults_to_the_chosen_period_and_the_one_before(app):
+    app.selectbox(key=keys.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    open_tab(app, keys.TAB_COMPARE)
+    captions = " ".join(c.value for c in app.caption)
+    assert "A: 12–14 Sep 2022 vs B: 9–11 Sep 2022" in unescaped(captions)
+    table = compare_table(app).set_index("Province")
+    assert table.loc["Gegharkunik", "A: 12–14 Sep 2022"] == 6 and table.loc["Gegharkunik", "B: 9–11 Sep 2022"] == 0
+    assert set(table["Band"]) <= {"large increase", "too few to compare"}
+
+
+def test_compare_periods_by_sector_against_a_preset(app):
+    open_tab(app, keys.TAB_COMPARE)
+    app.selectbox(key=keys.KEY_COMPARE_A).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n))
+    app.selectbox(key=keys.KEY_COMPARE_B).set_value(next(n for n in DATE_PRESETS if "2020 war" in n))
+    app.radio(key=keys.KEY_COMPARE_BY).set_value("sector")
+    app.number_input(key=keys.KEY_COMPARE_MIN).set_value(2).run()
+    assert not app.exception
+    table = compare_table(app).set_index("Border sector")
+    assert table.loc["Gegharkunik – Kəlbəcər", "Band"] == "large increase"
+    assert any("In no border sector" in c.value for c in app.caption)

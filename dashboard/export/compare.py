@@ -1,0 +1,68 @@
+"""The files of a comparison of two periods: the table as CSV, the two periods' maps side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Final
+
+from dashboard.describe import filter_lines
+from dashboard.export.datafiles import generated_stamp, table_csv_bytes
+from dashboard.export.snapshot import SnapshotSpec, render_pair, snapshot_bytes
+from dashboard.filters import EventFilter
+from dashboard.geo.join import Boundaries
+from dashboard.load.events import EventTable
+from dashboard.pipeline import Selection, select_events
+from dashboard.summary.compare import Comparison, Period, compare_periods
+
+COMPARE_FORMATS: Final = ("csv", "png", "svg", "pdf")
+
+
+def comparison_of(
+    table: EventTable, flt: EventFilter, nk_boundary: str, a: Period, b: Period, by: str, min_events: int
+) -> tuple[Comparison, Selection]:
+    """The comparison of the events that pass ``flt`` but for its dates, and the selection it was made from."""
+    selection = select_events(table, nk_boundary, replace(flt, start=None, end=None))
+    return compare_periods(selection.events, a, b, by, min_events), selection
+
+
+def comparison_title(a: Period, b: Period) -> str:
+    return f"Events {a.text()} (A) and {b.text()} (B)"
+
+
+def comparison_file(
+    fmt: str,
+    table: EventTable,
+    flt: EventFilter,
+    nk_boundary: str,
+    a: Period,
+    b: Period,
+    by: str,
+    min_events: int,
+    boundaries: Boundaries,
+    title: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[bytes, Comparison]:
+    """The comparison as ``fmt``: CSV (the table, described in ``#`` lines) or a PNG/SVG/PDF of the two
+    periods' maps side by side, with both periods in the caption."""
+    comparison, selection = comparison_of(table, flt, nk_boundary, a, b, by, min_events)
+    heading = title or comparison_title(a, b)
+    # The other filters apply to both periods; the periods themselves are in the caption's first line.
+    others = [
+        line for line in filter_lines(replace(flt, start=None, end=None), nk_boundary) if not line.startswith("Period")
+    ]
+    lines = [comparison.caption(), *others]
+    if comparison.outside_text():
+        lines.append(comparison.outside_text())
+    if fmt == "csv":
+        return table_csv_bytes(comparison.table, [heading, *lines, f"generated {generated_stamp(now)}"]), comparison
+    events = selection.events
+    dates = events["event_date"].dt.normalize()
+    spec = SnapshotSpec(title=heading, caption_lines=lines, generated=(now or dt.datetime.now()).date())
+    snapshot = render_pair(
+        ((f"A: {a.text()}", events[a.contains(dates)]), (f"B: {b.text()}", events[b.contains(dates)])),
+        boundaries,
+        nk_boundary,
+        spec,
+    )
+    return snapshot_bytes(snapshot, fmt, title=heading), comparison
