@@ -159,9 +159,14 @@ def compare_periods(
 
 
 def comparison_display(comparison: Comparison) -> pd.DataFrame:
-    """The table as the dashboard shows it (headings in words; % empty where B had none)."""
+    """The table as the dashboard shows it: headings in words, the percentage signed ('+20.0 %'), and
+    'new (none in B)' where B had no event (sort by the change column: it stays a number)."""
     word = UNITS[comparison.by][1].capitalize()
-    return comparison.table.rename(
+    pct = comparison.table["change_pct"]
+    shown = comparison.table.assign(
+        change_pct=[f"{p:+.1f} %" if not pd.isna(p) else "new (none in B)" for p in pct.tolist()]
+    )
+    return shown.rename(
         columns={
             "unit": word,
             "events_a": f"A: {comparison.a.text()}",

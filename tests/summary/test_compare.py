@@ -18,6 +18,7 @@ from dashboard.summary.compare import (
     Period,
     band,
     compare_periods,
+    comparison_display,
 )
 
 A = Period(dt.date(2022, 9, 12), dt.date(2022, 9, 14))
@@ -95,3 +96,11 @@ def test_the_table_lists_large_changes_first():
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError, match="ends"):
         Period(dt.date(2022, 9, 14), dt.date(2022, 9, 12))
+
+
+def test_the_display_signs_the_percentage_and_names_a_unit_new_in_a():
+    rows = [("2022-09-13", "X", None)] * 6 + [("2022-09-10", "X", None)] * 5 + [("2022-09-13", "Y", None)] * 5
+    shown = comparison_display(compare_periods(events(rows), A, B, min_events=5)).set_index("Province")
+    assert shown.loc["X", "Change % of B"] == "+20.0 %"
+    assert shown.loc["Y", "Change % of B"] == "new (none in B)"
+    assert shown.loc["Y", "Change (A − B)"] == 5
