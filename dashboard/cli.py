@@ -16,7 +16,7 @@ from dashboard.bbox import BBox
 from dashboard.config import check_settings, default_events_path
 from dashboard.describe import default_title
 from dashboard.errors import PlaceError
-from dashboard.export.compare import COMPARE_FORMATS, comparison_file
+from dashboard.export.compare import CHANGE, COMPARE_FORMATS, COMPARE_MAPS, comparison_file
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
@@ -184,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, help="output file: .csv (the table), or .png / .svg / .pdf (the maps)"
     )
     compare.add_argument("--title", help="title of the maps (default: names both periods)")
+    compare.add_argument(
+        "--map",
+        choices=COMPARE_MAPS,
+        default=CHANGE,
+        help="PNG/SVG/PDF: the change map (units filled by their band; default) or the two periods' maps side by side",
+    )
     return parser
 
 
@@ -271,7 +277,17 @@ def run_compare(args: argparse.Namespace) -> int:
         table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
         flt = _selection_filter(args, table)
         data, comparison = comparison_file(
-            fmt, table, flt, args.nk_boundary, args.a, b, args.by, args.min_events, boundaries, args.title
+            fmt,
+            table,
+            flt,
+            args.nk_boundary,
+            args.a,
+            b,
+            args.by,
+            args.min_events,
+            boundaries,
+            args.title,
+            drawn=args.map,
         )
         args.out.write_bytes(data)
     except (EventFileError, ExportError, PlaceError, ValueError) as exc:

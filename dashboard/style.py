@@ -111,3 +111,15 @@ def marker_radius(fatalities: float | None) -> float:
 def cell_radius(events: int, largest: int) -> float:
     """Grid-cell radius in pixels: area proportional to the cell's share of the largest count."""
     return round(SMALLEST_RADIUS_PX + (LARGEST_CELL_RADIUS_PX - SMALLEST_RADIUS_PX) * math.sqrt(events / largest), 1)
+
+
+# Bands of a comparison of two periods (summary/compare.py): a diverging ColorBrewer RdBu ramp,
+# colour-blind safe; increases red, decreases blue, limited change near white, too few grey.
+CHANGE_BAND_COLOURS: Final[dict[str, str]] = {
+    "large increase": "#b2182b",
+    "increase": "#ef8a62",
+    "limited change": "#f7f7f7",
+    "large decrease": "#2166ac",
+    "too few to compare": "#d9d9d9",
+}
+CHANGE_NO_EVENTS: Final = "#ffffff"  # a unit with no event in either period

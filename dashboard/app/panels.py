@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,7 @@ from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename, literal_markdown
-from dashboard.export.compare import comparison_file, comparison_of
+from dashboard.export.compare import CHANGE, PAIR, comparison_file, comparison_of
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
@@ -130,7 +131,7 @@ def show_compare(table: EventTable, flt: EventFilter, nk_boundary: str, span: tu
     if comparison.outside_text():
         st.caption(literal_markdown(comparison.outside_text()))
     name = f"compare_{a.start}_{a.end}_vs_{b.start}_{b.end}_{by}"
-    files = st.columns(2)
+    files = st.columns(3)
     files[0].download_button(
         "Download the table (CSV)",
         lambda: comparison_file("csv", table, flt, nk_boundary, a, b, by, int(min_events), cached_boundaries())[0],
@@ -138,13 +139,24 @@ def show_compare(table: EventTable, flt: EventFilter, nk_boundary: str, span: tu
         mime="text/csv",
         on_click="ignore",
     )
-    files[1].download_button(
-        "Download both periods' maps (PDF)",
-        lambda: comparison_file("pdf", table, flt, nk_boundary, a, b, by, int(min_events), cached_boundaries())[0],
-        file_name=f"{name}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-    )
+
+    def pdf_of(drawn: str) -> Callable[[], bytes]:
+        def build() -> bytes:
+            boundaries = cached_boundaries()
+            return comparison_file("pdf", table, flt, nk_boundary, a, b, by, int(min_events), boundaries, drawn=drawn)[
+                0
+            ]
+
+        return build
+
+    for column, drawn, label in ((files[1], CHANGE, "the change map"), (files[2], PAIR, "both periods' maps")):
+        column.download_button(
+            f"Download {label} (PDF)",
+            pdf_of(drawn),
+            file_name=f"{name}_{drawn}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+        )
 
 
 def show_export(

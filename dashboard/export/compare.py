@@ -6,16 +6,22 @@ import datetime as dt
 from dataclasses import replace
 from typing import Final
 
+import geopandas as gpd
+
 from dashboard.describe import filter_lines
+from dashboard.errors import ExportError
 from dashboard.export.datafiles import generated_stamp, table_csv_bytes
-from dashboard.export.snapshot import SnapshotSpec, render_pair, snapshot_bytes
+from dashboard.export.snapshot import SnapshotSpec, render_change_map, render_pair, snapshot_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.join import Boundaries
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
-from dashboard.summary.compare import Comparison, Period, compare_periods
+from dashboard.summary.compare import BY_PROVINCE, UNITS, Comparison, Period, compare_periods
 
 COMPARE_FORMATS: Final = ("csv", "png", "svg", "pdf")
+PAIR: Final = "pair"  # the two periods' maps side by side
+CHANGE: Final = "change"  # one map of the units, filled by the band of their change
+COMPARE_MAPS: Final = (CHANGE, PAIR)
 
 
 def comparison_of(
@@ -24,6 +30,13 @@ def comparison_of(
     """The comparison of the events that pass ``flt`` but for its dates, and the selection it was made from."""
     selection = select_events(table, nk_boundary, replace(flt, start=None, end=None))
     return compare_periods(selection.events, a, b, by, min_events), selection
+
+
+def unit_shapes(by: str, boundaries: Boundaries) -> gpd.GeoDataFrame:
+    """The units' outlines (columns unit, geometry; EPSG:4326)."""
+    if by == BY_PROVINCE:
+        return boundaries.provinces[["province", "geometry"]].rename(columns={"province": "unit"})
+    raise ExportError("The change map by border sector needs the sector outlines, which are not built yet.")
 
 
 def comparison_title(a: Period, b: Period) -> str:
@@ -42,9 +55,11 @@ def comparison_file(
     boundaries: Boundaries,
     title: str | None = None,
     now: dt.datetime | None = None,
+    drawn: str = CHANGE,
 ) -> tuple[bytes, Comparison]:
-    """The comparison as ``fmt``: CSV (the table, described in ``#`` lines) or a PNG/SVG/PDF of the two
-    periods' maps side by side, with both periods in the caption."""
+    """The comparison as ``fmt``: CSV (the table, described in ``#`` lines), or a PNG/SVG/PDF of the
+    change map (``drawn`` = "change") or of the two periods' maps side by side ("pair"), with both
+    periods in the caption."""
     comparison, selection = comparison_of(table, flt, nk_boundary, a, b, by, min_events)
     heading = title or comparison_title(a, b)
     # The other filters apply to both periods; the periods themselves are in the caption's first line.
@@ -56,9 +71,13 @@ def comparison_file(
         lines.append(comparison.outside_text())
     if fmt == "csv":
         return table_csv_bytes(comparison.table, [heading, *lines, f"generated {generated_stamp(now)}"]), comparison
+    spec = SnapshotSpec(title=heading, caption_lines=lines, generated=(now or dt.datetime.now()).date())
+    if drawn == CHANGE:
+        legend = f"Change per {UNITS[by][1]}, A − B"
+        change = render_change_map(comparison.table, unit_shapes(by, boundaries), boundaries, nk_boundary, spec, legend)
+        return snapshot_bytes(change, fmt, title=heading), comparison
     events = selection.events
     dates = events["event_date"].dt.normalize()
-    spec = SnapshotSpec(title=heading, caption_lines=lines, generated=(now or dt.datetime.now()).date())
     snapshot = render_pair(
         ((f"A: {a.text()}", events[a.contains(dates)]), (f"B: {b.text()}", events[b.contains(dates)])),
         boundaries,

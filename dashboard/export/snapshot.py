@@ -26,7 +26,7 @@ from matplotlib.collections import EllipseCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import box
 
 from dashboard import style
@@ -628,3 +628,86 @@ def render_pair(
         _draw_legend(fig, shown, nk_boundary, uncertainty=circled)
         _draw_texts(fig, spec, n_shown=len(shown), notes=[], tiles_used=False, nk_boundary=nk_boundary)
         return Snapshot(figure=fig, events=shown, extent=extent)
+
+
+def render_change_map(
+    change: pd.DataFrame,
+    shapes: gpd.GeoDataFrame,
+    boundaries: Boundaries,
+    nk_boundary: str,
+    spec: SnapshotSpec,
+    legend_title: str,
+) -> Snapshot:
+    """Units filled by the band of their change (``change``: columns unit, band, events_a, events_b);
+    ``shapes``: columns unit, geometry (EPSG:4326). A unit without an event in either period stays white.
+    The area is the units that have events, or ``spec.bbox``."""
+    with rc_context({"text.parse_math": False}):
+        bands = change.set_index("unit")["band"]
+        shaded = shapes.assign(band=shapes["unit"].map(bands))
+        with_events = shaded[shaded["band"].notna()]
+        extent = spec.bbox or (BBox(*with_events.total_bounds) if not with_events.empty else STUDY_AREA_BBOX)
+        fig = Figure(figsize=PAGE_INCHES)
+        fig.patch.set_facecolor("white")
+        ax = fig.add_axes(MAP_AXES)
+        frame = _fill_axes(gpd.GeoSeries([box(*extent.bounds())], crs="EPSG:4326").to_crs(SNAPSHOT_CRS).total_bounds)
+        _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=True)
+        projected = shaded.to_crs(SNAPSHOT_CRS)
+        colours = projected["band"].map(style.CHANGE_BAND_COLOURS).fillna(style.CHANGE_NO_EVENTS)
+        # Over the land fill (1), under the outlines (2): the country and Nagorno-Karabakh lines stay visible.
+        projected.plot(ax=ax, color=colours.tolist(), edgecolor=style.PROVINCE.edge, linewidth=0.5, zorder=1.5)
+        ax.collections[-1].set_gid("units")
+        # Lakes lie inside provinces' outlines: drawn again over the fills.
+        water = gpd.clip(boundaries.water.to_crs(SNAPSHOT_CRS), box(*frame))
+        if not water.empty:
+            water.plot(
+                ax=ax, color=style.WATER.fill, edgecolor=style.WATER.edge, linewidth=style.WATER.width_pt, zorder=1.6
+            )
+        labels = area_labels(boundaries, *extent.bounds())
+        _draw_labels(ax, [lb for lb in labels if lb.kind != "province"], extent)
+        # Each unit with events names itself and its counts, "A / B", over its own fill.
+        counts_of = {
+            unit: f"{a:,} / {b:,}"
+            for unit, a, b in zip(
+                change["unit"], change["events_a"].astype(int), change["events_b"].astype(int), strict=True
+            )
+        }
+        for unit, geometry in zip(projected["unit"], projected.geometry, strict=True):
+            if unit not in counts_of:
+                continue
+            point = geometry.representative_point()
+            counts = counts_of[unit]
+            label = {"s": f"{unit}\n{counts}", "fontsize": 6, "ha": "center", "va": "center"}
+            # The halo is a copy underneath: path effects on the label would turn it into curves in SVG/PDF.
+            halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+            ax.text(point.x, point.y, **label, color="white", zorder=5.95, path_effects=halo)  # type: ignore[arg-type]
+            ax.text(point.x, point.y, **label, color=style.INK, zorder=6)  # type: ignore[arg-type]
+        ax.set_xlim(frame[0], frame[2])
+        ax.set_ylim(frame[1], frame[3])
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#666666")
+        _draw_scale_bar(ax)
+        _draw_north_arrow(ax)
+        handles = [
+            Patch(facecolor=colour, edgecolor=style.PROVINCE.edge, label=band)
+            for band, colour in style.CHANGE_BAND_COLOURS.items()
+        ]
+        handles.append(Patch(facecolor=style.CHANGE_NO_EVENTS, edgecolor=style.PROVINCE.edge, label="no events"))
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.725, 0.90),
+            frameon=False,
+            fontsize=8,
+            title=legend_title,
+            title_fontproperties={"weight": "bold", "size": 9},
+            alignment="left",
+            labelspacing=0.7,
+            borderaxespad=0,
+        )
+        _draw_texts(fig, spec, n_shown=0, notes=[], tiles_used=False, nk_boundary=nk_boundary)
+        return Snapshot(figure=fig, events=change, extent=extent)

@@ -35,13 +35,24 @@ def test_cli_compare_defaults_b_to_the_period_before_a(tmp_path):
     assert "B: 9–11 Sep 2022" in out.read_text(encoding="utf-8")
 
 
+def test_cli_compare_change_map_fills_the_units_by_band(tmp_path):
+    svg_path = tmp_path / "change.svg"
+    assert main(["compare", "--a", SEPT_2022, "--b", BEFORE, "--min-events", "2", "--out", str(svg_path)]) == 0
+    text = svg_path.read_text(encoding="utf-8")
+    svg = ET.fromstring(text)
+    assert svg.find(".//{http://www.w3.org/2000/svg}g[@id='units']") is not None
+    for band in ("large increase", "limited change", "large decrease", "too few to compare", "no events"):
+        assert band in text  # the legend names every band
+    assert "Gegharkunik" in text and "6 / 4" in text  # each unit with events names its counts, A / B
+
+
 def test_cli_compare_maps_show_both_periods(tmp_path):
     svg_path, pdf_path = tmp_path / "cmp.svg", tmp_path / "cmp.pdf"
-    assert main(["compare", "--a", SEPT_2022, "--b", BEFORE, "--out", str(svg_path)]) == 0
+    assert main(["compare", "--a", SEPT_2022, "--b", BEFORE, "--map", "pair", "--out", str(svg_path)]) == 0
     svg = ET.fromstring(svg_path.read_text(encoding="utf-8"))
     groups = svg.findall(".//{http://www.w3.org/2000/svg}g[@id='events']")
     assert len(groups) == 2  # one map per period
-    assert main(["compare", "--a", SEPT_2022, "--b", BEFORE, "--out", str(pdf_path)]) == 0
+    assert main(["compare", "--a", SEPT_2022, "--b", BEFORE, "--map", "pair", "--out", str(pdf_path)]) == 0
     text = " ".join(PdfReader(pdf_path).pages[0].extract_text().split())
     assert "A: 12–14 Sep 2022 — 15 events" in text and "B: 12 May – 16 Nov 2021 — 6 events" in text
 
