@@ -386,7 +386,7 @@ def main() -> None:
             show_claims(selection, flt)
     if tab_compare.open:
         with tab_compare:
-            show_compare(table, flt, nk_boundary, st.session_state[keys.KEY_DATE_SPAN])
+            show_compare(table, flt, nk_boundary, st.session_state[keys.KEY_DATE_SPAN], uncertainty)
     if tab_export.open:
         with tab_export:
             show_export(selection, flt, nk_boundary, view, uncertainty)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_boundaries
@@ -20,10 +22,12 @@ from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
-from dashboard.pipeline import Selection
+from dashboard.pipeline import Selection, select_events
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
 from dashboard.vocab import DATE_PRESETS
+from dashboard.webmap.base_map import events_view
+from dashboard.webmap.pair import build_pair_map
 
 
 def show_casualty_figures(selection: Selection) -> None:
@@ -80,6 +84,9 @@ def show_claims(selection: Selection, flt: EventFilter) -> None:
     )
 
 
+COMPARE_MAP_HEIGHT_PX = 460
+
+
 def _chosen_period(choice: str, dates_key: str, sidebar: Period, before: Period | None) -> Period | None:
     """The period a compare selectbox names; None while custom dates are incomplete."""
     if choice == keys.COMPARE_SIDEBAR:
@@ -94,7 +101,29 @@ def _chosen_period(choice: str, dates_key: str, sidebar: Period, before: Period 
     return None
 
 
-def show_compare(table: EventTable, flt: EventFilter, nk_boundary: str, span: tuple[dt.date, dt.date]) -> None:
+def show_pair(table: EventTable, flt: EventFilter, nk_boundary: str, a: Period, b: Period, uncertainty: bool) -> None:
+    """Period A's and period B's events on two maps side by side that move together."""
+    events = select_events(table, nk_boundary, replace(flt, start=None, end=None)).events
+    dates = events["event_date"].dt.normalize()
+    sides = ((a, "A"), (b, "B"))
+    chosen = tuple(events[period.contains(dates)] for period, _ in sides)
+    headings = tuple(
+        f"{letter}: {period.text()} — {len(rows):,} events"
+        for (period, letter), rows in zip(sides, chosen, strict=True)
+    )
+    view = events_view(pd.concat(chosen)) if any(len(rows) for rows in chosen) else events_view(events)
+    pair = build_pair_map(
+        cached_base_layers(), nk_boundary, view, ((headings[0], chosen[0]), (headings[1], chosen[1])), uncertainty
+    )
+    st.caption("The two periods' events on maps that move together (drag or zoom either).")
+    st_folium(
+        pair, key=keys.KEY_COMPARE_MAP, height=COMPARE_MAP_HEIGHT_PX, use_container_width=True, returned_objects=[]
+    )
+
+
+def show_compare(
+    table: EventTable, flt: EventFilter, nk_boundary: str, span: tuple[dt.date, dt.date], uncertainty: bool = True
+) -> None:
     """Period A against period B per province or border sector, with the other filters applied to both."""
     sidebar = Period(flt.start or span[0], flt.end or span[1])
     left, right, by_col, min_col = st.columns([3, 3, 2, 1])
@@ -130,6 +159,7 @@ def show_compare(table: EventTable, flt: EventFilter, nk_boundary: str, span: tu
         st.dataframe(comparison_display(comparison), hide_index=True, width="stretch")
     if comparison.outside_text():
         st.caption(literal_markdown(comparison.outside_text()))
+    show_pair(table, flt, nk_boundary, a, b, uncertainty)
     name = f"compare_{a.start}_{a.end}_vs_{b.start}_{b.end}_{by}"
     files = st.columns(3)
     files[0].download_button(

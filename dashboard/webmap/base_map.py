@@ -252,9 +252,9 @@ def _shapes_group(
     return group
 
 
-def legend_html(nk_boundary: str) -> str:
+def legend_html(nk_boundary: str, open_: bool = True) -> str:
     """The legend box: type colours, fatality sizes, the circle of uncertainty, boundary lines and the
-    disclaimer (classes of map.css)."""
+    disclaimer (classes of map.css); ``open_`` False folds it to its heading (small maps)."""
     e = html.escape
     rows = "".join(
         f'<div><span class="ccm-swatch" style="background:{colour}"></span>{e(name)}</div>'
@@ -266,7 +266,7 @@ def legend_html(nk_boundary: str) -> str:
     )
     nk_label = NK_BOUNDARIES[nk_boundary][1]
     return (
-        '<details open class="ccm-panel"><summary>Legend</summary>'
+        f'<details{" open" if open_ else ""} class="ccm-panel"><summary>Legend</summary>'
         f"{rows}"
         f'<div class="ccm-gap">Reported fatalities: {sizes}</div>'
         # Shown while the event layer draws circles of uncertainty (map.css, L.ccm.uncertaintyLegend).
@@ -278,8 +278,11 @@ def legend_html(nk_boundary: str) -> str:
     )
 
 
-def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> folium.Map:
-    """Basemaps, land context, boundaries, legend and attribution; no events."""
+def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_open: bool = True) -> folium.Map:
+    """Basemaps, land context, boundaries, legend and attribution; no events.
+
+    ``legend_open`` False folds the legend to its heading (e.g. each map of a pair).
+    """
     fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
     # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
     fmap.options.update(min_zoom=5, max_zoom=16)
@@ -328,7 +331,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView) -> foliu
         attribution=CRISIS_GROUP_ATTRIBUTION,
     ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
-    HtmlControl(legend_html(nk_boundary), "bottomright", "ccm-legend").add_to(fmap)
+    HtmlControl(legend_html(nk_boundary, legend_open), "bottomright", "ccm-legend").add_to(fmap)
     MapScripts().add_to(fmap)
     return fmap
 

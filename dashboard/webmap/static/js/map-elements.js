@@ -391,6 +391,25 @@
                 }, {sticky: true});
             }
             layer.addTo(group);
+        },
+
+        /**
+         * Keep two maps on the same view: moving or zooming one moves the other (two periods side by side).
+         * @param {L.Map} left
+         * @param {L.Map} right
+         */
+        syncMaps: function (left, right) {
+            var following = false;
+            function follow(leader, other) {
+                leader.on("move zoom", function () {
+                    if (following) { return; }
+                    following = true;  // the other map's own move event must not move the leader back
+                    other.setView(leader.getCenter(), leader.getZoom(), {animate: false});
+                    following = false;
+                });
+            }
+            follow(left, right);
+            follow(right, left);
         }
     };
 })();

@@ -1,0 +1,67 @@
+"""Two maps side by side that move together: the two periods of a comparison.
+
+folium's DualMap loads its synchronisation plugin from a CDN; this pair synchronises the maps with
+a few lines of the project's own script (L.ccm.syncMaps), so that it works offline.
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import pandas as pd
+from branca.element import Figure, MacroElement
+from folium.plugins import DualMap
+from jinja2 import Template
+
+from dashboard.geo.display import BaseLayers
+from dashboard.webmap.assets import link_local_assets, require_offline
+from dashboard.webmap.base_map import HtmlControl, MapView, build_base_map
+from dashboard.webmap.event_layers import build_selection_layer
+
+
+class SyncedPair(DualMap):
+    """A left and a right map in one page, kept on the same view; streamlit-folium draws it as one."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.syncMaps({{ this.m1.get_name() }}, {{ this.m2.get_name() }});
+        {% endmacro %}
+        """
+    )
+    default_js: list[tuple[str, str]] = []  # noqa: RUF012  (L.ccm comes with every map's scripts)
+
+    def __init__(self, left: folium.Map, right: folium.Map) -> None:
+        MacroElement.__init__(self)  # not DualMap's: the two maps are built by build_base_map
+        self._name = "SyncedPair"
+        self.m1, self.m2 = left, right
+        figure = Figure()
+        figure.add_child(left)
+        figure.add_child(right)
+        figure.add_child(self)  # last, as DualMap does: its script runs once both maps exist
+        self.children_for_m2: list[tuple[object, str | None, int | None]] = []
+        self.children_for_m2_copied: list[str] = []
+
+
+def build_pair_map(
+    layers: BaseLayers,
+    nk_boundary: str,
+    view: MapView,
+    sides: tuple[tuple[str, pd.DataFrame], tuple[str, pd.DataFrame]],
+    uncertainty: bool = True,
+) -> SyncedPair:
+    """Two base maps on ``view``, each with its heading (e.g. "A: 12–14 Sep 2022 — 15 events") and events,
+    their scripts linked to the local copies the dashboard serves (none from another host: checked)."""
+    maps = []
+    for heading, events in sides:
+        # Placed by streamlit-folium, which sets each of a pair's two maps side by side.
+        fmap = build_base_map(layers, nk_boundary, view, legend_open=False)
+        layer, _ = build_selection_layer(events, uncertainty=uncertainty)
+        layer.add_to(fmap)
+        HtmlControl(f"<b>{html.escape(heading)}</b>", "topright", "ccm-info").add_to(fmap)
+        maps.append(fmap)
+    pair = SyncedPair(maps[0], maps[1])
+    link_local_assets(pair.get_root())
+    require_offline(pair.get_root().render(), "The pair of maps")
+    return pair
