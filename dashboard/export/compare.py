@@ -40,6 +40,7 @@ def unit_shapes(by: str, boundaries: Boundaries) -> gpd.GeoDataFrame:
 
 
 def comparison_title(a: Period, b: Period) -> str:
+    """'Events 12–14 Sep 2022 (A) and 9–11 Sep 2022 (B)': the default title of a comparison's files."""
     return f"Events {a.text()} (A) and {b.text()} (B)"
 
 
