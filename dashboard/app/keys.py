@@ -50,6 +50,15 @@ TAB_QUALITY: Final = "Data quality"
 TAB_ABOUT: Final = "About the data"
 TABS: Final = (TAB_TIMELINE, TAB_COUNTS, TAB_TABLE, TAB_CLAIMS, TAB_EXPORT, TAB_QUALITY, TAB_ABOUT)
 
+# Shareable links: widgets bound to the page address take bind=LINKED; app/link_panel.py checks a link
+# (LINK_FIELDS there lists what each parameter may hold) before the widgets read it.
+LINKED: Final = "query-params"
+PARAM_CENTER: Final = "center"  # in the page address: the map's centre, "lat,lon"
+PARAM_ZOOM: Final = "zoom"
+KEY_LINK: Final = "link_opened"  # the page address this session was opened with, as it came
+KEY_LINK_NOTE: Final = "link_note"  # the sentence saying what of that link is not shown
+KEY_LINK_WAITING: Final = "link_waiting"  # the link's values that wait for uploaded files
+
 KEY_UPLOAD: Final = "uploads"
 KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files
 PARAM_UPLOADS: Final = "uploads"  # in the page address: how many files are uploaded
