@@ -58,6 +58,7 @@ PARAM_ZOOM: Final = "zoom"
 KEY_LINK: Final = "link_opened"  # the page address this session was opened with, as it came
 KEY_LINK_NOTE: Final = "link_note"  # the sentence saying what of that link is not shown
 KEY_LINK_WAITING: Final = "link_waiting"  # the link's values that wait for uploaded files
+KEY_LINK_DATES_USED: Final = "link_dates_used"  # the session's first data has taken the link's dates
 
 KEY_UPLOAD: Final = "uploads"
 KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files

@@ -1,8 +1,10 @@
 """Streamlit: shareable links — the page address carries the filters, the tab and the map view.
 
 The filter widgets and the tabs are bound to the address (``bind=keys.LINKED``): Streamlit's page
-writes each change into it and a fresh session's widgets start from it. What Streamlit cannot bind,
-the map's centre and zoom, is written here with ``st.query_params``. A link is checked once per
+writes each change into it and a fresh session's widgets start from it. What binding does not do is
+written here with ``st.query_params``: the map's centre and zoom, and the date range (a bound widget's
+value set by the script, as the Period box sets the dates, does not reach the address, and the dates
+must survive the reset to a new file's period). A link is checked once per
 session, before any widget reads it (``open_link``): if something in it is unknown or malformed,
 the address is rewritten without it and the script runs again, so the widgets only ever read
 values that passed, and one sentence says what was left out.
@@ -174,6 +176,33 @@ def apply_waiting_link(table: EventTable) -> bool:
     left = check.sentence()
     st.session_state[keys.KEY_LINK_NOTE] = left.replace("not known here", "not in the uploaded files") if left else None
     return keys.KEY_DATES in check.params
+
+
+def apply_link_dates(table: EventTable) -> bool:
+    """On the session's first data: the link's date range (checked by ``open_link``), if it has one."""
+    if st.session_state.get(keys.KEY_LINK_DATES_USED):
+        return False
+    st.session_state[keys.KEY_LINK_DATES_USED] = True
+    given = st.query_params.get_all(keys.KEY_DATES)
+    if not given:
+        return False
+    dates = next(f for f in link_fields(table) if f.name == keys.KEY_DATES)
+    kept, _ = dates.clean(given)
+    if not kept:
+        return False
+    st.session_state[keys.KEY_DATES] = dates.value_of(kept)
+    st.session_state[keys.KEY_PRESET] = period_of(table).name(st.session_state[keys.KEY_DATES])
+    return True
+
+
+def keep_dates_in_address(dates: tuple[dt.date, dt.date], span: tuple[dt.date, dt.date]) -> None:
+    """Write the date range in force into the address; the whole period is the default, left out."""
+    wanted = [] if dates == span else [d.isoformat() for d in dates]
+    if st.query_params.get_all(keys.KEY_DATES) != wanted:
+        if wanted:
+            st.query_params[keys.KEY_DATES] = wanted
+        else:
+            del st.query_params[keys.KEY_DATES]
 
 
 def linked_view(default: MapView) -> MapView:

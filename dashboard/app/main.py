@@ -16,8 +16,10 @@ from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
 from dashboard.app.data_panel import choose_events
 from dashboard.app.link_panel import (
+    apply_link_dates,
     apply_waiting_link,
     date_limits,
+    keep_dates_in_address,
     keep_view_in_address,
     linked_view,
     open_link,
@@ -139,9 +141,8 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
     if st.session_state.get(keys.KEY_DATE_SPAN) != (first, last):
         st.session_state[keys.KEY_DATE_SPAN] = (first, last)
         # Other data: start from its whole period rather than a range chosen for the previous file, unless
-        # a link's dates waited for these files. A link opened at the session's start needs nothing here:
-        # on a session's first run the bound date box takes the address's dates over these.
-        if not apply_waiting_link(table):
+        # this is the link's data (the session's first, or the uploads its dates waited for).
+        if not (apply_waiting_link(table) or apply_link_dates(table)):
             st.session_state[keys.KEY_DATES] = (first, last)
             st.session_state[keys.KEY_PRESET] = keys.ALL_DATES
 
@@ -172,11 +173,11 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         min_value=earliest,
         max_value=latest,
         key=keys.KEY_DATES,
-        bind=keys.LINKED,
         format="YYYY-MM-DD",
         on_change=name_the_dates,
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
+    keep_dates_in_address((start, end), (first, last))
 
     types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=keys.KEY_TYPES, bind=keys.LINKED)
     nk_boundary = sb.radio(
