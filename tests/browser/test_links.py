@@ -73,7 +73,9 @@ def test_a_malformed_link_says_what_it_ignored(session, live_app):
 def test_the_copy_button_copies_the_address(session, live_app):
     page, _frame = open_dashboard(session, live_app.url)
     counts_text(page)
-    button_frame = next(f for f in page.frames if f.locator("#copy").count())
-    button_frame.locator("#copy").click()
-    button_frame.wait_for_function("() => window.__copied !== undefined", timeout=10_000)
-    assert button_frame.evaluate("() => window.__copied") == page.url
+    button = page.locator('[data-testid="stSidebar"] iframe').first
+    button.wait_for(timeout=30_000)
+    frame = button.element_handle().content_frame()
+    frame.locator("#copy").click()  # waits for the frame's button to exist
+    frame.wait_for_function("() => window.__copied !== undefined", timeout=10_000)
+    assert frame.evaluate("() => window.__copied") == page.url
