@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 from dashboard.export.formats import panel_choices
+from dashboard.summary.compare import UNITS
+from dashboard.vocab import DATE_PRESETS
 
 ALL_DATES: Final = "All dates"
 CUSTOM_DATES: Final = "Custom range"
@@ -61,6 +63,20 @@ KEY_COMPARE_MAP: Final = "compare_map"
 COMPARE_SIDEBAR: Final = "The period chosen in the sidebar"
 COMPARE_BEFORE: Final = "The period of equal length before A"
 COMPARE_CUSTOM: Final = "Custom dates"
+COMPARE_A_CHOICES: Final = (COMPARE_SIDEBAR, *DATE_PRESETS, COMPARE_CUSTOM)
+COMPARE_B_CHOICES: Final = (COMPARE_BEFORE, *DATE_PRESETS, COMPARE_CUSTOM)
+# The radio's words are its values (they go into a link as they read): "provinces" -> province.
+COMPARE_BY: Final = {UNITS[by][1] + "s": by for by in UNITS}
+
+# Shareable links: widgets bound to the page address take bind=LINKED; app/link_panel.py checks a link
+# (LINK_FIELDS there lists what each parameter may hold) before the widgets read it.
+LINKED: Final = "query-params"
+PARAM_CENTER: Final = "center"  # in the page address: the map's centre, "lat,lon"
+PARAM_ZOOM: Final = "zoom"
+KEY_LINK: Final = "link_opened"  # the page address this session was opened with, as it came
+KEY_LINK_NOTE: Final = "link_note"  # the sentence saying what of that link is not shown
+KEY_LINK_WAITING: Final = "link_waiting"  # the link's values that wait for uploaded files
+KEY_LINK_DATES_USED: Final = "link_dates_used"  # the session's first data has taken the link's dates
 
 KEY_UPLOAD: Final = "uploads"
 KEY_HAD_UPLOADS: Final = "had_uploads"  # this session has shown uploaded files

@@ -8,8 +8,6 @@ dashboard/webmap/static, where the map's front-end files live.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -17,6 +15,19 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
 from dashboard.app.data_panel import choose_events
+from dashboard.app.link_panel import (
+    apply_link_dates,
+    apply_waiting_link,
+    date_limits,
+    keep_dates_in_address,
+    keep_view_in_address,
+    linked_view,
+    open_link,
+    period_of,
+    read_link,
+    share_link,
+    show_link_note,
+)
 from dashboard.app.panels import show_casualty_figures, show_claims, show_compare, show_data_quality, show_export
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
@@ -77,6 +88,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
         list(gazetteer.labels),
         index=None,
         key=keys.KEY_PLACE,
+        bind=keys.LINKED,
         placeholder="Any spelling: Stepanakert, Xankəndi, Şuşa…",
         accept_new_options=True,
         on_change=centre_on_place,
@@ -98,7 +110,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
             + (f". Note from the data: {place.note}" if place.note else "")
         )
     )
-    near_on = sb.checkbox("Only events near this place", key=keys.KEY_NEAR_ON)
+    near_on = sb.checkbox("Only events near this place", key=keys.KEY_NEAR_ON, bind=keys.LINKED)
     radius = sb.number_input(
         "Radius (km)",
         min_value=MIN_RADIUS_KM,
@@ -107,6 +119,7 @@ def place_filter(table: EventTable) -> tuple[Place | None, Near | None]:
         step=1.0,
         format="%g",
         key=keys.KEY_RADIUS_KM,
+        bind=keys.LINKED,
     )
     if not near_on:
         return place, None
@@ -124,11 +137,14 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
     sb.header("Filters")
 
     first, last = choices.first, choices.last
+    period = period_of(table)
     if st.session_state.get(keys.KEY_DATE_SPAN) != (first, last):
-        # Other data: start from its whole period rather than a range chosen for the previous file.
         st.session_state[keys.KEY_DATE_SPAN] = (first, last)
-        st.session_state[keys.KEY_DATES] = (first, last)
-        st.session_state[keys.KEY_PRESET] = keys.ALL_DATES
+        # Other data: start from its whole period rather than a range chosen for the previous file, unless
+        # this is the link's data (the session's first, or the uploads its dates waited for).
+        if not (apply_waiting_link(table) or apply_link_dates(table)):
+            st.session_state[keys.KEY_DATES] = (first, last)
+            st.session_state[keys.KEY_PRESET] = keys.ALL_DATES
 
     def apply_preset() -> None:
         preset = st.session_state[keys.KEY_PRESET]
@@ -141,39 +157,46 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         # The Period box always names the range in force: a range typed by hand, or a stale
         # one the browser sends back with another widget's change, is not the preset's.
         dates = tuple(st.session_state[keys.KEY_DATES])
-        named = [name for name, span in DATE_PRESETS.items() if span == dates]
-        full = dates == (first, last)
-        st.session_state[keys.KEY_PRESET] = keys.ALL_DATES if full else (named[0] if named else keys.CUSTOM_DATES)
+        if len(dates) == 2:  # a range still being picked has one day
+            st.session_state[keys.KEY_PRESET] = period.name(dates)
 
     sb.selectbox(
-        "Period", [keys.ALL_DATES, *DATE_PRESETS, keys.CUSTOM_DATES], key=keys.KEY_PRESET, on_change=apply_preset
+        "Period",
+        [keys.ALL_DATES, *DATE_PRESETS, keys.CUSTOM_DATES],
+        key=keys.KEY_PRESET,
+        bind=keys.LINKED,
+        on_change=apply_preset,
     )
+    earliest, latest = date_limits(first, last)
     picked = sb.date_input(
         "Date range",
-        min_value=min(first, dt.date(2018, 1, 1)),
-        max_value=max(last, dt.date.today()),
+        min_value=earliest,
+        max_value=latest,
         key=keys.KEY_DATES,
         format="YYYY-MM-DD",
         on_change=name_the_dates,
     )
     start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
+    keep_dates_in_address((start, end), (first, last))
 
-    types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=keys.KEY_TYPES)
+    types = sb.multiselect("Event type", EVENT_TYPES, default=list(EVENT_TYPES), key=keys.KEY_TYPES, bind=keys.LINKED)
     nk_boundary = sb.radio(
         "Nagorno-Karabakh boundary",
         list(NK_BOUNDARIES),
         key=keys.KEY_NK,
+        bind=keys.LINKED,
         index=list(NK_BOUNDARIES).index(DEFAULT_NK_BOUNDARY),
         format_func=lambda key: NK_BOUNDARIES[key][1],
         help="Drawn on the map and used for the region 'Nagorno-Karabakh'. The 1991 and 1994–2020 lines are "
         "Natural Earth's (±1–3 km); the 2020–2023 peacekeeping zone is International Crisis Group's (GPL-3.0).",
     )
-    regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=keys.KEY_REGIONS)
+    regions = sb.multiselect("Region", REGIONS, default=list(REGIONS), key=keys.KEY_REGIONS, bind=keys.LINKED)
     provinces = choices.provinces
     picked_provinces = sb.multiselect(
         "Province / rayon",
         list(provinces),
         key=keys.KEY_PROVINCES,
+        bind=keys.LINKED,
         format_func=lambda code: provinces.get(code, code),
         placeholder="All provinces",
         help=PROVINCE_LINES + ".",
@@ -182,19 +205,23 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         "Border sector",
         choices.sectors,
         key=keys.KEY_SECTORS,
+        bind=keys.LINKED,
         placeholder="All sectors",
         help=f"Events within {BORDER_SECTOR_KM:g} km of the Armenia–Azerbaijan border, by the pair of units facing "
         "each other across its nearest stretch. " + PROVINCE_LINES + ".",
     )
     with sb.expander("More filters", expanded=False):
-        actors = st.multiselect("Actor", choices.actors, key=keys.KEY_ACTORS, placeholder="All actors")
-        text = st.text_input("Search place, notes, source", key=keys.KEY_TEXT)
+        actors = st.multiselect(
+            "Actor", choices.actors, key=keys.KEY_ACTORS, bind=keys.LINKED, placeholder="All actors"
+        )
+        text = st.text_input("Search place, notes, source", key=keys.KEY_TEXT, bind=keys.LINKED)
         min_fatalities = st.number_input(
             "Minimum reported fatalities",
             min_value=0,
             value=0,
             step=1,
             key=keys.KEY_MIN_FATALITIES,
+            bind=keys.LINKED,
             help="Above 0, events without a single sourced figure are left out.",
         )
         precisions = st.multiselect(
@@ -203,6 +230,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
             default=list(GEO_PRECISION_LABELS),
             format_func=lambda code: GEO_PRECISION_LABELS.get(code, code),
             key=keys.KEY_PRECISION,
+            bind=keys.LINKED,
         )
         border_max = choices.border_km_max
         border_km = st.slider(
@@ -211,6 +239,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
             border_max,
             border_max,
             key=keys.KEY_BORDER_KM,
+            bind=keys.LINKED,
             help="At the right end the distance is not limited.",
         )
 
@@ -237,6 +266,7 @@ def show_uncertainty() -> bool:
         "Show location uncertainty",
         value=True,
         key=keys.KEY_UNCERTAINTY,
+        bind=keys.LINKED,
         help="A faint circle around each event whose place is only approximately known, of radius "
         f"{precision_radii_text()}. Drawn where events are shown one by one, and in snapshots and the HTML export.",
     )
@@ -250,7 +280,7 @@ def show_map(
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
     if keys.KEY_VIEW not in st.session_state:
-        st.session_state[keys.KEY_VIEW] = events_view(selection.events)
+        st.session_state[keys.KEY_VIEW] = linked_view(events_view(selection.events))
     initial: MapView = st.session_state[keys.KEY_VIEW]
     fit = st.session_state.get(keys.KEY_FIT)
 
@@ -272,10 +302,11 @@ def show_map(
         use_container_width=True,
         feature_group_to_add=live.events,
         layer_control=live.control,
-        returned_objects=["bounds"],
+        returned_objects=["bounds", "center", "zoom"],
         center=fit.center if fit else None,
         zoom=fit.zoom if fit else None,
     )
+    keep_view_in_address(state)
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
         st.session_state[keys.KEY_FIT] = events_view(selection.events)
         st.rerun()
@@ -314,6 +345,7 @@ def main() -> None:
     except ValueError as exc:  # a CCM_* setting that is not a number: say which, show nothing wrong
         st.error(literal_markdown(str(exc)))
         st.stop()
+    read_link()
     if mismatch:
         st.warning(mismatch)
     table, reports = choose_events()
@@ -327,8 +359,10 @@ def main() -> None:
         show_data_quality(table, reports)
         st.stop()
 
+    open_link(table)
     flt, nk_boundary, place = sidebar_filter(table)
     uncertainty = show_uncertainty()
+    show_link_note()
     selection = select_events(table, nk_boundary, flt)
     counts = selection.counts
 
@@ -356,11 +390,12 @@ def main() -> None:
         st.info(f"No mapped event matches the filters. {why}")
 
     view = show_map(selection, table.key, nk_boundary, place, uncertainty)
+    share_link()
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
     # hidden tables and charts of 100,000 events are not rebuilt and re-sent each time.
     tab_time, tab_counts, tab_table, tab_claims, tab_compare, tab_export, tab_quality, tab_about = st.tabs(
-        list(keys.TABS), key=keys.KEY_TAB, on_change="rerun"
+        list(keys.TABS), key=keys.KEY_TAB, bind=keys.LINKED, on_change="rerun"
     )
     if tab_time.open:
         with tab_time:

@@ -128,24 +128,21 @@ def show_compare(
     sidebar = Period(flt.start or span[0], flt.end or span[1])
     left, right, by_col, min_col = st.columns([3, 3, 2, 1])
     with left:
-        a_choice = st.selectbox(
-            "Period A", [keys.COMPARE_SIDEBAR, *DATE_PRESETS, keys.COMPARE_CUSTOM], key=keys.KEY_COMPARE_A
-        )
+        a_choice = st.selectbox("Period A", keys.COMPARE_A_CHOICES, key=keys.KEY_COMPARE_A, bind=keys.LINKED)
         a = _chosen_period(a_choice, keys.KEY_COMPARE_A_DATES, sidebar, None)
     with right:
         b_choice = st.selectbox(
-            "Period B (the reference)",
-            [keys.COMPARE_BEFORE, *DATE_PRESETS, keys.COMPARE_CUSTOM],
-            key=keys.KEY_COMPARE_B,
+            "Period B (the reference)", keys.COMPARE_B_CHOICES, key=keys.KEY_COMPARE_B, bind=keys.LINKED
         )
         b = _chosen_period(b_choice, keys.KEY_COMPARE_B_DATES, sidebar, a.before() if a else None)
-    by = by_col.radio("Compare", list(UNITS), format_func=lambda u: UNITS[u][1] + "s", key=keys.KEY_COMPARE_BY)
+    by = keys.COMPARE_BY[by_col.radio("Compare", list(keys.COMPARE_BY), key=keys.KEY_COMPARE_BY, bind=keys.LINKED)]
     min_events = min_col.number_input(
         "Fewest events",
         min_value=1,
         max_value=1000,
         value=DEFAULT_MIN_EVENTS,
         key=keys.KEY_COMPARE_MIN,
+        bind=keys.LINKED,
         help="A unit with fewer events than this in both periods is marked “too few to compare”.",
     )
     if a is None or b is None:

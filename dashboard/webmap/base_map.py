@@ -39,6 +39,8 @@ from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
 
 NO_BASEMAP = "None (boundaries only, works offline)"
+MIN_ZOOM = 5  # the live map's zoom limits (a link's zoom is checked against them)
+MAX_ZOOM = 16
 PLACE_ZOOM = 11  # the map's zoom on a place chosen in the place box: the villages around it named
 
 BOUNDARY_ATTRIBUTION = (
@@ -285,7 +287,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
     """
     fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
     # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
-    fmap.options.update(min_zoom=5, max_zoom=16)
+    fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     _Theme().add_to(fmap)
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)

@@ -400,9 +400,114 @@ def test_compare_periods_by_sector_against_a_preset(app):
     open_tab(app, keys.TAB_COMPARE)
     app.selectbox(key=keys.KEY_COMPARE_A).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n))
     app.selectbox(key=keys.KEY_COMPARE_B).set_value(next(n for n in DATE_PRESETS if "2020 war" in n))
-    app.radio(key=keys.KEY_COMPARE_BY).set_value("sector")
+    app.radio(key=keys.KEY_COMPARE_BY).set_value("border sectors")
     app.number_input(key=keys.KEY_COMPARE_MIN).set_value(2).run()
     assert not app.exception
     table = compare_table(app).set_index("Border sector")
     assert table.loc["Gegharkunik – Kəlbəcər", "Band"] == "large increase"
     assert any("In no border sector" in c.value for c in app.caption)
+
+
+def fresh(link: dict) -> AppTest:
+    """A new session opened on a link (a fresh browser pasting the address)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in link.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_link_restores_the_filters_counts_tab_and_view(app):
+    province = next(o for o in app.multiselect(key=keys.KEY_PROVINCES).options if "(AM-SU)" in o)
+    boundary = app.radio(key=keys.KEY_NK).options[1]
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2022, 9, 12), dt.date(2022, 9, 14))).run()
+    app.multiselect(key=keys.KEY_TYPES).set_value(["Shelling/artillery", "Drone strike"]).run()
+    app.multiselect(key=keys.KEY_PROVINCES).set_value([province]).run()
+    app.radio(key=keys.KEY_NK).set_value(app.radio(key=keys.KEY_NK).options[1]).run()
+    open_tab(app, keys.TAB_TABLE)
+    expected = counts_line(app)
+    assert not expected.startswith(("0 shown", "58 shown"))
+    # The address as the page writes it for these widgets (Streamlit's page, not the script, writes a
+    # bound widget's change; the browser test checks that it writes exactly this).
+    link = {
+        keys.KEY_DATES: ["2022-09-12", "2022-09-14"],
+        keys.KEY_TYPES: ["Shelling/artillery", "Drone strike"],
+        keys.KEY_PROVINCES: province,
+        keys.KEY_NK: boundary,
+        keys.KEY_TAB: keys.TAB_TABLE,
+        keys.PARAM_CENTER: "39.5,46.2",
+        keys.PARAM_ZOOM: "9",
+    }
+    opened = fresh(link)
+    assert counts_line(opened) == expected
+    assert opened.session_state[keys.KEY_TAB] == keys.TAB_TABLE
+    assert opened.date_input(key=keys.KEY_DATES).value == (dt.date(2022, 9, 12), dt.date(2022, 9, 14))  # not reset
+    assert opened.session_state[keys.KEY_VIEW].center == (39.5, 46.2) and opened.session_state[keys.KEY_VIEW].zoom == 9
+    assert not opened.info or not any("not known here" in i.value for i in opened.info)
+    # What the opened page's address now holds opens the same again.
+    assert {k: opened.query_params[k] for k in link} == link
+    again = fresh(dict(opened.query_params))
+    assert counts_line(again) == expected and again.session_state[keys.KEY_TAB] == keys.TAB_TABLE
+    assert again.selectbox(key=keys.KEY_PRESET).value == next(n for n in DATE_PRESETS if "Sep 2022" in n)
+
+
+def test_a_province_code_in_a_link_is_taken(app):
+    opened = fresh({keys.KEY_PROVINCES: "AM-SU"})
+    assert opened.multiselect(key=keys.KEY_PROVINCES).value == ["AM-SU"]
+    assert "(AM-SU)" in opened.query_params[keys.KEY_PROVINCES]
+
+
+def test_a_malformed_link_opens_with_defaults_and_one_sentence():
+    opened = fresh(
+        {
+            keys.KEY_TYPES: "Riot",
+            keys.KEY_DATES: "2022-13-45",
+            keys.PARAM_ZOOM: "abc",
+            keys.KEY_PROVINCES: "XX-YY",
+            keys.KEY_TAB: "Nowhere",
+            keys.KEY_PLACE: "Jermuk",
+            keys.KEY_RADIUS_KM: "9999",
+        }
+    )
+    assert counts_line(opened) == "58 shown · 0 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
+    notes = [i.value for i in opened.info if "not known here" in i.value]
+    assert len(notes) == 1
+    for words in ("event type “Riot”", "date range “2022-13-45”", "zoom “abc”", "province “XX-YY”", "tab “Nowhere”"):
+        assert words in unescaped(notes[0])
+    assert "radius “9999”" in unescaped(notes[0])
+    assert opened.session_state[keys.KEY_TAB] == keys.TAB_TIMELINE
+    assert opened.number_input(key=keys.KEY_RADIUS_KM).value == 10.0
+    assert set(opened.query_params) == {keys.KEY_PLACE}  # the address keeps only what was used
+
+
+def test_a_link_made_with_uploads_applies_their_values_once_the_file_is_uploaded_again():
+    actor = "Military Forces of Azerbaijan (2003-)"
+    opened = fresh({keys.PARAM_UPLOADS: "1", keys.KEY_ACTORS: actor, keys.KEY_DATES: ["2022-09-13", "2022-09-13"]})
+    assert any("no longer on the server" in w.value for w in opened.warning)
+    assert any("will apply once the same files are uploaded again" in unescaped(i.value) for i in opened.info)
+    upload(opened, "acled_2023_text_inter.csv")
+    assert opened.multiselect(key=keys.KEY_ACTORS).value == [actor]
+    assert opened.date_input(key=keys.KEY_DATES).value == (dt.date(2022, 9, 13), dt.date(2022, 9, 13))
+    assert counts_line(opened).startswith("2 shown")
+
+
+def test_a_link_opens_the_comparison_it_names():
+    sept = next(n for n in DATE_PRESETS if "Sep 2022" in n)
+    war = next(n for n in DATE_PRESETS if "2020 war" in n)
+    opened = fresh(
+        {
+            keys.KEY_TAB: keys.TAB_COMPARE,
+            keys.KEY_COMPARE_A: sept,
+            keys.KEY_COMPARE_B: war,
+            keys.KEY_COMPARE_BY: "border sectors",
+            keys.KEY_COMPARE_MIN: "2",
+        }
+    )
+    table = compare_table(opened).set_index("Border sector")
+    assert table.loc["Gegharkunik – Kəlbəcər", "Band"] == "large increase"
+    assert opened.number_input(key=keys.KEY_COMPARE_MIN).value == 2
+    # An unknown comparison unit is named and replaced by the default.
+    odd = fresh({keys.KEY_TAB: keys.TAB_COMPARE, keys.KEY_COMPARE_BY: "galaxies"})
+    assert any("galaxies" in i.value for i in odd.info)
+    assert "Province" in compare_table(odd).columns
