@@ -119,6 +119,9 @@ def cell_radius(events: int, largest: int) -> float:
 CHOROPLETH_PALETTE: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 # A unit with no shown event: white, apart from the lowest class's yellow and the neighbours' grey.
 NO_EVENTS: Final = ShapeStyle(edge="#9a9a9a", width_px=0.6, fill="#ffffff", fill_opacity=1.0)
+# A unit with events but no figure to colour by (reported killed where no event has a single figure).
+NO_FIGURE: Final = ShapeStyle(edge="#9a9a9a", width_px=0.6, fill="#bdbdbd", fill_opacity=1.0)
+NO_FIGURE_LABEL: Final = "Events, no single killed figure"
 # The outline of each choropleth unit, and the fill's opacity (the boundaries stay readable through it).
 CHOROPLETH_UNIT: Final = ShapeStyle(edge="#6b6b6b", width_px=0.6, fill="#000000", fill_opacity=0.75)
 # The heatmap's colour ramp (stop -> colour), low to high density: the "magma" ramp, perceptually

@@ -13,11 +13,12 @@ from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename, literal_markdown
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
-from dashboard.export.registry import ExportError, ExportRequest, export_bytes
+from dashboard.export.registry import ExportError, ExportRequest, export_bytes, representation_words
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
+from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 
 
 def show_casualty_figures(selection: Selection) -> None:
@@ -75,9 +76,16 @@ def show_claims(selection: Selection, flt: EventFilter) -> None:
 
 
 def show_export(
-    selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None, uncertainty: bool = True
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    view: BBox | None,
+    uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> None:
-    """The Export tab: format, title, area, background; maps draw uncertainty as the map does (``uncertainty``)."""
+    """The Export tab: format, title, area, background; maps draw uncertainty as the map does (``uncertainty``)
+    and show the events as the map does (the sidebar's ``representation`` and ``measure``)."""
     choice = st.selectbox("Format", list(keys.EXPORT_CHOICES), key=keys.KEY_EXPORT_FORMAT)
     fmt, dpi = keys.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.
@@ -108,6 +116,8 @@ def show_export(
         bbox=bbox,
         basemap=basemap,
         uncertainty=uncertainty,
+        representation=representation,
+        measure=measure,
     )
     wanted = (request, flt, nk_boundary)
     if st.button("Prepare the file", type="primary"):
@@ -132,6 +142,8 @@ def show_export(
         )
     elif prepared:
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
+    if fmt == "html" or EXPORT_FORMATS[fmt].snapshot:
+        st.caption(f"Maps show the events as on screen: {representation_words(representation, measure)}.")
     st.caption(
         "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
         "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.style import choropleth_palette
+from dashboard.style import NO_FIGURE, choropleth_palette
 from dashboard.vocab import BORDER_SECTOR_KM, CHOROPLETH_CLASSES, CHOROPLETH_MEASURES, UNIT_COLUMNS, UNIT_WORDS
 
 # Columns of UnitFigures.table, per unit: the figures a hover shows and a measure colours by.
@@ -61,9 +61,12 @@ class UnitFigures:
         events = int(row["events"])
         if not events:
             return [str(row["name"]), f"No shown events · {row['area_km2']:,.0f} km²"]
-        killed = f"Reported killed: {int(row['killed']):,} (sum of the events' single figures"
         missing = int(row["without_figure"])
-        killed += f"; {missing:,} event{'s' if missing != 1 else ''} without one)" if missing else ")"
+        if pd.isna(row["killed"]):
+            killed = f"Reported killed: no single figure for {'any of its events' if events > 1 else 'its event'}"
+        else:
+            killed = f"Reported killed: {int(row['killed']):,} (sum of the events' single figures"
+            killed += f"; {missing:,} event{'s' if missing != 1 else ''} without one)" if missing else ")"
         return [
             str(row["name"]),
             f"{events:,} event{'s' if events != 1 else ''}",
@@ -88,7 +91,9 @@ def unit_figures(events: pd.DataFrame, units: gpd.GeoDataFrame | pd.DataFrame, k
     table = pd.DataFrame(index=units.index)
     table["name"] = units["name"].astype(str)
     table["events"] = grouped.size().reindex(units.index, fill_value=0).astype(int)
-    table["killed"] = grouped["killed"].sum().reindex(units.index, fill_value=0).astype(int)
+    # No figure (NaN) where none of the unit's events has one: not 0 killed, but not known.
+    table["killed"] = grouped["killed"].sum(min_count=1).reindex(units.index).astype(float)
+    table.loc[table["events"] == 0, "killed"] = 0.0
     table["without_figure"] = grouped["missing"].sum().reindex(units.index, fill_value=0).astype(int)
     table["area_km2"] = units["area_km2"].astype(float)
     table["density"] = table["events"] / table["area_km2"] * 1000
@@ -190,14 +195,15 @@ def _number(value: float) -> str:
 
 @dataclass(frozen=True)
 class Choropleth:
-    """What a choropleth draws: per unit its class colour (None: no shown events) and hover text,
-    the classes for the legend, and the legend's title."""
+    """What a choropleth draws: per unit its class colour (None: no shown events; style.NO_FIGURE's
+    fill: events, but no figure to colour by), the classes for the legend, and the legend's title."""
 
     kind: str
     measure: str
     figures: UnitFigures
     classes: Classes | None  # None when no unit has an event
     colours: dict[str, str | None]  # unit id -> class colour, None for a unit without events
+    without_figure: int = 0  # units with events but no figure for the measure (reported killed unknown)
 
     @property
     def title(self) -> str:
@@ -212,10 +218,20 @@ def choropleth(figures: UnitFigures, measure: str, classes: Classes | None = Non
     of the units that have events. Units without shown events get no class ("no events")."""
     values = figures.values(measure)
     with_events = figures.table["events"] > 0
+    known = with_events & values.notna()
     if classes is None:
-        classes = quantile_classes(values[with_events], integer=measure in INTEGER_MEASURES)
+        classes = quantile_classes(values[known], integer=measure in INTEGER_MEASURES)
     colours: dict[str, str | None] = dict.fromkeys(figures.table.index)
+    for unit in values.index[with_events & ~known]:
+        colours[unit] = NO_FIGURE.fill
     if classes is not None:
-        for unit, index in zip(values.index[with_events], classes.index(values[with_events]), strict=True):
+        for unit, index in zip(values.index[known], classes.index(values[known]), strict=True):
             colours[unit] = classes.colours[index] if index >= 0 else None
-    return Choropleth(kind=figures.kind, measure=measure, figures=figures, classes=classes, colours=colours)
+    return Choropleth(
+        kind=figures.kind,
+        measure=measure,
+        figures=figures,
+        classes=classes,
+        colours=colours,
+        without_figure=int((with_events & ~known).sum()),
+    )

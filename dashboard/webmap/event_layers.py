@@ -434,15 +434,18 @@ class _Choropleth(ScriptElement):
         }
 
 
-def classed_legend_html(title: str, classes: Classes | None, notes: Sequence[str] = ()) -> str:
-    """A classed legend box: title, one swatch per class with its label, 'No events', then notes (plain text)."""
+def classed_legend_html(
+    title: str, classes: Classes | None, notes: Sequence[str] = (), extra: Sequence[tuple[str, str]] = ()
+) -> str:
+    """A classed legend box: title, one swatch per class with its label, ``extra`` (colour, label)
+    swatches, 'No events', then notes (plain text). Any classes and palette."""
     e = html.escape
+    swatches = [*zip(classes.colours, classes.labels, strict=True)] if classes else []
+    swatches += [*extra, (style.NO_EVENTS.css_fill(), "No events")]
     rows = "".join(
-        f'<div><span class="ccm-class-swatch" style="background:{colour}"></span>{e(label)}</div>'
-        for colour, label in zip(classes.colours if classes else (), classes.labels if classes else (), strict=True)
+        f'<div class="ccm-class"><span class="ccm-class-swatch" style="background:{colour}"></span>{e(label)}</div>'
+        for colour, label in swatches
     )
-    no_events = style.NO_EVENTS.css_fill()
-    rows += f'<div><span class="ccm-class-swatch" style="background:{no_events}"></span>No events</div>'
     body = "".join(f'<div class="ccm-legend-note">{e(note)}</div>' for note in notes)
     return f'<div class="ccm-panel"><div class="ccm-legend-title">{e(title)}</div>{rows}{body}</div>'
 
@@ -482,7 +485,12 @@ def choropleth_layer(drawn: Choropleth) -> tuple[folium.FeatureGroup, str | None
         drawn.kind,
         drawn.colours,
         hover,
-        classed_legend_html(drawn.title, drawn.classes, notes),
+        classed_legend_html(
+            drawn.title,
+            drawn.classes,
+            notes,
+            extra=[(style.NO_FIGURE.css_fill(), style.NO_FIGURE_LABEL)] if drawn.without_figure else [],
+        ),
         name=f"Events ({REPRESENTATIONS[drawn.kind].lower()})",
     )
     return layer, outside
