@@ -386,7 +386,7 @@ def main() -> None:
     cols[2].metric("Places", f"{figures.localities:,}")
     cols[3].metric("Days", f"{figures.days:,}")
     st.caption(counts.line())
-    show_casualty_figures(selection)
+    show_casualty_figures(selection, table.key, nk_boundary, flt)
     if counts.shown == 0:
         culprits = emptying_filters(selection.all_events, flt)
         why = (

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import keys
-from dashboard.app.cache import cached_base_layers, cached_boundaries
+from dashboard.app.cache import cached_base_layers, cached_boundaries, cached_claim_figures
 from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
@@ -17,13 +17,14 @@ from dashboard.export.registry import ExportError, ExportRequest, export_bytes, 
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
-from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
+from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 
 
-def show_casualty_figures(selection: Selection) -> None:
-    """Reported killed per party for the filtered events (area-wide and unmapped rows included)."""
-    figures = claim_figures(selection.claims, selection.reported)
+def show_casualty_figures(selection: Selection, table_key: str, nk_boundary: str, flt: EventFilter) -> None:
+    """Reported killed per party for the filtered events (area-wide and unmapped rows included), computed
+    once per table, boundary and filters (``table_key``, ``nk_boundary``, ``flt``)."""
+    figures = cached_claim_figures(table_key, nk_boundary, flt, selection)
     if not figures.parties and not figures.totals:
         st.caption("No casualty figure is reported for these events.")
         return
