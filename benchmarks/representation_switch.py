@@ -61,7 +61,8 @@ def time_switches(size: int, events: Path) -> tuple[list[str], dict[str, list[fl
                 f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}", arg=before, timeout=300_000
             )
             shown = page.get_by_text(" shown · ").first.inner_text().split(" shown")[0]
-            order = [*list(REPRESENTATIONS)[1:], list(REPRESENTATIONS)[0]] * ROUNDS
+            keys = list(REPRESENTATIONS)
+            order = [*keys[1:], keys[0]] * ROUNDS  # from points through the others and back
             for key in order:
                 before = frame.evaluate(SIGNATURE)
                 page.get_by_role("combobox", name="Show events as").click()
