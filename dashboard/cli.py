@@ -27,7 +27,17 @@ from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventFileError, EventTable
 from dashboard.pipeline import load_joined_events, select_events
 from dashboard.summary.compare import BY_PROVINCE, DEFAULT_MIN_EVENTS, UNITS, Period
-from dashboard.vocab import DEFAULT_NK_BOUNDARY, EVENT_TYPES, NK_BOUNDARIES, REGIONS, SECTOR_SEPARATOR
+from dashboard.vocab import (
+    CHOROPLETH_MEASURES,
+    DEFAULT_MEASURE,
+    DEFAULT_NK_BOUNDARY,
+    DEFAULT_REPRESENTATION,
+    EVENT_TYPES,
+    NK_BOUNDARIES,
+    REGIONS,
+    REPRESENTATIONS,
+    SECTOR_SEPARATOR,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -159,6 +169,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="PNG/SVG/PDF/HTML maps: leave out the circles around approximately located events "
         "(drawn by default, radius per precision level; see data/README.md)",
     )
+    export.add_argument(
+        "--as",
+        dest="representation",
+        choices=list(REPRESENTATIONS),
+        default=DEFAULT_REPRESENTATION,
+        help="PNG/SVG/PDF/HTML maps: show the events as "
+        + "; ".join(f"{key}: {label.lower()}" for key, label in REPRESENTATIONS.items())
+        + f" (default {DEFAULT_REPRESENTATION})",
+    )
+    export.add_argument(
+        "--measure",
+        choices=list(CHOROPLETH_MEASURES),
+        default=DEFAULT_MEASURE,
+        help="what a choropleth (--as provinces|sectors) colours its units by: "
+        + "; ".join(f"{key}: {label}" for key, label in CHOROPLETH_MEASURES.items())
+        + f" (default {DEFAULT_MEASURE})",
+    )
     compare = commands.add_parser(
         "compare", help="events per province or border sector in two periods, the change and its band"
     )
@@ -246,6 +273,8 @@ def run_export(args: argparse.Namespace) -> int:
             bbox=args.bbox,
             basemap=args.basemap,
             uncertainty=args.uncertainty,
+            representation=args.representation,
+            measure=args.measure,
         )
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)

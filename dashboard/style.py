@@ -82,6 +82,7 @@ class ShapeStyle:
 COUNTRY: Final = ShapeStyle(edge="#333333", width_px=1.6)
 NAGORNO_KARABAKH: Final = ShapeStyle(edge="#6a3d9a", width_px=2.2, dash_px=(6, 4))
 PROVINCE: Final = ShapeStyle(edge="#777777", width_px=0.6)
+BORDER_SECTOR: Final = ShapeStyle(edge="#8c6d31", width_px=0.8, dash_px=(3, 2))  # the sectors' toggle layer
 NEIGHBOUR_LAND: Final = ShapeStyle(edge="#b8b8b8", width_px=0.6, fill="#ececec")
 HOME_LAND: Final = ShapeStyle(edge=None, fill="#fafafa")
 WATER: Final = ShapeStyle(edge="#9cc3dd", width_px=0.5, fill="#d6e8f5")
@@ -123,3 +124,35 @@ CHANGE_BAND_COLOURS: Final[dict[str, str]] = {
     "too few to compare": "#d9d9d9",
 }
 CHANGE_NO_EVENTS: Final = "#ffffff"  # a unit with no event in either period
+
+# Choropleth classes, lightest to darkest: ColorBrewer's YlOrRd (5 classes), colour-blind safe and
+# legible in grey print. Fewer classes take the darkest colours' spread from the same ramp.
+CHOROPLETH_PALETTE: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+# A unit with no shown event: white, apart from the lowest class's yellow and the neighbours' grey.
+NO_EVENTS: Final = ShapeStyle(edge="#9a9a9a", width_px=0.6, fill="#ffffff", fill_opacity=1.0)
+# A unit with events but no figure to colour by (reported killed where no event has a single figure).
+NO_FIGURE: Final = ShapeStyle(edge="#9a9a9a", width_px=0.6, fill="#bdbdbd", fill_opacity=1.0)
+NO_FIGURE_LABEL: Final = "Events, no single killed figure"
+# The outline of each choropleth unit, and the fill's opacity (the boundaries stay readable through it).
+CHOROPLETH_UNIT: Final = ShapeStyle(edge="#6b6b6b", width_px=0.6, fill="#000000", fill_opacity=0.75)
+# The heatmap's colour ramp (stop -> colour), low to high density: the "magma" ramp, perceptually
+# uniform and colour-blind safe; the live map (leaflet.heat) and the snapshots read the same stops.
+HEAT_GRADIENT: Final[tuple[tuple[float, str], ...]] = (
+    (0.0, "#fcfdbf"),
+    (0.25, "#fd9567"),
+    (0.5, "#e3466e"),
+    (0.75, "#8c2981"),
+    (1.0, "#3b0f70"),
+)
+HEAT_RADIUS_PX: Final = 18  # each place's blur radius on the live map
+HEAT_SATURATION_SHARE: Final = 0.05  # the densest 5 % of heat cells at a zoom take the darkest colour
+
+
+def choropleth_palette(classes: int) -> tuple[str, ...]:
+    """``classes`` colours of CHOROPLETH_PALETTE, spread over the whole ramp (1 to 5)."""
+    if not 1 <= classes <= len(CHOROPLETH_PALETTE):
+        raise ValueError(f"A choropleth has 1 to {len(CHOROPLETH_PALETTE)} classes, not {classes}.")
+    if classes == 1:
+        return (CHOROPLETH_PALETTE[2],)
+    step = (len(CHOROPLETH_PALETTE) - 1) / (classes - 1)
+    return tuple(CHOROPLETH_PALETTE[round(i * step)] for i in range(classes))

@@ -220,3 +220,30 @@ CLAIM_STATUSES: Final = ("", "initial", "updated", "final")
 # area-wide running total that includes other events' casualties, shown beside them, never added.
 CLAIM_SCOPES: Final = ("event", "total")
 CLAIM_COUNT_COLUMNS: Final = ("killed", "wounded", "missing", "captured")
+
+# How the map shows the events ("Show events as"; the sidebar, the exports and the CLI's --as).
+# "points" is the marker / packed / grid representation that suits the number of events.
+REPRESENTATIONS: Final[dict[str, str]] = {
+    "points": "Points",
+    "heatmap": "Heatmap",
+    "provinces": "Choropleth by province",
+    "sectors": "Choropleth by border sector",
+}
+DEFAULT_REPRESENTATION: Final = "points"
+# Choropleth units: representation key -> the event column (set by the spatial join) naming an event's unit.
+UNIT_COLUMNS: Final[dict[str, str]] = {"provinces": "province_code", "sectors": "border_sector"}
+# The unit in words, singular and plural, for legends, hovers and notes.
+UNIT_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "provinces": ("province", "provinces"),
+    "sectors": ("border sector", "border sectors"),
+}
+# What a choropleth colours its units by (data/README.md, "Choropleths").
+CHOROPLETH_MEASURES: Final[dict[str, str]] = {
+    "events": "Events",
+    "killed": "Reported killed",
+    "density": "Events per 1,000 km²",
+}
+DEFAULT_MEASURE: Final = "events"
+CHOROPLETH_CLASSES: Final = 5  # at most; fewer where the units' figures repeat
+# Areas of units are measured in this equal-area projection (WGS 84 / NSIDC EASE-Grid 2.0 Global).
+EQUAL_AREA_CRS: Final = "EPSG:6933"

@@ -44,7 +44,11 @@ PACKAGES: dict[str, tuple[str, list[str]]] = {
     ),
     # Draws the offline place basemap (PMTiles vector tiles) on canvas, labels placed without collisions.
     "protomaps-leaflet": ("5.1.0", ["dist/protomaps-leaflet.js", "LICENSE"]),
+    # The heatmap representation (simpleheat bundled in): fed from the packed layer's arrays.
+    "leaflet.heat": ("0.2.0", ["dist/leaflet-heat.js", "LICENSE"]),
 }
+# Packages whose package.json names no licence: the SPDX id of the LICENSE file they ship.
+LICENCE_OF_LICENSE_FILE: dict[str, str] = {"leaflet.heat": "BSD-2-Clause"}
 
 
 def main() -> None:
@@ -73,7 +77,7 @@ def main() -> None:
                 {
                     "name": name,
                     "version": version,
-                    "licence": package_json.get("license"),
+                    "licence": package_json.get("license") or LICENCE_OF_LICENSE_FILE[name],
                     "integrity": info["integrity"],
                     "files": sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()),
                 }

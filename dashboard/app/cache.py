@@ -16,13 +16,14 @@ import streamlit as st
 
 from dashboard.config import claims_path_beside
 from dashboard.errors import EventFileError
-from dashboard.filters import FilterChoices, filter_choices
+from dashboard.filters import EventFilter, FilterChoices, filter_choices
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventTable, merge_tables
 from dashboard.load.formats import ColumnMapping
-from dashboard.pipeline import load_joined_events
+from dashboard.pipeline import Selection, load_joined_events
+from dashboard.summary.claims import ClaimFigures, claim_figures
 from dashboard.webmap.packing import EventCodes, encode_events
 
 # Loaded tables (and what is derived from them) are shared by every session that opens the same
@@ -113,3 +114,11 @@ def cached_gazetteer(key: str, _events: pd.DataFrame) -> Gazetteer:
 def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
     """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
     return encode_events(_events)
+
+
+# Seconds for tens of thousands of claims (rules 1–4 per party and event), and the same on every rerun
+# that keeps the filters: switching the map's representation, moving the map, opening a tab.
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TABLE_TTL_S)
+def cached_claim_figures(key: str, nk_boundary: str, flt: EventFilter, _selection: Selection) -> ClaimFigures:
+    """The key figures' reported killed per party, once per table, boundary and filters."""
+    return claim_figures(_selection.claims, _selection.reported)

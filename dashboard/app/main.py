@@ -48,9 +48,12 @@ from dashboard.summary.table import display_table
 from dashboard.text import precision_radii_text
 from dashboard.vocab import (
     BORDER_SECTOR_KM,
+    CHOROPLETH_MEASURES,
     CRISIS_GROUP_ATTRIBUTION,
     DATE_PRESETS,
+    DEFAULT_MEASURE,
     DEFAULT_NK_BOUNDARY,
+    DEFAULT_REPRESENTATION,
     EVENT_TYPES,
     GEO_PRECISION_LABELS,
     GEONAMES_ATTRIBUTION,
@@ -60,6 +63,8 @@ from dashboard.vocab import (
     OSM_ATTRIBUTION,
     PROVINCE_LINES,
     REGIONS,
+    REPRESENTATIONS,
+    UNIT_COLUMNS,
 )
 from dashboard.webmap.base_map import MAP_HEIGHT_PX, PLACE_ZOOM, MapView, events_view, view_bbox
 from dashboard.webmap.live import PlaceMark, build_live_map
@@ -272,8 +277,40 @@ def show_uncertainty() -> bool:
     )
 
 
+def show_representation() -> tuple[str, str]:
+    """The sidebar's "Show events as" (points, heatmap, choropleths) and, for a choropleth, what colours it."""
+    sb = st.sidebar
+    representation = sb.selectbox(
+        "Show events as",
+        list(REPRESENTATIONS),
+        format_func=REPRESENTATIONS.__getitem__,
+        key=keys.KEY_REPRESENTATION,
+        help="Points: a marker per event (clustered, or counted in grid cells when there are very many). Heatmap: "
+        "the density of events. Choropleths: each province, or each border sector (within "
+        f"{BORDER_SECTOR_KM:g} km of the border), coloured by a figure of its events; hover a unit for its figures. "
+        "The Export tab draws the same.",
+    )
+    measure = DEFAULT_MEASURE
+    if representation in UNIT_COLUMNS:
+        measure = sb.selectbox(
+            "Colour units by",
+            list(CHOROPLETH_MEASURES),
+            format_func=CHOROPLETH_MEASURES.__getitem__,
+            key=keys.KEY_MEASURE,
+            help="Reported killed: the sum of the events' single figures (where reporters agree; data/README.md). "
+            "Areas are measured in an equal-area projection.",
+        )
+    return representation, measure
+
+
 def show_map(
-    selection: Selection, table_key: str, nk_boundary: str, place: PlaceMark | None, uncertainty: bool = True
+    selection: Selection,
+    table_key: str,
+    nk_boundary: str,
+    place: PlaceMark | None,
+    uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> BBox | None:
     """Draw the map; return the bounds the analyst is looking at (lon/lat), when the browser told us."""
     # The base map stays identical across filter changes (same view, same
@@ -292,6 +329,8 @@ def show_map(
         encode=lambda: cached_event_codes(table_key, nk_boundary, selection.all_events),
         place=place,
         uncertainty=uncertainty,
+        representation=representation,
+        measure=measure,
     )
     if live.note:
         st.info(live.note)
@@ -360,6 +399,8 @@ def main() -> None:
         st.stop()
 
     open_link(table)
+    # How the map shows the events heads the sidebar: it is a choice of view, not a filter.
+    representation, measure = show_representation()
     flt, nk_boundary, place = sidebar_filter(table)
     uncertainty = show_uncertainty()
     show_link_note()
@@ -379,7 +420,7 @@ def main() -> None:
     cols[2].metric("Places", f"{figures.localities:,}")
     cols[3].metric("Days", f"{figures.days:,}")
     st.caption(counts.line())
-    show_casualty_figures(selection)
+    show_casualty_figures(selection, table.key, nk_boundary, flt)
     if counts.shown == 0:
         culprits = emptying_filters(selection.all_events, flt)
         why = (
@@ -389,7 +430,7 @@ def main() -> None:
         )
         st.info(f"No mapped event matches the filters. {why}")
 
-    view = show_map(selection, table.key, nk_boundary, place, uncertainty)
+    view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure)
     share_link()
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the
@@ -424,7 +465,7 @@ def main() -> None:
             show_compare(table, flt, nk_boundary, st.session_state[keys.KEY_DATE_SPAN], uncertainty)
     if tab_export.open:
         with tab_export:
-            show_export(selection, flt, nk_boundary, view, uncertainty)
+            show_export(selection, flt, nk_boundary, view, uncertainty, representation, measure)
     if tab_quality.open:
         with tab_quality:
             show_data_quality(table, reports)

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
-from dashboard.app.cache import cached_base_layers, cached_boundaries
+from dashboard.app.cache import cached_base_layers, cached_boundaries, cached_claim_figures
 from dashboard.app.data_panel import SourceReport
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
@@ -19,20 +19,21 @@ from dashboard.describe import default_title, export_filename, literal_markdown
 from dashboard.export.compare import CHANGE, PAIR, comparison_file, comparison_of
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
-from dashboard.export.registry import ExportError, ExportRequest, export_bytes
+from dashboard.export.registry import ExportError, ExportRequest, export_bytes, representation_words
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
-from dashboard.summary.claims import PARTIES_NOT_ADDED, claim_figures, claims_chart, claims_display
+from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
-from dashboard.vocab import DATE_PRESETS
+from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.base_map import events_view
 from dashboard.webmap.pair import build_pair_map
 
 
-def show_casualty_figures(selection: Selection) -> None:
-    """Reported killed per party for the filtered events (area-wide and unmapped rows included)."""
-    figures = claim_figures(selection.claims, selection.reported)
+def show_casualty_figures(selection: Selection, table_key: str, nk_boundary: str, flt: EventFilter) -> None:
+    """Reported killed per party for the filtered events (area-wide and unmapped rows included), computed
+    once per table, boundary and filters (``table_key``, ``nk_boundary``, ``flt``)."""
+    figures = cached_claim_figures(table_key, nk_boundary, flt, selection)
     if not figures.parties and not figures.totals:
         st.caption("No casualty figure is reported for these events.")
         return
@@ -187,9 +188,16 @@ def show_compare(
 
 
 def show_export(
-    selection: Selection, flt: EventFilter, nk_boundary: str, view: BBox | None, uncertainty: bool = True
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    view: BBox | None,
+    uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> None:
-    """The Export tab: format, title, area, background; maps draw uncertainty as the map does (``uncertainty``)."""
+    """The Export tab: format, title, area, background; maps draw uncertainty as the map does (``uncertainty``)
+    and show the events as the map does (the sidebar's ``representation`` and ``measure``)."""
     choice = st.selectbox("Format", list(keys.EXPORT_CHOICES), key=keys.KEY_EXPORT_FORMAT)
     fmt, dpi = keys.EXPORT_CHOICES[choice]
     # No key: the default title follows the filters until the analyst edits it.
@@ -220,6 +228,8 @@ def show_export(
         bbox=bbox,
         basemap=basemap,
         uncertainty=uncertainty,
+        representation=representation,
+        measure=measure,
     )
     wanted = (request, flt, nk_boundary)
     if st.button("Prepare the file", type="primary"):
@@ -244,6 +254,8 @@ def show_export(
         )
     elif prepared:
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
+    if fmt == "html" or EXPORT_FORMATS[fmt].snapshot:
+        st.caption(f"Maps show the events as on screen: {representation_words(representation, measure)}.")
     st.caption(
         "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
         "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "

@@ -9,11 +9,11 @@ from typing import Final
 import geopandas as gpd
 
 from dashboard.describe import filter_lines
-from dashboard.errors import ExportError
 from dashboard.export.datafiles import generated_stamp, table_csv_bytes
 from dashboard.export.snapshot import SnapshotSpec, render_change_map, render_pair, snapshot_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.join import Boundaries
+from dashboard.geo.units import unit_shapes
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
 from dashboard.summary.compare import BY_PROVINCE, UNITS, Comparison, Period, compare_periods
@@ -32,11 +32,10 @@ def comparison_of(
     return compare_periods(selection.events, a, b, by, min_events), selection
 
 
-def unit_shapes(by: str, boundaries: Boundaries) -> gpd.GeoDataFrame:
-    """The units' outlines (columns unit, geometry; EPSG:4326)."""
-    if by == BY_PROVINCE:
-        return boundaries.provinces[["province", "geometry"]].rename(columns={"province": "unit"})
-    raise ExportError("The change map by border sector needs the sector outlines, which are not built yet.")
+def compared_shapes(by: str, boundaries: Boundaries) -> gpd.GeoDataFrame:
+    """The compared units' outlines (columns unit — the name the comparison uses — and geometry; EPSG:4326)."""
+    shapes = unit_shapes(boundaries, "provinces" if by == BY_PROVINCE else "sectors")
+    return gpd.GeoDataFrame({"unit": shapes["name"].to_numpy()}, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
 
 
 def comparison_title(a: Period, b: Period) -> str:
@@ -75,7 +74,9 @@ def comparison_file(
     spec = SnapshotSpec(title=heading, caption_lines=lines, generated=(now or dt.datetime.now()).date())
     if drawn == CHANGE:
         legend = f"Change per {UNITS[by][1]}, A − B"
-        change = render_change_map(comparison.table, unit_shapes(by, boundaries), boundaries, nk_boundary, spec, legend)
+        change = render_change_map(
+            comparison.table, compared_shapes(by, boundaries), boundaries, nk_boundary, spec, legend
+        )
         return snapshot_bytes(change, fmt, title=heading), comparison
     events = selection.events
     dates = events["event_date"].dt.normalize()

@@ -25,6 +25,14 @@ from dashboard.geo.join import Boundaries
 from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import claim_figures, claims_of
+from dashboard.vocab import (
+    CHOROPLETH_MEASURES,
+    DEFAULT_MEASURE,
+    DEFAULT_REPRESENTATION,
+    REPRESENTATIONS,
+    UNIT_COLUMNS,
+    UNIT_WORDS,
+)
 from dashboard.webmap.standalone import standalone_html
 
 # A file built in a child process (the format's in_child_above) is stopped after this long.
@@ -33,8 +41,9 @@ EXPORT_TIMEOUT_S = 300.0
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: format, title, PNG resolution, optionally an area and a web-tile background, and
-    whether maps draw circles of uncertainty around approximate locations."""
+    """What to export: format, title, PNG resolution, optionally an area and a web-tile background,
+    whether maps draw circles of uncertainty around approximate locations, and how maps show the
+    events (``representation``, a key of vocab.REPRESENTATIONS; a choropleth's ``measure``)."""
 
     fmt: str
     title: str
@@ -42,6 +51,8 @@ class ExportRequest:
     bbox: BBox | None = None  # the map view to export
     basemap: str | None = None  # web tiles under a snapshot, only if they can be fetched
     uncertainty: bool = True  # circles of uncertainty around approximate locations (snapshots, HTML)
+    representation: str = DEFAULT_REPRESENTATION  # snapshots and HTML; the data files are always per event
+    measure: str = DEFAULT_MEASURE  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
 
 
 def format_for(path: Path, fmt: str | None) -> str:
@@ -64,6 +75,15 @@ def caption(selection: Selection, flt: EventFilter, nk_boundary: str, bbox: BBox
         lines.append(f"Map view: {bbox.describe()} ({shown} of {selection.counts.shown} filtered events inside)")
     lines.append(selection.counts.line())
     return lines
+
+
+def representation_words(representation: str, measure: str) -> str:
+    """'heatmap', 'choropleth by border sector, coloured by events per 1,000 km²' …, for captions."""
+    words = REPRESENTATIONS[representation].lower()
+    if representation in UNIT_COLUMNS:
+        words += f", coloured by {CHOROPLETH_MEASURES[measure].lower()} per {UNIT_WORDS[representation][0]}"
+        words = words.replace("per 1,000 km² per", "per 1,000 km², per")
+    return words
 
 
 def casualty_clauses(selection: Selection) -> list[str]:
@@ -96,7 +116,18 @@ def build_file(
     if fmt == "html":
         if layers is None:
             raise ExportError("The HTML export needs the prepared map layers.")
-        return standalone_html(events, layers, nk_boundary, title, lines, spec.bbox, spec.uncertainty).encode("utf-8")
+        page = standalone_html(
+            events,
+            layers,
+            nk_boundary,
+            title,
+            lines,
+            spec.bbox,
+            spec.uncertainty,
+            representation=spec.representation,
+            measure=spec.measure,
+        )
+        return page.encode("utf-8")
     if boundaries is None:
         raise ExportError("A map snapshot needs the boundary layers.")
     try:
@@ -122,10 +153,19 @@ def export_bytes(
     export_format = EXPORT_FORMATS.get(request.fmt)
     if export_format is None:
         raise ExportError(f"Unknown export format '{request.fmt}'; use one of {', '.join(FORMATS)}.")
+    if request.representation not in REPRESENTATIONS:
+        raise ExportError(
+            f"Unknown representation '{request.representation}'; use one of {', '.join(REPRESENTATIONS)}."
+        )
+    if request.measure not in CHOROPLETH_MEASURES:
+        raise ExportError(f"Unknown measure '{request.measure}'; use one of {', '.join(CHOROPLETH_MEASURES)}.")
     events = selection.events
     if request.bbox is not None:
         events = events[events_in(events, request.bbox)]
     lines = caption(selection, flt, nk_boundary, request.bbox, len(events))
+    # A snapshot's legend says it; the HTML export's info box says it here.
+    if request.representation != DEFAULT_REPRESENTATION and request.fmt == "html":
+        lines.append("Shown as: " + representation_words(request.representation, request.measure))
     casualties = casualty_clauses(selection)
     spec = SnapshotSpec(
         title=request.title,
@@ -135,6 +175,8 @@ def export_bytes(
         basemap=request.basemap,
         casualty_lines=casualties,
         uncertainty=request.uncertainty,
+        representation=request.representation,
+        measure=request.measure,
     )
     if casualties and not export_format.snapshot:  # data files say it in their header
         lines = [*lines, "Reported killed (latest figure per reporter): " + "; ".join(casualties)]

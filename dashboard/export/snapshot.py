@@ -14,16 +14,18 @@ import io
 import math
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects, rc_context
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import EllipseCollection
-from matplotlib.colors import to_rgba
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -38,7 +40,9 @@ from dashboard.export.tiles import fetch_tiles
 from dashboard.geo.display import Label, area_labels
 from dashboard.geo.join import Boundaries
 from dashboard.geo.places import towns_to_label
+from dashboard.geo.units import unit_shapes
 from dashboard.style import EVENT_TYPE_COLOURS, marker_radius
+from dashboard.summary.units import Choropleth, Classes, choropleth, unit_figures
 from dashboard.vocab import (
     BOUNDARY_DISCLAIMER,
     CRISIS_GROUP_ATTRIBUTION,
@@ -47,8 +51,10 @@ from dashboard.vocab import (
     NK_FROM_CRISIS_GROUP,
     OSM_ATTRIBUTION,
     PROVINCE_LINES_SHORT,
+    REPRESENTATIONS,
     STUDY_AREA_BBOX,
     UNCERTAINTY_LEGEND,
+    UNIT_COLUMNS,
 )
 
 PAGE_INCHES = (11.0, 8.5)
@@ -64,6 +70,10 @@ MIN_SPAN_DEG = 0.6  # a snapshot of one place still shows its surroundings
 MAP_AXES = (0.03, 0.17, 0.68, 0.74)  # left, bottom, width, height (figure fraction)
 MAX_STACK_LABELS = 150
 SCALE_BAR_ZORDER = 7
+BASEMAP_ZORDER = 1  # land, neighbours, water
+FILL_ZORDER = 1.5  # a choropleth's units or a heatmap's bins: over the land, under the outlines
+OUTLINE_ZORDER = 2  # boundary lines and area names
+HEX_ACROSS = 36  # a heatmap's hexagons across the map's width
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,8 @@ class SnapshotSpec:
     uncertainty: bool = True  # circles of uncertainty around approximate locations, with their legend entry
     # Reported killed per party in the filtered period, one clause per party (summary/claims.py).
     casualty_lines: list[str] = field(default_factory=list)
+    representation: str = "points"  # a key of vocab.REPRESENTATIONS
+    measure: str = "events"  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
 
 
 def parse_bbox(text: str) -> BBox:
@@ -123,8 +135,11 @@ def render_snapshot(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: s
     """Draw the events inside the snapshot's area on the offline basemap (or fetched tiles) with legend,
     scale bar, north arrow, caption and attribution.
 
-    Raises SnapshotError for an unknown basemap. Tiles that cannot be fetched are not an error:
-    the snapshot is drawn without them and its notes say so.
+    ``spec.representation`` draws the events as points, a heatmap (hexagonal bins under the outlines)
+    or a choropleth by province or border sector, each with its own legend.
+
+    Raises SnapshotError for an unknown basemap or representation. Tiles that cannot be fetched are
+    not an error: the snapshot is drawn without them and its notes say so.
     """
     # Every text is literal: matplotlib would read "$...$" in a title or a name as mathtext.
     with rc_context({"text.parse_math": False}):
@@ -149,11 +164,25 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
             notes.append(f"The {spec.basemap} basemap could not be fetched (offline?); drawn without it.")
         else:
             ax.imshow(tiles.pixels, extent=tiles.extent, interpolation="bilinear", zorder=0)
+    if spec.representation not in REPRESENTATIONS:
+        raise SnapshotError(f"Unknown representation '{spec.representation}'; use one of {', '.join(REPRESENTATIONS)}.")
     _draw_boundaries(ax, boundaries, nk_boundary, frame, filled=tiles is None)
     labels = area_labels(boundaries, *extent.bounds())
     _draw_labels(ax, [lb for lb in labels if lb.kind != "province"], extent)
-    circled = _draw_uncertainty(ax, inside) if spec.uncertainty else False
-    _draw_events(ax, inside)
+    circled = False
+    legend: tuple[str, list[Artist]]
+    if spec.representation in UNIT_COLUMNS:
+        kind = spec.representation
+        shapes = unit_shapes(boundaries, kind)
+        drawn = choropleth(unit_figures(inside, shapes, kind), spec.measure)
+        draw_choropleth(ax, shapes, [drawn.colours[unit] for unit in shapes.index], frame)
+        legend = (drawn.title, choropleth_legend_handles(drawn))
+    elif spec.representation == "heatmap":
+        legend = ("Event density", _draw_heat(fig, ax, inside, frame))
+    else:
+        circled = _draw_uncertainty(ax, inside) if spec.uncertainty else False
+        _draw_events(ax, inside)
+        legend = ("Event type", _point_legend_handles(inside, uncertainty=circled))
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
     ax.set_aspect("equal", adjustable="box")
@@ -167,7 +196,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     _draw_north_arrow(ax)
     # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
     towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
-    _draw_legend(fig, inside, nk_boundary, uncertainty=circled)
+    _draw_legend(fig, *legend, nk_boundary)
     _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None, nk_boundary=nk_boundary)
     return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
@@ -195,7 +224,9 @@ def _draw_boundaries(
     def draw(layer: gpd.GeoDataFrame, outline: bool = False, **options: object) -> None:
         clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
         if not clipped.empty:
-            (clipped.boundary if outline else clipped).plot(ax=ax, **options)
+            # Outlines over a heatmap's or choropleth's fill (FILL_ZORDER), areas under it.
+            zorder = OUTLINE_ZORDER if outline else BASEMAP_ZORDER
+            (clipped.boundary if outline else clipped).plot(ax=ax, zorder=zorder, **options)
 
     if filled:  # the offline basemap; with web tiles only the lines are drawn
         ax.set_facecolor(style.WATER.fill)
@@ -421,10 +452,10 @@ def _draw_north_arrow(ax: Axes) -> None:
     )
 
 
-def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str, uncertainty: bool = False) -> None:
-    """Types shown, fatality sizes, the circle of uncertainty when any is drawn, and the boundary lines."""
+def _point_legend_handles(events: pd.DataFrame, uncertainty: bool = False) -> list[Artist]:
+    """Types shown, fatality sizes and the circle of uncertainty when any is drawn."""
     present = [t for t in EVENT_TYPE_COLOURS if t in set(events["event_type"])] or list(EVENT_TYPE_COLOURS)
-    handles = [
+    handles: list[Artist] = [
         Line2D(
             [],
             [],
@@ -467,6 +498,134 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str, uncertaint
                 gid="uncertainty-legend",
             )
         )
+    return handles
+
+
+def classed_legend_handles(
+    classes: Classes | None,
+    no_data_label: str = "No events",
+    extra: Sequence[tuple[style.ShapeStyle, str]] = (),
+) -> list[Artist]:
+    """A classed legend's entries: one filled square per class with its label, the ``extra`` (style,
+    label) squares, then ``no_data_label``.
+
+    Any classes and palette (summary.units.Classes): a diverging change map passes its own.
+    """
+    unit = style.CHOROPLETH_UNIT
+    handles: list[Artist] = [
+        Patch(facecolor=to_rgba(colour, unit.fill_opacity), edgecolor=unit.edge, linewidth=unit.width_pt, label=label)
+        for colour, label in zip(classes.colours if classes else (), classes.labels if classes else (), strict=True)
+    ]
+    for look, label in [*extra, (style.NO_EVENTS, no_data_label)]:
+        handles.append(
+            Patch(
+                facecolor=to_rgba(look.fill or "none", look.fill_opacity),
+                edgecolor=look.edge,
+                linewidth=look.width_pt,
+                label=label,
+            )
+        )
+    return handles
+
+
+def choropleth_legend_handles(drawn: Choropleth) -> list[Artist]:
+    """The legend of a choropleth of summary.units: its classes, "No events", and how it is classed."""
+    extra = [(style.NO_FIGURE, style.NO_FIGURE_LABEL)] if drawn.without_figure else []
+    handles = classed_legend_handles(drawn.classes, extra=extra)
+    notes = ["Classes: quintiles of the units with events (fewer where figures repeat)."]
+    if drawn.measure == "killed":
+        notes.insert(0, "Reported killed: the sum of the events' single figures (fatalities).")
+    outside = drawn.figures.outside_note()
+    notes += [outside] if outside else []
+    handles += [Line2D([], [], linestyle="", label="\n".join(textwrap.wrap(note, 40))) for note in notes]
+    return handles
+
+
+def draw_choropleth(
+    ax: Axes,
+    shapes: gpd.GeoDataFrame,
+    colours: Sequence[str | None],
+    frame: tuple[float, float, float, float],
+    no_data: style.ShapeStyle = style.NO_EVENTS,
+) -> None:
+    """Fill each unit of ``shapes`` (any CRS) with its colour in ``colours`` (same order; None: ``no_data``),
+    over the land and under the boundary lines, clipped to the map ``frame`` (SNAPSHOT_CRS bounds)."""
+    window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
+    unit = style.CHOROPLETH_UNIT
+    # The opacity of the classes only: the "no events" and "no figure" fills are opaque greys.
+    fills = [
+        to_rgba(colour, unit.fill_opacity if colour != style.NO_FIGURE.fill else 1.0)
+        if colour
+        else to_rgba(no_data.fill or "none", no_data.fill_opacity)
+        for colour in colours
+    ]
+    layer = gpd.GeoDataFrame({"fill": fills}, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
+    clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
+    if clipped.empty:
+        return
+    clipped.plot(
+        ax=ax,
+        color=list(clipped["fill"]),
+        edgecolor=unit.edge,
+        linewidth=unit.width_pt,
+        zorder=FILL_ZORDER,
+        gid="choropleth",
+    )
+
+
+def heat_colormap() -> LinearSegmentedColormap:
+    """style.HEAT_GRADIENT as a matplotlib colour map (the live heatmap's ramp)."""
+    return LinearSegmentedColormap.from_list("ccm_heat", list(style.HEAT_GRADIENT))
+
+
+def _draw_heat(fig: Figure, ax: Axes, events: pd.DataFrame, frame: tuple[float, float, float, float]) -> list[Artist]:
+    """The events' density as hexagonal bins (count of events per hexagon, empty ones not drawn) over the
+    land and under the outlines, with a colour bar in the legend column; returns the legend's entries."""
+    width_km = (frame[2] - frame[0]) / 1000 / _mercator_stretch(frame)
+    hex_km = width_km / HEX_ACROSS
+    explained: list[Artist] = [
+        Line2D([], [], linestyle="", label=f"Events per hexagon (about {_round_km(hex_km)} km across);"),
+        Line2D([], [], linestyle="", label="empty hexagons are not drawn"),
+    ]
+    if events.empty:
+        return [*explained, Line2D([], [], linestyle="", label="No events to draw")]
+    x, y = _to_map_crs(events["longitude"].tolist(), events["latitude"].tolist())
+    bins = ax.hexbin(
+        x,
+        y,
+        gridsize=HEX_ACROSS,
+        extent=(frame[0], frame[2], frame[1], frame[3]),
+        mincnt=1,
+        cmap=heat_colormap(),
+        alpha=0.85,
+        edgecolors=style.NO_EVENTS.edge or "none",  # a thin grey edge keeps the palest hexagons visible on the land
+        linewidths=0.3,
+        zorder=FILL_ZORDER,
+    )
+    bins.set_gid("heat")
+    most = int(max(bins.get_array().max(), 1))  # type: ignore[union-attr]
+    bins.set_clim(1, most)
+    bar_axes = fig.add_axes((MAP_AXES[0] + MAP_AXES[2] + 0.02, 0.84, 0.18, 0.018))
+    bar = fig.colorbar(bins, cax=bar_axes, orientation="horizontal")
+    bar.set_ticks(sorted({1, max(1, most // 2), most}))
+    bar.ax.tick_params(labelsize=7)
+    bar.outline.set_linewidth(0.5)
+    return explained
+
+
+def _mercator_stretch(frame: tuple[float, float, float, float]) -> float:
+    """How much Web Mercator stretches distances at the frame's middle latitude: 1 / cos(latitude)."""
+    centre_lat = math.degrees(2 * math.atan(math.exp((frame[1] + frame[3]) / 2 / 6378137.0)) - math.pi / 2)
+    return 1 / math.cos(math.radians(centre_lat))
+
+
+def _round_km(km: float) -> str:
+    return f"{km:.0f}" if km >= 3 else f"{km:.1f}"
+
+
+def _draw_legend(fig: Figure, title: str, entries: list[Artist], nk_boundary: str) -> None:
+    """The representation's entries under ``title``, then the boundary lines."""
+    handles = [*entries]
     handles += [
         Line2D([], [], **style.COUNTRY.matplotlib_line(), label="International boundary (OSM)"),
         Line2D(
@@ -482,18 +641,21 @@ def _draw_legend(fig: Figure, events: pd.DataFrame, nk_boundary: str, uncertaint
             label="\n".join(textwrap.wrap(f"Provinces ({PROVINCE_LINES_SHORT})", 36)),
         ),
     ]
+    heat_bar = title == "Event density"  # the colour bar sits under the title
     fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.725, 0.90),
+        bbox_to_anchor=(0.725, 0.80 if heat_bar else 0.90),
         frameon=False,
         fontsize=8,
-        title="Event type",
+        title=None if heat_bar else title,
         title_fontproperties={"weight": "bold", "size": 9},
         alignment="left",
         labelspacing=0.7,
         borderaxespad=0,
     )
+    if heat_bar:
+        fig.text(0.725, 0.885, title, fontsize=9, fontweight="bold", va="top")
 
 
 def _draw_texts(
@@ -625,7 +787,7 @@ def render_pair(
             ax.set_title(f"{heading} — {len(inside):,} events", fontsize=10, fontweight="bold", loc="left")
             drawn.append(inside)
         shown = pd.concat(drawn)
-        _draw_legend(fig, shown, nk_boundary, uncertainty=circled)
+        _draw_legend(fig, "Event type", _point_legend_handles(shown, uncertainty=circled), nk_boundary)
         _draw_texts(fig, spec, n_shown=len(shown), notes=[], tiles_used=False, nk_boundary=nk_boundary)
         return Snapshot(figure=fig, events=shown, extent=extent)
 
@@ -692,22 +854,11 @@ def render_change_map(
             spine.set_edgecolor("#666666")
         _draw_scale_bar(ax)
         _draw_north_arrow(ax)
-        handles = [
+        handles: list[Artist] = [
             Patch(facecolor=colour, edgecolor=style.PROVINCE.edge, label=band)
             for band, colour in style.CHANGE_BAND_COLOURS.items()
         ]
         handles.append(Patch(facecolor=style.CHANGE_NO_EVENTS, edgecolor=style.PROVINCE.edge, label="no events"))
-        fig.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(0.725, 0.90),
-            frameon=False,
-            fontsize=8,
-            title=legend_title,
-            title_fontproperties={"weight": "bold", "size": 9},
-            alignment="left",
-            labelspacing=0.7,
-            borderaxespad=0,
-        )
+        _draw_legend(fig, legend_title, handles, nk_boundary)
         _draw_texts(fig, spec, n_shown=0, notes=[], tiles_used=False, nk_boundary=nk_boundary)
         return Snapshot(figure=fig, events=change, extent=extent)

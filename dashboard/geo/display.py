@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from dashboard.geo.join import Boundaries
-from dashboard.vocab import LACHIN_CORRIDOR_LABEL
+from dashboard.geo.units import unit_shapes
+from dashboard.vocab import LACHIN_CORRIDOR_LABEL, UNIT_COLUMNS
 
 GeoJSON = dict[str, Any]
 
@@ -34,10 +36,13 @@ class BaseLayers:
     land: GeoJSON  # Armenia and Azerbaijan, simplified, for the offline basemap fill
     neighbours: GeoJSON
     water: GeoJSON
-    provinces: GeoJSON  # properties: province, province_code (shown as plain text)
+    provinces: GeoJSON  # properties: province, province_code (shown as plain text); a choropleth's units
+    sectors: GeoJSON  # border sectors as areas (join.sector_shapes), property border_sector; a choropleth's units
     nagorno_karabakh: dict[str, GeoJSON]  # by NK_BOUNDARIES key
     lachin_corridor: GeoJSON  # Crisis Group's, Nov 2020 – Aug 2022 (a toggle layer)
     labels: list[Label]  # place names for the offline basemap
+    # Per choropleth kind (vocab.UNIT_COLUMNS): name and area_km2 by unit id, the figures' denominators.
+    units: dict[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -125,10 +130,12 @@ def base_layers(boundaries: Boundaries) -> BaseLayers:
         neighbours=_geojson(boundaries.neighbours, ["name"], CONTEXT_TOLERANCE),
         water=_geojson(boundaries.water, ["name"], CONTEXT_TOLERANCE),
         provinces=_geojson(boundaries.provinces, ["province", "province_code"], PROVINCE_TOLERANCE),
+        sectors=_geojson(boundaries.sectors, ["border_sector"], PROVINCE_TOLERANCE),
         nagorno_karabakh={key: _geojson(nk.loc[[key]], ["name"]) for key in nk.index},
         lachin_corridor=_geojson(
             gpd.GeoDataFrame({"name": [LACHIN_CORRIDOR_LABEL]}, geometry=[boundaries.lachin_corridor], crs=nk.crs),
             ["name"],
         ),
         labels=place_labels(boundaries),
+        units={kind: pd.DataFrame(unit_shapes(boundaries, kind).drop(columns="geometry")) for kind in UNIT_COLUMNS},
     )

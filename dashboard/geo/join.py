@@ -27,6 +27,7 @@ from dashboard.vocab import (
     AZERBAIJAN,
     BORDER_SECTOR_KM,
     CRISIS_GROUP_FEATURES,
+    EQUAL_AREA_CRS,
     METRIC_CRS,
     NAGORNO_KARABAKH,
     NK_BOUNDARIES,
@@ -55,7 +56,7 @@ class Boundaries:
     """The boundary layers of data/geo, in WGS84, plus the border line in metres."""
 
     countries: gpd.GeoDataFrame  # Armenia, Azerbaijan: name, code
-    provinces: gpd.GeoDataFrame  # 89 units: name, code (ISO 3166-2), country
+    provinces: gpd.GeoDataFrame  # 89 units: province, province_code (ISO 3166-2), country, parent_code, area_km2
     nagorno_karabakh: gpd.GeoDataFrame  # indexed by NK_BOUNDARIES key: name
     lachin_corridor: BaseGeometry  # Nov 2020 – Aug 2022, Crisis Group (GPL-3.0): drawn, never joined
     neighbours: gpd.GeoDataFrame  # Georgia, Iran, Turkey, Russia (context)
@@ -64,6 +65,7 @@ class Boundaries:
     border_segments: shapely.STRtree  # the border cut into two-point segments, for nearest-distance queries
     segment_sectors: np.ndarray  # per border segment (tree order): "Armenian unit – Azerbaijani unit"
     provinces_metric: shapely.STRtree  # the provinces in METRIC_CRS (same order), to snap nearby points
+    sectors: gpd.GeoDataFrame  # border sectors as areas (sector_shapes): border_sector, area_km2, geometry (WGS84)
 
     def nk_polygon(self, key: str) -> BaseGeometry:
         """The Nagorno-Karabakh outline for a key of vocab.NK_BOUNDARIES (KeyError for another key)."""
@@ -107,6 +109,43 @@ def border_sectors(segments: np.ndarray, provinces_metric: gpd.GeoDataFrame) -> 
     return names[ARMENIA] + SECTOR_SEPARATOR + names[AZERBAIJAN]
 
 
+# Sector areas are cut from points this far apart along the border (see sector_shapes).
+SECTOR_SAMPLE_M = 200.0
+
+
+def sector_shapes(
+    segments: np.ndarray, segment_sectors: np.ndarray, border: BaseGeometry, countries_metric: BaseGeometry
+) -> gpd.GeoDataFrame:
+    """Border sectors as areas (METRIC_CRS): each place within BORDER_SECTOR_KM of the border, in Armenia
+    or Azerbaijan, belongs to the sector of its nearest stretch of border, as the join assigns events.
+
+    The border is sampled every SECTOR_SAMPLE_M (the middles of equal sub-segments of each segment, each
+    labelled with its segment's sector); the Voronoi cells of the samples, merged per sector, split the
+    25 km band without overlap. A place whose nearest sample and nearest segment belong to different
+    sectors lies within SECTOR_SAMPLE_M / 2 of the line where the two sectors meet.
+    """
+    pieces = np.maximum(np.ceil(shapely.length(segments) / SECTOR_SAMPLE_M).astype(int), 1)
+    parent = np.repeat(np.arange(len(segments)), pieces)
+    offsets = np.concatenate([(np.arange(k) + 0.5) / k for k in pieces])
+    samples = shapely.line_interpolate_point(segments[parent], offsets, normalized=True)
+    labels = segment_sectors[parent]
+    band = shapely.intersection(shapely.buffer(border, BORDER_SECTOR_KM * 1000, quad_segs=16), countries_metric)
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(samples), extend_to=shapely.envelope(band).buffer(1000))
+    )
+    cell, sample = shapely.STRtree(samples).query(cells, predicate="contains")
+    cell_label = np.empty(len(cells), dtype=object)
+    cell_label[cell] = labels[sample]
+    names = sorted(set(labels))
+    areas = [shapely.intersection(shapely.coverage_union_all(cells[cell_label == name]), band) for name in names]
+    return gpd.GeoDataFrame({"border_sector": names}, geometry=areas, crs=METRIC_CRS)
+
+
+def with_area_km2(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``layer`` with ``area_km2``, measured in EQUAL_AREA_CRS (once, when the boundaries are read)."""
+    return layer.assign(area_km2=layer.to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6)
+
+
 def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
     """Read the bundled layers and derive the international border line."""
     countries = _read(geo_dir / "armenia_azerbaijan_admin0.geojson")[["name", "code", "geometry"]]
@@ -139,17 +178,20 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
         ]
     )
     provinces_metric = provinces.to_crs(METRIC_CRS)
+    segment_sectors = border_sectors(segments, provinces_metric)
+    sectors = sector_shapes(segments, segment_sectors, border, shapely.union_all(metric.to_numpy()))
     return Boundaries(
         countries=countries,
-        provinces=provinces,
+        provinces=with_area_km2(provinces),
         nagorno_karabakh=nk,
         lachin_corridor=crisis_group["lachin_corridor_2020_2022"][1],
         neighbours=_read(geo_dir / "neighbours.geojson")[["name", "geometry"]],
         water=_read(geo_dir / "water.geojson")[["name", "kind", "geometry"]],
         border_metric=border,
         border_segments=shapely.STRtree(segments),
-        segment_sectors=border_sectors(segments, provinces_metric),
+        segment_sectors=segment_sectors,
         provinces_metric=shapely.STRtree(provinces_metric.geometry.values),
+        sectors=with_area_km2(sectors.to_crs(WGS84)),
     )
 
 

@@ -57,7 +57,8 @@ def current_claims(claims: pd.DataFrame, figure: str = "killed") -> pd.DataFrame
     ranked = ranked[ranked["_rank"] == best_rank]
     latest = ranked.groupby(reporter, observed=True)["_as_of"].transform("max")
     ranked = ranked[ranked["_as_of"] == latest]
-    has_final = ranked.groupby(PARTY_KEY, observed=True)["status"].transform(lambda s: (s == "final").any())
+    is_final = (ranked["status"] == "final").rename("_final")
+    has_final = is_final.groupby([ranked[c] for c in PARTY_KEY], observed=True).transform("max").astype(bool)
     superseded = has_final & ranked["status"].isin(SUPERSEDED_BY_FINAL)
     return ranked[~superseded].drop(columns=["_rank", "_as_of"])
 
@@ -234,7 +235,7 @@ def _party_figure(party: str, rows: pd.DataFrame) -> PartyFigure:
             when = " / ".join(dict.fromkeys(w for w in (_when(r) for _, r in group.iterrows()) if w))
         else:
             n_events = group[EVENT_KEY].drop_duplicates().shape[0]
-            figure = f"{int(group['killed'].sum()):,} in {n_events} event{'s' if n_events != 1 else ''}"
+            figure = f"{int(group['killed'].sum()):,} in {n_events:,} event{'s' if n_events != 1 else ''}"
             when = ""
         reporters.append(ReporterFigure(str(reported_by), figure, when, bool(group["about_adversary"].iloc[0])))
     return PartyFigure(

@@ -21,8 +21,11 @@ from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
 from dashboard.style import EVENT_TYPE_COLOURS, ShapeStyle, marker_radius
 from dashboard.vocab import (
+    BORDER_SECTOR_KM,
     BOUNDARY_DISCLAIMER,
     CRISIS_GROUP_ATTRIBUTION,
+    DEFAULT_MEASURE,
+    DEFAULT_REPRESENTATION,
     GEONAMES_ATTRIBUTION,
     GEONAMES_URL,
     LACHIN_CORRIDOR_LABEL,
@@ -213,7 +216,9 @@ class _Shapes(ScriptElement):
     Lighter than folium.GeoJson, which styles feature by feature in Python and
     whose bounds walk every coordinate when st_folium asks on each rerun; here
     the bounds come from the FeatureCollection's "bbox" (geopandas writes one).
-    A tooltip, if asked for, joins the named properties as plain text.
+    A tooltip, if asked for, joins the named properties as plain text. With ``units_key`` the
+    data is also registered on the map as a choropleth's units (L.ccm.choropleth), so that the
+    page holds each unit's geometry once, whichever representation the event layer uses.
     """
 
     _template = Template(
@@ -222,18 +227,25 @@ class _Shapes(ScriptElement):
         L.ccm.shapes(
             {{ this._parent.get_name() }}, {{ this.data|tojson }},
             {{ this.style|tojson }}, {{ this.tooltip_fields|tojson }}, {{ this.attribution|tojson }}
+            {%- if this.units_key %}, {{ this._parent._parent.get_name() }}, {{ this.units_key|tojson }}{% endif %}
         );
         {% endmacro %}
         """
     )
 
     def __init__(
-        self, data: dict, style: dict[str, object], tooltip_fields: tuple[str, ...] = (), attribution: str = ""
+        self,
+        data: dict,
+        style: dict[str, object],
+        tooltip_fields: tuple[str, ...] = (),
+        attribution: str = "",
+        units_key: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "Shapes"
         self.data, self.style, self.tooltip_fields = data, style, list(tooltip_fields)
         self.attribution = attribution  # plain text: Leaflet shows it while the layer is on the map
+        self.units_key = units_key  # a key of vocab.UNIT_COLUMNS, for the choropleths
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         west, south, east, north = self.data["bbox"][:4]
@@ -247,10 +259,12 @@ def _shapes_group(
     show: bool = True,
     tooltip_fields: tuple[str, ...] = (),
     attribution: str = "",
+    units_key: str | None = None,
 ) -> folium.FeatureGroup:
-    """A toggle layer of one boundary set; ``attribution`` shows in the map's credits while it is on."""
+    """A toggle layer of one boundary set; ``attribution`` shows in the map's credits while it is on;
+    ``units_key`` registers its shapes as a choropleth's units."""
     group = folium.FeatureGroup(name=name, show=show)
-    _Shapes(data, shape_style.leaflet(), tooltip_fields, attribution).add_to(group)
+    _Shapes(data, shape_style.leaflet(), tooltip_fields, attribution, units_key).add_to(group)
     return group
 
 
@@ -269,8 +283,9 @@ def legend_html(nk_boundary: str, open_: bool = True) -> str:
     nk_label = NK_BOUNDARIES[nk_boundary][1]
     return (
         f'<details{" open" if open_ else ""} class="ccm-panel"><summary>Legend</summary>'
-        f"{rows}"
-        f'<div class="ccm-gap">Reported fatalities: {sizes}</div>'
+        # Hidden while a choropleth or heatmap is shown (map.css, L.ccm.layerLegend).
+        f'<div class="ccm-legend-points">{rows}'
+        f'<div class="ccm-gap">Reported fatalities: {sizes}</div></div>'
         # Shown while the event layer draws circles of uncertainty (map.css, L.ccm.uncertaintyLegend).
         f'<div class="ccm-gap ccm-legend-uncertainty"><span class="ccm-circle"></span>{e(UNCERTAINTY_LEGEND)}</div>'
         '<div class="ccm-gap"><span class="ccm-line ccm-line-country"></span>International boundary (OSM)</div>'
@@ -316,6 +331,15 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
         style.PROVINCE,
         show=False,
         tooltip_fields=("province", "province_code"),
+        units_key="provinces",
+    ).add_to(fmap)
+    _shapes_group(
+        layers.sectors,
+        f"Border sectors (within {BORDER_SECTOR_KM:g} km of the border)",
+        style.BORDER_SECTOR,
+        show=False,
+        tooltip_fields=("border_sector",),
+        units_key="sectors",
     ).add_to(fmap)
     credit = CRISIS_GROUP_ATTRIBUTION if nk_boundary in NK_FROM_CRISIS_GROUP else ""
     _shapes_group(
@@ -345,12 +369,22 @@ def build_event_map(
     view: MapView | None = None,
     hints: ReaderHints = DASHBOARD_HINTS,
     uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> tuple[folium.Map, str | None]:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file,
-    and the note saying how the events are drawn when there are too many for markers;
-    ``uncertainty`` draws circles of uncertainty around approximate locations."""
+    and the note saying how the events are drawn when there are too many for markers (or, for a
+    choropleth, which events are in no unit); ``uncertainty`` draws circles of uncertainty around
+    approximate locations; ``representation`` and ``measure`` as in build_selection_layer."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
-    layer, note = build_selection_layer(events, hints=hints, uncertainty=uncertainty)
+    layer, note = build_selection_layer(
+        events,
+        hints=hints,
+        uncertainty=uncertainty,
+        representation=representation,
+        units=layers.units,
+        measure=measure,
+    )
     layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, note

@@ -5,11 +5,16 @@ clustered where dense. Up to MAX_PACKED: every event in the compact encoding of
 dashboard/webmap/packing.py, drawn and clustered by webmap/static/js/packed-events.js.
 Above: grid counts (dashboard/webmap/grid.py). Each layer is a folium FeatureGroup
 that streamlit-folium can swap without re-mounting the map.
+
+The other representations (vocab.REPRESENTATIONS): a heatmap fed from the same packed payload
+(grid cells as weighted heat points above MAX_PACKED), and choropleths by province or border
+sector over the unit shapes the base map registered once (dashboard/summary/units.py figures).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, cast
 
@@ -20,6 +25,7 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from dashboard import style
 from dashboard.style import (
     EVENT_TYPE_COLOURS,
     LOCATION_UNCERTAINTY,
@@ -28,6 +34,8 @@ from dashboard.style import (
     UNKNOWN_TYPE_COLOUR,
     marker_radius,
 )
+from dashboard.summary.units import Choropleth, Classes, choropleth, unit_figures
+from dashboard.vocab import DEFAULT_MEASURE, REPRESENTATIONS, UNIT_COLUMNS
 from dashboard.webmap.assets import LOCAL_ASSETS, MAP_SCRIPTS, MAP_STYLESHEETS
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.grid import Grid, aggregate_grid, cell_records
@@ -229,18 +237,32 @@ def build_selection_layer(
     encode: Callable[[], EventCodes] | None = None,
     hints: ReaderHints = DASHBOARD_HINTS,
     uncertainty: bool = True,
+    representation: str = "points",
+    units: Mapping[str, pd.DataFrame] | None = None,
+    measure: str = DEFAULT_MEASURE,
 ) -> tuple[folium.FeatureGroup, str | None]:
-    """The event layer that suits the number of events, and a note saying which one it is and why.
+    """The event layer in ``representation`` (a key of vocab.REPRESENTATIONS), and a note saying
+    which layer it is and why.
 
-    Up to MAX_MARKERS: a marker per event with its full popup. Up to MAX_PACKED:
-    every event, packed and clustered in the browser. Above: grid counts.
+    Points: up to MAX_MARKERS a marker per event with its full popup; up to MAX_PACKED every
+    event, packed and clustered in the browser; above, grid counts. Heatmap: the packed events as
+    heat (grid cells above MAX_PACKED). Provinces and sectors: a choropleth coloured by ``measure``
+    over ``units`` (per kind, the unit table of geo.display.BaseLayers.units: name and area by id).
     ``encode`` returns codes for a table that includes ``events`` (the app passes
     cached ones); by default the events are encoded here. ``hints`` finish the notes and
     popups with where the reader finds what the map leaves out, on the page being built.
     ``uncertainty`` draws circles of uncertainty around approximate locations (markers and packed
-    layer; never on grid cells).
+    layer; never on grid cells, heat or units).
     """
+    if representation not in REPRESENTATIONS:
+        raise ValueError(f"Unknown representation '{representation}'; use one of {', '.join(REPRESENTATIONS)}.")
+    if representation in UNIT_COLUMNS:
+        if units is None:
+            raise ValueError("A choropleth needs the unit tables of the base layers.")
+        return choropleth_layer(choropleth(unit_figures(events, units[representation], representation), measure))
     located = int(events["latitude"].notna().sum())
+    if representation == "heatmap":
+        return _heat_selection(events, located, encode, hints)
     if located <= MAX_MARKERS:
         return build_event_layer(events, uncertainty=uncertainty), None
     if located <= MAX_PACKED:
@@ -259,3 +281,216 @@ def build_selection_layer(
         f"coloured by their most frequent type. {hints.single_events}"
     )
     return build_cell_layer(grid), note
+
+
+def _heat_selection(
+    events: pd.DataFrame, located: int, encode: Callable[[], EventCodes] | None, hints: ReaderHints
+) -> tuple[folium.FeatureGroup, str | None]:
+    """The heatmap of the selection: from the packed events up to MAX_PACKED, from grid cells above."""
+    if located <= MAX_PACKED:
+        encoded = encode() if encode is not None else encode_events(events)
+        return build_heat_layer(pack_selection(encoded, events.index)), None
+    grid = aggregate_grid(events)
+    note = (
+        f"{located:,} events match, more than the {MAX_PACKED:,} the heatmap reads one by one: it is drawn from "
+        f"{len(grid.cells):,} grid cells of {grid.cell_deg:g}° (about {grid.cell_km:.0f} km), each weighted by its "
+        f"events. {hints.single_events}"
+    )
+    return build_cell_heat_layer(grid), note
+
+
+def heat_options() -> dict[str, object]:
+    """L.CcmHeat's options (map-elements.js) from style.py: radius, colour ramp and saturation."""
+    return {
+        "radius": style.HEAT_RADIUS_PX,
+        "blur": round(style.HEAT_RADIUS_PX * 0.8),
+        "gradient": {f"{stop:g}": colour for stop, colour in style.HEAT_GRADIENT},
+        "saturationShare": style.HEAT_SATURATION_SHARE,
+    }
+
+
+HEAT_EXPLAINED = (
+    "Each place weighs as many events as it has; the darkest colour marks the densest "
+    f"{style.HEAT_SATURATION_SHARE:.0%} of the map at this zoom."
+)
+
+
+def heat_legend_html(n_events: int, from_cells: bool = False) -> str:
+    """The heatmap's legend box: the colour ramp from fewer to more events and how it is scaled."""
+    ramp = ", ".join(f"{colour} {stop:.0%}" for stop, colour in style.HEAT_GRADIENT)
+    source = " Drawn from grid cells (too many events to read one by one)." if from_cells else ""
+    return (
+        '<div class="ccm-panel">'
+        f'<div class="ccm-legend-title">Heatmap of {n_events:,} shown event{"s" if n_events != 1 else ""}</div>'
+        f'<div class="ccm-heat-ramp" style="background:linear-gradient(to right, {ramp})"></div>'
+        '<div class="ccm-heat-ends"><span>fewer events</span><span>more events</span></div>'
+        f'<div class="ccm-legend-note">{html.escape(HEAT_EXPLAINED + source)}</div>'
+        "</div>"
+    )
+
+
+class _LayerLegend(ScriptElement):
+    """A legend box shown while its layer is on the map (L.ccm.layerLegend); the HTML is escaped in Python."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.layerLegend({{ this._parent.get_name() }}, {{ this.html|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "LayerLegend"
+        self.html = html_text
+
+
+class _PackedHeat(ScriptElement):
+    """The packed events as a heatmap (L.ccmPackedHeat): the points' payload, read as heat."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccmPackedHeat({{ this.packed|tojson }}, {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, packed: Packed) -> None:
+        super().__init__()
+        self._name = "PackedHeat"
+        self.packed = packed
+        self.options = heat_options()
+
+
+def build_heat_layer(packed: Packed, name: str = "Events (heatmap)") -> folium.FeatureGroup:
+    """The packed events as a heatmap layer with its legend (no circles of uncertainty)."""
+    layer = folium.FeatureGroup(name=name)
+    _PackedHeat(packed).add_to(layer)
+    _LayerLegend(heat_legend_html(packed["n"])).add_to(layer)
+    _UncertaintyLegend(False).add_to(layer)
+    return layer
+
+
+class _CellHeat(ScriptElement):
+    """Grid cells as weighted heat points (L.ccm.cellHeat)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.cellHeat({{ this._parent.get_name() }}, {{ this.points|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "CellHeat"
+        self.points = points
+        self.options = heat_options()
+
+
+def build_cell_heat_layer(grid: Grid, name: str = "Events (heatmap of grid cells)") -> folium.FeatureGroup:
+    """Grid cells as the heat points of a heatmap, each weighted by its events, with the legend."""
+    cells = grid.cells
+    points = [
+        [round(float(lat), 5), round(float(lon), 5), int(n)]
+        for lat, lon, n in zip(cells["lat"], cells["lon"], cells["events"], strict=True)
+    ]
+    layer = folium.FeatureGroup(name=name)
+    _CellHeat(points).add_to(layer)
+    _LayerLegend(heat_legend_html(int(cells["events"].sum()) if len(cells) else 0, from_cells=True)).add_to(layer)
+    _UncertaintyLegend(False).add_to(layer)
+    return layer
+
+
+class _Choropleth(ScriptElement):
+    """Unit colours and hover text over the units the base map registered (L.ccm.choropleth)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.choropleth(
+            {{ this._parent.get_name() }}, {{ this.units_key|tojson }}, {{ this.id_property|tojson }},
+            {{ this.units|tojson }}, {{ this.look|tojson }}
+        );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, units_key: str, units: dict[str, dict[str, object]]) -> None:
+        super().__init__()
+        self._name = "Choropleth"
+        self.units_key = units_key
+        self.id_property = UNIT_COLUMNS[units_key]
+        self.units = units
+        unit_line = style.CHOROPLETH_UNIT
+        self.look = {
+            "edge": unit_line.edge,
+            "weight": unit_line.width_px,
+            "fillOpacity": unit_line.fill_opacity,
+            "noEvents": style.NO_EVENTS.leaflet(),
+        }
+
+
+def classed_legend_html(
+    title: str, classes: Classes | None, notes: Sequence[str] = (), extra: Sequence[tuple[str, str]] = ()
+) -> str:
+    """A classed legend box: title, one swatch per class with its label, ``extra`` (colour, label)
+    swatches, 'No events', then notes (plain text). Any classes and palette."""
+    e = html.escape
+    swatches = [*zip(classes.colours, classes.labels, strict=True)] if classes else []
+    swatches += [*extra, (style.NO_EVENTS.css_fill(), "No events")]
+    rows = "".join(
+        f'<div class="ccm-class"><span class="ccm-class-swatch" style="background:{colour}"></span>{e(label)}</div>'
+        for colour, label in swatches
+    )
+    body = "".join(f'<div class="ccm-legend-note">{e(note)}</div>' for note in notes)
+    return f'<div class="ccm-panel"><div class="ccm-legend-title">{e(title)}</div>{rows}{body}</div>'
+
+
+def build_choropleth_layer(
+    units_key: str,
+    colours: Mapping[str, str | None],
+    hover: Mapping[str, Sequence[str]],
+    legend_html: str,
+    name: str = "Events by unit",
+) -> folium.FeatureGroup:
+    """A choropleth over the units the base map registered as ``units_key`` (a key of vocab.UNIT_COLUMNS):
+    each unit filled with ``colours[unit]`` (None or missing: "no events"), hovering it shows ``hover[unit]``
+    (plain text lines, the first in bold), and the legend box ``legend_html`` (see classed_legend_html)
+    shows while the layer is on. Any classes and palette: the caller decides the colours.
+    """
+    units: dict[str, dict[str, object]] = {unit: {"c": colours.get(unit), "t": list(hover[unit])} for unit in hover}
+    layer = folium.FeatureGroup(name=name)
+    _Choropleth(units_key, units).add_to(layer)
+    _LayerLegend(legend_html).add_to(layer)
+    _UncertaintyLegend(False).add_to(layer)
+    return layer
+
+
+CLASSES_EXPLAINED = "Classes: quintiles of the units with events (fewer where figures repeat)."
+
+
+def choropleth_layer(drawn: Choropleth) -> tuple[folium.FeatureGroup, str | None]:
+    """The choropleth of summary.units.choropleth as a layer, and the note on events in no unit."""
+    figures = drawn.figures
+    outside = figures.outside_note()
+    notes = [CLASSES_EXPLAINED, *([outside] if outside else [])]
+    if drawn.measure == "killed":
+        notes.insert(0, "Reported killed: the sum of the events' single figures (data/README.md).")
+    hover = {unit: figures.hover_lines(unit) for unit in figures.table.index}
+    layer = build_choropleth_layer(
+        drawn.kind,
+        drawn.colours,
+        hover,
+        classed_legend_html(
+            drawn.title,
+            drawn.classes,
+            notes,
+            extra=[(style.NO_FIGURE.css_fill(), style.NO_FIGURE_LABEL)] if drawn.without_figure else [],
+        ),
+        name=f"Events ({REPRESENTATIONS[drawn.kind].lower()})",
+    )
+    return layer, outside

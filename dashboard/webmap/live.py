@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard import style
 from dashboard.geo.display import BaseLayers
+from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
 from dashboard.webmap.event_layers import build_selection_layer
@@ -78,11 +79,14 @@ def build_live_map(
     encode: Callable[[], EventCodes] | None = None,
     place: PlaceMark | None = None,
     uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
     ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
     draws circles of uncertainty around approximate locations (part of the event layer, so the
-    sidebar's toggle keeps the view).
+    sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
+    ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too.
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -95,7 +99,14 @@ def build_live_map(
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
-    layer, note = build_selection_layer(events, encode=encode, uncertainty=uncertainty)
+    layer, note = build_selection_layer(
+        events,
+        encode=encode,
+        uncertainty=uncertainty,
+        representation=representation,
+        units=layers.units,
+        measure=measure,
+    )
     if place is not None:
         add_place_mark(layer, place)
     control = folium.LayerControl(collapsed=True)

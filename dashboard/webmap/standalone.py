@@ -11,6 +11,7 @@ from folium.map import FitBounds
 
 from dashboard.bbox import BBox
 from dashboard.geo.display import BaseLayers
+from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.assets import inline_local_assets, require_offline
 from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
 from dashboard.webmap.event_layers import STANDALONE_HINTS
@@ -30,10 +31,21 @@ def standalone_html(
     lines: list[str],
     bbox: BBox | None = None,
     uncertainty: bool = True,
+    representation: str = DEFAULT_REPRESENTATION,
+    measure: str = DEFAULT_MEASURE,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened;
-    ``uncertainty`` draws circles of uncertainty around approximate locations, as the dashboard does."""
-    fmap, note = build_event_map(events, layers, nk_boundary, hints=STANDALONE_HINTS, uncertainty=uncertainty)
+    ``uncertainty`` draws circles of uncertainty around approximate locations, as the dashboard does;
+    ``representation`` and ``measure`` choose how the events are shown (vocab.REPRESENTATIONS)."""
+    fmap, note = build_event_map(
+        events,
+        layers,
+        nk_boundary,
+        hints=STANDALONE_HINTS,
+        uncertainty=uncertainty,
+        representation=representation,
+        measure=measure,
+    )
     located = events[events["latitude"].notna()]
     opening: FitBounds | None = None
     if bbox is not None:

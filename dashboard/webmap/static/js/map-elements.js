@@ -84,7 +84,13 @@
     // markers above the circles, and both below the place names (440, 450) as the markers were.
     // The circles' pane takes no pointer events, so every click reaches the markers.
     var UNCERTAINTY_PANE = "ccm-uncertainty", EVENTS_PANE = "ccm-events";
+    // Choropleth units and boundary lines: the fills of a choropleth (and the heatmap's canvas, in the
+    // overlay pane) lie over the offline basemap's land and water (overlay pane, 400) and under the
+    // boundary lines, which shapes() puts in a pane of their own, so that borders stay readable.
+    var UNITS_PANE = "ccm-units", LINES_PANE = "ccm-lines";
     L.Map.addInitHook(function () {
+        this.createPane(UNITS_PANE).style.zIndex = "401";
+        this.createPane(LINES_PANE).style.zIndex = "403";
         var circles = this.createPane(UNCERTAINTY_PANE);
         circles.style.zIndex = "405";
         circles.style.pointerEvents = "none";
@@ -139,7 +145,154 @@
         if (target._map) { attach(); }
     }
 
+    /**
+     * leaflet.heat's layer with the project's scaling: a heat point's weight is its number of events
+     * at every zoom (leaflet.heat would otherwise fade them by zoom), and the darkest colour is reached
+     * by the densest ``saturationShare`` of the heat cells the data fills at the current zoom, so that
+     * one busy town does not wash out the rest. ``isDrawn`` is true once drawn for a settled view.
+     */
+    L.CcmHeat = L.HeatLayer.extend({
+        options: {maxZoom: 0, minOpacity: 0.25, saturationShare: 0.05},
+
+        initialize: function (points, options) {
+            L.HeatLayer.prototype.initialize.call(this, points, options);
+            this._saturation = {};
+            this._drawn = false;
+        },
+
+        onAdd: function (map) {
+            L.HeatLayer.prototype.onAdd.call(this, map);
+            // Leaflet stacks a pane's canvases (100) under its SVG (200), which holds the offline
+            // basemap's land: the heat goes above the land, and stays under the boundary lines' pane.
+            this._canvas.style.zIndex = "250";
+            map.on("zoomstart", this._unsettle, this);
+        },
+
+        onRemove: function (map) {
+            map.off("zoomstart", this._unsettle, this);
+            this._drawn = false;
+            L.HeatLayer.prototype.onRemove.call(this, map);
+        },
+
+        isDrawn: function () { return this._drawn; },
+
+        _unsettle: function () { this._drawn = false; },
+
+        // The cell total reached by the densest saturationShare of cells at ``zoom`` (cells as leaflet.heat bins).
+        _saturationAt: function (zoom) {
+            if (this._saturation[zoom] === undefined) {
+                var cell = (this.options.radius || 25) / 2, totals = new Map(), map = this._map;
+                this._latlngs.forEach(function (p) {
+                    var point = map.project([p[0], p[1]], zoom);
+                    var key = Math.floor(point.x / cell) + ":" + Math.floor(point.y / cell);
+                    totals.set(key, (totals.get(key) || 0) + p[2]);
+                });
+                var sorted = Array.from(totals.values()).sort(function (a, b) { return a - b; });
+                var at = Math.floor((sorted.length - 1) * (1 - this.options.saturationShare));
+                this._saturation[zoom] = Math.max(1, sorted.length ? sorted[at] : 1);
+            }
+            return this._saturation[zoom];
+        },
+
+        _redraw: function () {
+            if (!this._map) { return; }
+            this.options.max = this._saturationAt(this._map.getZoom());
+            this._heat.max(this.options.max);
+            L.HeatLayer.prototype._redraw.call(this);
+            this._drawn = true;
+        }
+    });
+    L.ccmHeat = function (points, options) { return new L.CcmHeat(points, options); };
+
+    /**
+     * A legend box shown while its layer (a choropleth or heatmap) is on the map; its HTML is built and
+     * escaped in Python. While shown, the base legend's event types and sizes are hidden (map.css):
+     * they describe points, which are not drawn.
+     * @param {L.LayerGroup} group
+     * @param {string} html
+     */
+    function layerLegend(group, html) {
+        var control = null, layer = /** @type {any} */ (group);
+        function added() {
+            var map = layer._map;
+            if (control) { return; }
+            control = new L.Control({position: "topright"});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "ccm-legend ccm-layer-legend");
+                div.innerHTML = html;
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            control.addTo(map);
+            map.getContainer().classList.add("ccm-aggregate-on");
+        }
+        group.on("add", added);
+        group.on("remove", function () {
+            if (!control) { return; }
+            layer._map.getContainer().classList.remove("ccm-aggregate-on");
+            control.remove();
+            control = null;
+        });
+        if (layer._map) { added(); }
+    }
+
     L.ccm = {
+        layerLegend: layerLegend,
+
+        /**
+         * Grid cells (selections above the packed layer's limit) as the heat points of a heatmap,
+         * each weighted by its number of events.
+         * @param {L.LayerGroup} group
+         * @param {Array<[number, number, number]>} points  [lat, lon, events] per cell
+         * @param {Object} options  L.CcmHeat options (dashboard/style.py)
+         */
+        cellHeat: function (group, points, options) {
+            L.ccmHeat(points, options).addTo(group);
+        },
+
+        /**
+         * A choropleth over the unit shapes the base map registered under ``unitsKey`` (see shapes):
+         * the geometry is in the page once, and this layer sends only each unit's colour and hover
+         * text (plain text lines, set with textContent).
+         * @param {L.LayerGroup} group
+         * @param {string} unitsKey  "provinces" or "sectors"
+         * @param {string} idProperty  the feature property holding the unit id
+         * @param {Object<string, {c: (string|null), t: string[]}>} units  colour (null: no events) and hover lines
+         * @param {{edge: string, weight: number, fillOpacity: number, noEvents: L.PathOptions}} look
+         */
+        choropleth: function (group, unitsKey, idProperty, units, look) {
+            var drawn = null, layer = /** @type {any} */ (group);
+            function style(feature) {
+                var unit = units[feature.properties[idProperty]];
+                if (!unit || !unit.c) { return look.noEvents; }
+                return {color: look.edge, weight: look.weight, fill: true, fillColor: unit.c,
+                        fillOpacity: look.fillOpacity};
+            }
+            function added() {
+                var shapes = layer._map.ccmUnits && layer._map.ccmUnits[unitsKey];
+                if (!shapes || drawn) { return; }
+                drawn = L.geoJSON(shapes, {style: style, pane: UNITS_PANE});
+                drawn.bindTooltip(function (shape) {
+                    var unit = units[shape.feature.properties[idProperty]];
+                    var box = document.createElement("div");
+                    box.className = "ccm-unit-tip";
+                    (unit ? unit.t : [String(shape.feature.properties[idProperty])]).forEach(function (line, i) {
+                        var row = document.createElement("div");
+                        row.textContent = line;
+                        if (i === 0) { row.className = "ccm-popup-head"; }
+                        box.appendChild(row);
+                    });
+                    return box;
+                }, {sticky: true});
+                group.addLayer(drawn);
+            }
+            group.on("add", added);
+            group.on("remove", function () {
+                if (drawn) { group.removeLayer(drawn); }
+                drawn = null;
+            });
+            if (layer._map) { added(); }
+        },
         /**
          * Colours shared with the snapshots, as CSS custom properties on the map container.
          * @param {L.Map} map
@@ -377,9 +530,17 @@
          * @param {L.PathOptions} style
          * @param {string[]} fields
          * @param {string} attribution  credited in the map's attribution while the layer is shown ("" for none)
+         * @param {L.Map} [map]  with ``unitsKey``: the map on which ``data`` is registered as a choropleth's units
+         * @param {string} [unitsKey]
          */
-        shapes: function (group, data, style, fields, attribution) {
+        shapes: function (group, data, style, fields, attribution, map, unitsKey) {
+            if (map && unitsKey) {
+                /** @type {any} */ (map).ccmUnits = /** @type {any} */ (map).ccmUnits || {};
+                /** @type {any} */ (map).ccmUnits[unitsKey] = data;
+            }
             var options = {style: style, interactive: fields.length > 0};
+            // Outlines over the choropleth's fills; filled areas stay in the overlay pane.
+            if (!style.fill) { options.pane = LINES_PANE; }
             // Leaflet writes an attribution as HTML: it is escaped here, as it is plain text.
             if (attribution) { options.attribution = span(attribution).outerHTML; }
             var layer = L.geoJSON(/** @type {any} */ (data), options);

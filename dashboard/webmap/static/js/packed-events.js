@@ -75,6 +75,43 @@
         return n < 10 ? 14 : n < 100 ? 17 : n < 1000 ? 20 : 23;
     }
 
+    /**
+     * The payload's columns inflated, with what both packed layers (points and heatmap) read: each
+     * location's position, the events of each location in date order, and day 0.
+     * @param {PackedEvents} p
+     */
+    function decodePacked(p) {
+        if (p.version !== PACKED_VERSION) {
+            return Promise.reject(new Error(
+                "This page's events layer has format version " + p.version + "; this script reads version "
+                + PACKED_VERSION + ". Export the map again."));
+        }
+        if (typeof DecompressionStream === "undefined") {
+            return Promise.reject(new Error(
+                "This browser cannot unpack the events layer (it needs DecompressionStream: "
+                + "Chrome/Edge 80+, Firefox 113+, Safari 16.4+)."));
+        }
+        return Promise.all([inflateAll(p.loc), inflateAll(p.ev)]).then(function (parts) {
+            var loc = parts[0], ev = parts[1], nLoc = loc.x.length;
+            var lat = new Float64Array(nLoc), lng = new Float64Array(nLoc);
+            for (var i = 0; i < nLoc; i++) {
+                lat[i] = (p.y0 + loc.y[i]) / p.scale;
+                lng[i] = (p.x0 + loc.x[i]) / p.scale;
+            }
+            // Events of each location, in date order (the events arrive sorted by date).
+            var start = new Uint32Array(nLoc + 1);
+            for (var e = 0; e < ev.loc.length; e++) { start[ev.loc[e] + 1]++; }
+            for (i = 0; i < nLoc; i++) { start[i + 1] += start[i]; }
+            var fill = start.slice(0, nLoc), byLocation = new Uint32Array(ev.loc.length);
+            for (e = 0; e < ev.loc.length; e++) { byLocation[fill[ev.loc[e]]++] = e; }
+            var d = p.day0.split("-");
+            return {
+                _lat: lat, _lng: lng, _loc: loc, _ev: ev, _start: start, _byLocation: byLocation,
+                _day0: Date.UTC(+d[0], +d[1] - 1, +d[2])
+            };
+        });
+    }
+
     L.CcmPackedEvents = L.Layer.extend({
         options: {
             pane: "markerPane",  // above the boundaries and the place labels
@@ -116,38 +153,8 @@
         },
 
         _decode: function () {
-            var self = this, p = this._packed;
-            if (p.version !== PACKED_VERSION) {
-                return Promise.reject(new Error(
-                    "This page's events layer has format version " + p.version + "; this script reads version "
-                    + PACKED_VERSION + ". Export the map again."));
-            }
-            if (typeof DecompressionStream === "undefined") {
-                return Promise.reject(new Error(
-                    "This browser cannot unpack the events layer (it needs DecompressionStream: "
-                    + "Chrome/Edge 80+, Firefox 113+, Safari 16.4+)."));
-            }
-            return Promise.all([inflateAll(p.loc), inflateAll(p.ev)]).then(function (parts) {
-                var loc = parts[0], ev = parts[1], nLoc = loc.x.length;
-                self._lat = new Float64Array(nLoc);
-                self._lng = new Float64Array(nLoc);
-                for (var i = 0; i < nLoc; i++) {
-                    self._lat[i] = (p.y0 + loc.y[i]) / p.scale;
-                    self._lng[i] = (p.x0 + loc.x[i]) / p.scale;
-                }
-                self._loc = loc;
-                self._ev = ev;
-                // Events of each location, in date order (the events arrive sorted by date).
-                var start = new Uint32Array(nLoc + 1);
-                for (var e = 0; e < ev.loc.length; e++) { start[ev.loc[e] + 1]++; }
-                for (i = 0; i < nLoc; i++) { start[i + 1] += start[i]; }
-                var fill = start.slice(0, nLoc), byLocation = new Uint32Array(ev.loc.length);
-                for (e = 0; e < ev.loc.length; e++) { byLocation[fill[ev.loc[e]]++] = e; }
-                self._start = start;
-                self._byLocation = byLocation;
-                var d = p.day0.split("-");
-                self._day0 = Date.UTC(+d[0], +d[1] - 1, +d[2]);
-            });
+            var self = this;
+            return decodePacked(this._packed).then(function (decoded) { L.extend(self, decoded); });
         },
 
         onAdd: function (map) {
@@ -487,4 +494,59 @@
     });
 
     L.ccmPackedEvents = function (packed, options) { return new L.CcmPackedEvents(packed, options); };
+
+    /*
+     * The packed events as a heatmap (L.CcmHeat, map-elements.js): the same payload as the points,
+     * one heat point per location weighted by its number of events. Nothing is clickable.
+     */
+    L.CcmPackedHeat = L.Layer.extend({
+        // Options of L.CcmHeat: radius, gradient, saturationShare (from dashboard/style.py).
+        options: {},
+
+        initialize: function (packed, options) {
+            L.setOptions(this, options);
+            this._packed = packed;
+            this._ready = null;
+            this._heat = null;
+        },
+
+        // Resolves with the heat points [lat, lng, events] once the columns are inflated.
+        whenReady: function () {
+            if (!this._ready) {
+                this._ready = decodePacked(this._packed).then(function (d) {
+                    var points = [];
+                    for (var i = 0; i < d._lat.length; i++) {
+                        var n = d._start[i + 1] - d._start[i];
+                        if (n) { points.push([d._lat[i], d._lng[i], n]); }
+                    }
+                    return points;
+                });
+            }
+            return this._ready;
+        },
+
+        eventCount: function () { return this._packed.n; },
+
+        // Whether the heat is drawn for the current, settled view.
+        isDrawn: function () { return Boolean(this._heat && this._heat.isDrawn()); },
+
+        onAdd: function (map) {
+            var self = this;
+            this.whenReady().then(function (points) {
+                if (self._map !== map) { return; }
+                self._heat = L.ccmHeat(points, self.options).addTo(map);
+            }, function (error) {
+                self._problem = element("div", error.message, "ccm-problem");
+                map.getContainer().appendChild(self._problem);
+            });
+        },
+
+        onRemove: function (map) {
+            if (this._heat) { map.removeLayer(this._heat); }
+            this._heat = null;
+            if (this._problem) { L.DomUtil.remove(this._problem); }
+        }
+    });
+
+    L.ccmPackedHeat = function (packed, options) { return new L.CcmPackedHeat(packed, options); };
 })();
