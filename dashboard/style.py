@@ -114,12 +114,13 @@ def cell_radius(events: int, largest: int) -> float:
     return round(SMALLEST_RADIUS_PX + (LARGEST_CELL_RADIUS_PX - SMALLEST_RADIUS_PX) * math.sqrt(events / largest), 1)
 
 
-# Bands of a comparison of two periods (summary/compare.py): a diverging ColorBrewer RdBu ramp,
-# colour-blind safe; increases red, decreases blue, limited change near white, too few grey.
+# Bands of a comparison of two periods (summary/compare.py): ColorBrewer RdBu's ends, colour-blind safe;
+# increases red, decreases blue; limited change a pale sand, apart from the white of "no events";
+# too few to compare grey.
 CHANGE_BAND_COLOURS: Final[dict[str, str]] = {
     "large increase": "#b2182b",
     "increase": "#ef8a62",
-    "limited change": "#f7f7f7",
+    "limited change": "#efe3c4",
     "large decrease": "#2166ac",
     "too few to compare": "#d9d9d9",
 }

@@ -27,7 +27,7 @@ from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_dis
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
 from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.base_map import events_view
-from dashboard.webmap.pair import build_pair_map
+from dashboard.webmap.pair import build_change_map, build_pair_map
 
 
 def show_casualty_figures(selection: Selection, table_key: str, nk_boundary: str, flt: EventFilter) -> None:
@@ -157,6 +157,18 @@ def show_compare(
         st.dataframe(comparison_display(comparison), hide_index=True, width="stretch")
     if comparison.outside_text():
         st.caption(literal_markdown(comparison.outside_text()))
+    if not comparison.table.empty:
+        events = select_events(table, nk_boundary, replace(flt, start=None, end=None)).events
+        dates = events["event_date"].dt.normalize()
+        compared = events[a.contains(dates) | b.contains(dates)]
+        change_map = build_change_map(
+            cached_base_layers(), nk_boundary, events_view(compared), comparison, comparison.caption()
+        )
+        st.caption("The change per unit (hover a unit for its figures).")
+        st_folium(
+            change_map, key=keys.KEY_COMPARE_CHANGE_MAP, height=COMPARE_MAP_HEIGHT_PX, use_container_width=True,
+            returned_objects=[],
+        )  # fmt: skip
     show_pair(table, flt, nk_boundary, a, b, uncertainty)
     name = f"compare_{a.start}_{a.end}_vs_{b.start}_{b.end}_{by}"
     files = st.columns(3)

@@ -1,4 +1,4 @@
-"""Two maps side by side that move together: the two periods of a comparison.
+"""The maps of a comparison of two periods: the change per unit, and the two periods side by side.
 
 folium's DualMap loads its synchronisation plugin from a CDN; this pair synchronises the maps with
 a few lines of the project's own script (L.ccm.syncMaps), so that it works offline.
@@ -14,10 +14,12 @@ from branca.element import Figure, MacroElement
 from folium.plugins import DualMap
 from jinja2 import Template
 
+from dashboard import style
 from dashboard.geo.display import BaseLayers
+from dashboard.summary.compare import BY_PROVINCE, UNITS, Comparison
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import HtmlControl, MapView, build_base_map
-from dashboard.webmap.event_layers import build_selection_layer
+from dashboard.webmap.event_layers import build_choropleth_layer, build_selection_layer, classed_legend_html
 
 
 class SyncedPair(DualMap):
@@ -65,3 +67,38 @@ def build_pair_map(
     link_local_assets(pair.get_root())
     require_offline(pair.get_root().render(), "The pair of maps")
     return pair
+
+
+def build_change_map(
+    layers: BaseLayers, nk_boundary: str, view: MapView, comparison: Comparison, caption: str
+) -> folium.Map:
+    """One map of the compared units filled by the band of their change (style.CHANGE_BAND_COLOURS),
+    hovering a unit shows its counts in A and B, the change and the band; the legend names the bands."""
+    kind = "provinces" if comparison.by == BY_PROVINCE else "sectors"
+    names = layers.units[kind]["name"]
+    ids = dict(zip(names.astype(str), names.index.astype(str), strict=True))
+    colours: dict[str, str | None] = {}
+    hover: dict[str, list[str]] = {}
+    for record in comparison.table.to_dict("records"):
+        unit = ids.get(str(record["unit"]))
+        if unit is None:
+            continue
+        colours[unit] = style.CHANGE_BAND_COLOURS[str(record["band"])]
+        change_pct = record["change_pct"]
+        pct = "" if pd.isna(change_pct) else f" ({float(change_pct):+.1f} %)"
+        hover[unit] = [
+            str(record["unit"]),
+            f"A: {int(record['events_a']):,} · B: {int(record['events_b']):,} events",
+            f"change {int(record['change']):+,}{pct}: {record['band']}",
+        ]
+    legend = classed_legend_html(
+        f"Change per {UNITS[comparison.by][1]}, A − B",
+        None,
+        [caption],
+        extra=[(colour, band) for band, colour in style.CHANGE_BAND_COLOURS.items()],
+    )
+    fmap = build_base_map(layers, nk_boundary, view, legend_open=False)
+    build_choropleth_layer(kind, colours, hover, legend, name="Change per unit").add_to(fmap)
+    link_local_assets(fmap)
+    require_offline(fmap.get_root().render(), "The change map")
+    return fmap
