@@ -28,7 +28,15 @@ from dashboard.errors import PlaceError
 from dashboard.filters import MAX_RADIUS_KM, MIN_RADIUS_KM
 from dashboard.links import Field, LinkCheck, Period, check_link, view_params
 from dashboard.load.events import EventTable
-from dashboard.vocab import DATE_PRESETS, EVENT_TYPES, GEO_PRECISION_LABELS, NK_BOUNDARIES, REGIONS
+from dashboard.vocab import (
+    CHOROPLETH_MEASURES,
+    DATE_PRESETS,
+    EVENT_TYPES,
+    GEO_PRECISION_LABELS,
+    NK_BOUNDARIES,
+    REGIONS,
+    REPRESENTATIONS,
+)
 from dashboard.webmap.base_map import MAX_ZOOM, MIN_ZOOM, MapView
 
 EARLIEST_DAY = dt.date(2018, 1, 1)  # the date box's lower limit for data that starts later
@@ -118,6 +126,20 @@ def link_fields(table: EventTable) -> list[Field]:
         Field(keys.KEY_NEAR_ON, "only events near the place", "flag"),
         Field(keys.KEY_RADIUS_KM, "radius", "number", low=MIN_RADIUS_KM, high=MAX_RADIUS_KM),
         Field(keys.KEY_TAB, "tab", "one", same(keys.TABS)),
+        Field(
+            keys.KEY_REPRESENTATION,
+            "map representation",
+            "one",
+            {label: key for key, label in REPRESENTATIONS.items()},
+            aliases=dict(REPRESENTATIONS),
+        ),
+        Field(
+            keys.KEY_MEASURE,
+            "choropleth figure",
+            "one",
+            {label: key for key, label in CHOROPLETH_MEASURES.items()},
+            aliases=dict(CHOROPLETH_MEASURES),
+        ),
         # The Compare periods tab (its custom dates are not carried: they start from the sidebar's).
         Field(keys.KEY_COMPARE_A, "period A", "one", same(keys.COMPARE_A_CHOICES)),
         Field(keys.KEY_COMPARE_B, "period B", "one", same(keys.COMPARE_B_CHOICES)),

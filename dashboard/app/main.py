@@ -285,6 +285,7 @@ def show_representation() -> tuple[str, str]:
         list(REPRESENTATIONS),
         format_func=REPRESENTATIONS.__getitem__,
         key=keys.KEY_REPRESENTATION,
+        bind=keys.LINKED,
         help="Points: a marker per event (clustered, or counted in grid cells when there are very many). Heatmap: "
         "the density of events. Choropleths: each province, or each border sector (within "
         f"{BORDER_SECTOR_KM:g} km of the border), coloured by a figure of its events; hover a unit for its figures. "
@@ -297,6 +298,7 @@ def show_representation() -> tuple[str, str]:
             list(CHOROPLETH_MEASURES),
             format_func=CHOROPLETH_MEASURES.__getitem__,
             key=keys.KEY_MEASURE,
+            bind=keys.LINKED,
             help="Reported killed: the sum of the events' single figures (where reporters agree; data/README.md). "
             "Areas are measured in an equal-area projection.",
         )

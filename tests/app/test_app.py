@@ -511,3 +511,15 @@ def test_a_link_opens_the_comparison_it_names():
     odd = fresh({keys.KEY_TAB: keys.TAB_COMPARE, keys.KEY_COMPARE_BY: "galaxies"})
     assert any("galaxies" in i.value for i in odd.info)
     assert "Province" in compare_table(odd).columns
+
+
+def test_a_link_opens_the_map_representation_it_names():
+    from dashboard.vocab import REPRESENTATIONS
+
+    as_written = fresh({keys.KEY_REPRESENTATION: REPRESENTATIONS["provinces"]})
+    assert as_written.selectbox(key=keys.KEY_REPRESENTATION).value == "provinces"
+    by_key = fresh({keys.KEY_REPRESENTATION: "heatmap"})
+    assert by_key.selectbox(key=keys.KEY_REPRESENTATION).value == "heatmap"
+    unknown = fresh({keys.KEY_REPRESENTATION: "hexagons"})
+    assert unknown.selectbox(key=keys.KEY_REPRESENTATION).value == "points"
+    assert any("hexagons" in i.value for i in unknown.info)
