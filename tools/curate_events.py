@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from dashboard.load.claims import typed_claims
+from dashboard.load.claims import CLAIM_FILE_COLUMNS, typed_claims
 from dashboard.load.formats import PROJECT
 from dashboard.summary.claims import single_figures
 
@@ -161,24 +161,7 @@ OUTLETS = {
 #   when it says, else the row's primary source.
 # ---------------------------------------------------------------------------------------------
 
-CLAIM_COLUMNS = [
-    "event_id",
-    "reported_by",
-    "reporter_side",
-    "about",
-    "killed",
-    "wounded",
-    "missing",
-    "captured",
-    "kind",
-    "qualifier",
-    "scope",
-    "as_of",
-    "status",
-    "source_url",
-    "quote",
-    "note",
-]
+CLAIM_COLUMNS = list(CLAIM_FILE_COLUMNS)  # the order of data/claims.csv, defined by its reader
 
 NK_AUTH = "Nagorno-Karabakh authorities"
 AM, AZ, RU = "Armenia", "Azerbaijan", "Russia"

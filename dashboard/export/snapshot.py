@@ -183,6 +183,16 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
         circled = _draw_uncertainty(ax, inside) if spec.uncertainty else False
         _draw_events(ax, inside)
         legend = ("Event type", _point_legend_handles(inside, uncertainty=circled))
+    _frame_map(ax, frame)
+    # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
+    towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
+    _draw_legend(fig, *legend, nk_boundary)
+    _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None, nk_boundary=nk_boundary)
+    return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
+
+
+def _frame_map(ax: Axes, frame: tuple[float, float, float, float]) -> None:
+    """Fix a map's axes to ``frame`` at true aspect, without ticks or labels, with its scale bar and north arrow."""
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
     ax.set_aspect("equal", adjustable="box")
@@ -194,11 +204,6 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
         spine.set_edgecolor("#666666")
     _draw_scale_bar(ax)
     _draw_north_arrow(ax)
-    # Towns last: they are placed where nothing drawn so far (texts, scale bar) would be covered.
-    towns = _draw_towns(fig, ax, inside, extent, [lb for lb in labels if lb.kind == "province"])
-    _draw_legend(fig, *legend, nk_boundary)
-    _draw_texts(fig, spec, n_shown=len(inside), notes=notes, tiles_used=tiles is not None, nk_boundary=nk_boundary)
-    return Snapshot(figure=fig, events=inside, extent=extent, notes=tuple(notes), town_labels=towns)
 
 
 def _fill_axes(
@@ -773,17 +778,7 @@ def render_pair(
             if spec.uncertainty:
                 circled = _draw_uncertainty(ax, inside) or circled
             _draw_events(ax, inside)
-            ax.set_xlim(frame[0], frame[2])
-            ax.set_ylim(frame[1], frame[3])
-            ax.set_aspect("equal", adjustable="box")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_xlabel("")
-            ax.set_ylabel("")
-            for spine in ax.spines.values():
-                spine.set_edgecolor("#666666")
-            _draw_scale_bar(ax)
-            _draw_north_arrow(ax)
+            _frame_map(ax, frame)
             ax.set_title(f"{heading} — {len(inside):,} events", fontsize=10, fontweight="bold", loc="left")
             drawn.append(inside)
         shown = pd.concat(drawn)
@@ -843,17 +838,7 @@ def render_change_map(
             halo = [patheffects.withStroke(linewidth=2, foreground="white")]
             ax.text(point.x, point.y, **label, color="white", zorder=5.95, path_effects=halo)  # type: ignore[arg-type]
             ax.text(point.x, point.y, **label, color=style.INK, zorder=6)  # type: ignore[arg-type]
-        ax.set_xlim(frame[0], frame[2])
-        ax.set_ylim(frame[1], frame[3])
-        ax.set_aspect("equal", adjustable="box")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        for spine in ax.spines.values():
-            spine.set_edgecolor("#666666")
-        _draw_scale_bar(ax)
-        _draw_north_arrow(ax)
+        _frame_map(ax, frame)
         handles: list[Artist] = [
             Patch(facecolor=colour, edgecolor=style.PROVINCE.edge, label=band)
             for band, colour in style.CHANGE_BAND_COLOURS.items()
