@@ -32,6 +32,8 @@ def pair_frame(page):
 def test_the_two_periods_maps_move_together_offline(session, live_app):
     page, _ = open_dashboard(session, live_app.url)
     choose(page, "Period", SEPT_2022)
+    # As a reader would, wait for the period to take effect before opening the tab.
+    page.wait_for_function("() => /^15 shown · /m.test(document.body.innerText)", timeout=60_000)
     page.get_by_role("tab", name="Compare periods").click()
     page.get_by_text("A: 12–14 Sep 2022 vs B: 9–11 Sep 2022", exact=False).wait_for(timeout=60_000)
     page.wait_for_function(  # a frame holding two distinct Leaflet maps: the pair is built
