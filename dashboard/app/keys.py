@@ -45,6 +45,8 @@ AREA_ALL: Final = "All filtered events"
 EXPORT_CHOICES: Final = panel_choices()
 
 KEY_TAB: Final = "tab"
+KEY_TIMELINE: Final = "timeline"  # the timeline chart and its brush
+KEY_BEFORE_BRUSH: Final = "dates_before_brush"  # the date range a double click on the timeline brings back
 TAB_TIMELINE: Final = "Timeline"
 TAB_COUNTS: Final = "By region and sector"
 TAB_TABLE: Final = "Events table"

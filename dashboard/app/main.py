@@ -38,6 +38,8 @@ from dashboard.geo.places import OTHER_NAMES_SHOWN, Place
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
 from dashboard.summary.charts import (
+    TIMELINE_BRUSH,
+    brushed_dates,
     counts_by_region_and_type,
     counts_by_sector_and_type,
     key_dates_caption,
@@ -265,6 +267,23 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
     return flt, nk_boundary, mark
 
 
+def apply_timeline_brush() -> None:
+    """A range dragged on the timeline becomes the sidebar's date range; clearing it (a double click)
+    brings back the range that was in force before the first drag."""
+    dates = brushed_dates(st.session_state.get(keys.KEY_TIMELINE))
+    if dates is None:
+        before = st.session_state.pop(keys.KEY_BEFORE_BRUSH, None)
+        if before is None:
+            return
+        dates = before
+    else:
+        st.session_state.setdefault(keys.KEY_BEFORE_BRUSH, tuple(st.session_state[keys.KEY_DATES]))
+    st.session_state[keys.KEY_DATES] = dates
+    named = [name for name, span in DATE_PRESETS.items() if span == dates]
+    full = dates == tuple(st.session_state.get(keys.KEY_DATE_SPAN, ()))
+    st.session_state[keys.KEY_PRESET] = keys.ALL_DATES if full else (named[0] if named else keys.CUSTOM_DATES)
+
+
 def show_uncertainty() -> bool:
     """The sidebar's toggle for the circles of uncertainty (on the map and in map exports)."""
     return st.sidebar.checkbox(
@@ -445,8 +464,17 @@ def main() -> None:
             if selection.events.empty:
                 st.write("No events to chart.")
             else:
-                st.altair_chart(timeline_chart(selection.events), width="stretch")
-                st.caption(key_dates_caption())
+                st.altair_chart(
+                    timeline_chart(selection.events),
+                    width="stretch",
+                    key=keys.KEY_TIMELINE,
+                    on_select=apply_timeline_brush,
+                    selection_mode=TIMELINE_BRUSH,
+                )
+                st.caption(
+                    key_dates_caption()
+                    + " Drag along the dates to set the period; double-click the chart to go back to the one before."
+                )
     if tab_counts.open:
         with tab_counts:
             st.dataframe(counts_by_region_and_type(selection.events))

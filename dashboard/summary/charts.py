@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import altair as alt
@@ -55,8 +56,12 @@ def timeline_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return counts, unit
 
 
+TIMELINE_BRUSH = "timeline_brush"  # the interval selection dragged on the timeline's x axis
+
+
 def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
-    """Stacked bars per day or week in the type colours, with the conflict's key dates as rules."""
+    """Stacked bars per day or week in the type colours, with the conflict's key dates as rules;
+    a range dragged along the x axis is the selection ``TIMELINE_BRUSH`` (a double click clears it)."""
     counts, unit = timeline_counts(events)
     colour = alt.Color(
         "event_type:N",
@@ -76,6 +81,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
                 "events:Q",
             ],
         )
+        .add_params(alt.selection_interval(name=TIMELINE_BRUSH, encodings=["x"]))
     )
     layers: list[alt.Chart] = [bars]
     if not counts.empty:
@@ -90,6 +96,21 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
                 .encode(x="date:T", tooltip=[alt.Tooltip("date:T", title="Date"), "label:N"])
             )
     return alt.layer(*layers).properties(height=220)
+
+
+def brushed_dates(selection: object) -> tuple[dt.date, dt.date] | None:
+    """The days a timeline brush spans, from the chart's selection state as Streamlit returns it
+    ({"selection": {TIMELINE_BRUSH: {"period": [start, end]}}}, times in epoch milliseconds or ISO
+    text); None when nothing is brushed or the state is not one."""
+    try:
+        span = selection["selection"][TIMELINE_BRUSH]["period"]  # type: ignore[index]
+        start, end = (pd.Timestamp(v, unit="ms") if isinstance(v, int | float) else pd.Timestamp(v) for v in span)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if pd.isna(start) or pd.isna(end):
+        return None
+    first, last = sorted((start.date(), end.date()))
+    return first, last
 
 
 def counts_by_region_and_type(events: pd.DataFrame) -> pd.DataFrame:

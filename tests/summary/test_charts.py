@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from conftest import event_frame
 
 from dashboard.summary.charts import (
+    TIMELINE_BRUSH,
+    brushed_dates,
     counts_by_region_and_type,
     key_dates_caption,
     key_figures,
@@ -78,3 +82,22 @@ def test_the_key_dates_caption_names_every_line_the_timeline_draws():
     caption = key_dates_caption()
     assert caption.startswith("Dashed lines: War begins (27 Sep 2020); Trilateral ceasefire (10 Nov 2020);")
     assert caption.count("(") == len(KEY_DATES)
+
+
+def test_a_timeline_brush_reads_as_the_days_it_spans():
+    start, end = pd.Timestamp("2022-09-12 06:00"), pd.Timestamp("2022-09-14 18:00")
+    as_ms = {"selection": {TIMELINE_BRUSH: {"period": [end.value // 10**6, start.value // 10**6]}}}
+    assert brushed_dates(as_ms) == (dt.date(2022, 9, 12), dt.date(2022, 9, 14))  # either drag direction
+    as_text = {"selection": {TIMELINE_BRUSH: {"period": ["2022-09-12T00:00:00", "2022-09-13T00:00:00"]}}}
+    assert brushed_dates(as_text) == (dt.date(2022, 9, 12), dt.date(2022, 9, 13))
+    for cleared in (
+        None,
+        {},
+        {"selection": {}},
+        {"selection": {TIMELINE_BRUSH: {}}},
+        {"selection": {TIMELINE_BRUSH: {"period": ["x"]}}},
+    ):
+        assert brushed_dates(cleared) is None
+    spec = timeline_chart(SHORT).to_dict()
+    # Altair lifts a layer's parameter to the top of the spec, bound to the bars' view.
+    assert any(p["name"] == TIMELINE_BRUSH and p["select"]["encodings"] == ["x"] for p in spec["params"])
