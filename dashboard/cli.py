@@ -15,12 +15,13 @@ from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.config import check_settings, default_events_path
 from dashboard.describe import default_title
-from dashboard.errors import PlaceError
+from dashboard.errors import AreaError, PlaceError
 from dashboard.export.compare import CHANGE, COMPARE_FORMATS, COMPARE_MAPS, comparison_file
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, sector_options
+from dashboard.geo.areas import read_area
 from dashboard.geo.display import base_layers
 from dashboard.geo.join import load_boundaries
 from dashboard.geo.places import Gazetteer
@@ -108,6 +109,13 @@ def _add_selection_arguments(parser: argparse.ArgumentParser, dates: bool = True
         nargs="+",
         metavar="SECTOR",
         help="border sectors, as the border_sector column names them, e.g. 'Gegharkunik – Kəlbəcər'",
+    )
+    parser.add_argument(
+        "--area",
+        type=Path,
+        metavar="FILE.geojson",
+        help="only events inside this area: a GeoJSON Polygon or MultiPolygon (lon/lat, WGS84), e.g. exported "
+        "from QGIS or geojson.io; several polygons are one area; a self-crossing outline is repaired and said so",
     )
     parser.add_argument(
         "--near",
@@ -238,6 +246,17 @@ def _selection_filter(args: argparse.Namespace, table: EventTable) -> EventFilte
                 + "; ".join(sorted(known))
                 + "."
             )
+    area = None
+    if args.area is not None:
+        try:
+            data = args.area.read_bytes()
+        except OSError as exc:
+            raise AreaError(f"The area file {args.area} cannot be read: {exc.strerror}.") from None
+        area = read_area(data, args.area.name)
+        if area.repaired:
+            print(
+                f"note: the outline of {args.area.name} crossed itself; it was repaired (make_valid).", file=sys.stderr
+            )
     return EventFilter(
         start=getattr(args, "start", None),
         end=getattr(args, "end", None),
@@ -245,6 +264,7 @@ def _selection_filter(args: argparse.Namespace, table: EventTable) -> EventFilte
         regions=tuple(args.regions) if args.regions else None,
         near=near,
         border_sectors=tuple(args.sectors) if args.sectors else None,
+        area=area,
     )
 
 
@@ -279,7 +299,7 @@ def run_export(args: argparse.Namespace) -> int:
         layers = base_layers(boundaries) if fmt == "html" else None
         data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
         args.out.write_bytes(data)
-    except (EventFileError, ExportError, PlaceError) as exc:
+    except (EventFileError, ExportError, PlaceError, AreaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -319,7 +339,7 @@ def run_compare(args: argparse.Namespace) -> int:
             drawn=args.map,
         )
         args.out.write_bytes(data)
-    except (EventFileError, ExportError, PlaceError, ValueError) as exc:
+    except (EventFileError, ExportError, PlaceError, AreaError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -55,6 +55,8 @@ def filter_lines(flt: EventFilter, nk_boundary: str) -> list[str]:
         lines.append(f"Within {flt.max_border_km:g} km of the international border")
     if flt.near is not None:
         lines.append("Place: " + flt.near.describe())
+    if flt.area is not None:
+        lines.append("Area: " + flt.area.describe())
     if flt.border_sectors is not None:
         lines.append(f"Border sectors: {'; '.join(flt.border_sectors) or 'none'}")
     lines.append(f"Nagorno-Karabakh boundary: {NK_BOUNDARIES[nk_boundary][1]}")

@@ -26,3 +26,7 @@ class UnvendoredAssetError(RuntimeError):
 
 class PlaceError(ValueError):
     """A place name the gazetteer does not know; the message lists the closest names it has."""
+
+
+class AreaError(ValueError):
+    """An area (GeoJSON polygon) that cannot be used as a filter; the message says why."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from dashboard.geo.areas import Area
 from dashboard.geo.places import distance_km
 
 SEARCHED_COLUMNS = (
@@ -63,6 +64,7 @@ class EventFilter:
     max_border_km: float | None = None
     near: Near | None = None
     border_sectors: tuple[str, ...] | None = None
+    area: Area | None = None  # only events inside this polygon (geo.areas)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ def filter_mask(events: pd.DataFrame, flt: EventFilter, include_unmapped: bool =
         mask &= (events["border_distance_km"] <= flt.max_border_km).fillna(False)
     if flt.border_sectors is not None:
         mask &= events["border_sector"].isin(flt.border_sectors).fillna(False)
+    if flt.area is not None:
+        lon, lat = events["longitude"].to_numpy(dtype=float), events["latitude"].to_numpy(dtype=float)
+        mask &= pd.Series(flt.area.contains(lon, lat), index=events.index)
     if flt.near is not None:
         near = flt.near
         within = distance_km(events["longitude"], events["latitude"], near.longitude, near.latitude) <= near.radius_km
@@ -229,6 +234,7 @@ FILTER_LABELS = {
     "actors": "actor",
     "text": "text search",
     "min_fatalities": "minimum fatalities",
+    "area": "area",
     "geo_precisions": "location precision",
     "max_border_km": "distance to the border",
     "near": "place and radius",
