@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.config import claims_path_beside
-from dashboard.errors import EventFileError
+from dashboard.errors import AreaError, EventFileError
 from dashboard.filters import EventFilter, FilterChoices, filter_choices
+from dashboard.geo.areas import Area, read_area
 from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.geo.places import Gazetteer
@@ -122,3 +123,19 @@ def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> Eve
 def cached_claim_figures(key: str, nk_boundary: str, flt: EventFilter, _selection: Selection) -> ClaimFigures:
     """The key figures' reported killed per party, once per table, boundary and filters."""
     return claim_figures(_selection.claims, _selection.reported)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)
+def _area(data: bytes, name: str) -> Area | AreaError:
+    try:
+        return read_area(data, name)
+    except AreaError as exc:
+        return exc
+
+
+def cached_area(data: bytes, name: str) -> Area:
+    """An uploaded area file, read once; raises its AreaError (also once-read)."""
+    outcome = _area(data, name)
+    if isinstance(outcome, AreaError):
+        raise AreaError(*outcome.args)
+    return outcome

@@ -44,6 +44,7 @@ AREA_ALL: Final = "All filtered events"
 # label -> (format, PNG dpi)
 EXPORT_CHOICES: Final = panel_choices()
 
+KEY_AREA: Final = "area_file"  # an uploaded GeoJSON area (More filters)
 KEY_TAB: Final = "tab"
 KEY_TIMELINE: Final = "timeline"  # the timeline chart and its brush
 KEY_BEFORE_BRUSH: Final = "dates_before_brush"  # the date range a double click on the timeline brings back

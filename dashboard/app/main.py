@@ -13,7 +13,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
-from dashboard.app.cache import cached_base_layers, cached_event_codes, cached_filter_choices, cached_gazetteer
+from dashboard.app.cache import (
+    cached_area,
+    cached_base_layers,
+    cached_event_codes,
+    cached_filter_choices,
+    cached_gazetteer,
+)
 from dashboard.app.data_panel import choose_events
 from dashboard.app.link_panel import (
     apply_link_dates,
@@ -32,8 +38,9 @@ from dashboard.app.panels import show_casualty_figures, show_claims, show_compar
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
-from dashboard.errors import PlaceError
+from dashboard.errors import AreaError, PlaceError
 from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, emptying_filters
+from dashboard.geo.areas import Area
 from dashboard.geo.places import OTHER_NAMES_SHOWN, Place
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection, select_events
@@ -249,6 +256,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
             bind=keys.LINKED,
             help="At the right end the distance is not limited.",
         )
+        area = area_filter()
 
     flt = EventFilter(
         start=start,
@@ -263,8 +271,31 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         max_border_km=None if border_km >= border_max else float(border_km),
         near=near,
         border_sectors=tuple(picked_sectors) or None,
+        area=area,
     )
     return flt, nk_boundary, mark
+
+
+def area_filter() -> Area | None:
+    """An area uploaded as GeoJSON (from QGIS, geojson.io …): only events inside it; remove the file to clear."""
+    upload = st.file_uploader(
+        "Only events inside an area (GeoJSON polygon)",
+        type=["geojson", "json"],
+        key=keys.KEY_AREA,
+        help="A Polygon or MultiPolygon in longitude/latitude (WGS84). Several polygons are one area; an outline "
+        "that crosses itself is repaired. Remove the file to show every area again. Not carried by links.",
+    )
+    if upload is None:
+        return None
+    try:
+        area = cached_area(upload.getvalue(), upload.name)
+    except AreaError as exc:
+        st.error(literal_markdown(str(exc)))
+        return None
+    if area.repaired:
+        st.caption(literal_markdown(f"The outline of {upload.name} crossed itself; it was repaired."))
+    st.caption(literal_markdown(area.describe().capitalize()))
+    return area
 
 
 def apply_timeline_brush() -> None:

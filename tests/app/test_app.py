@@ -523,3 +523,17 @@ def test_a_link_opens_the_map_representation_it_names():
     unknown = fresh({keys.KEY_REPRESENTATION: "hexagons"})
     assert unknown.selectbox(key=keys.KEY_REPRESENTATION).value == "points"
     assert any("hexagons" in i.value for i in unknown.info)
+
+
+def test_an_uploaded_area_keeps_the_events_inside_it_and_a_bad_one_says_why(app):
+    ring = [[45.80, 40.05], [45.95, 40.05], [45.95, 40.25], [45.80, 40.25], [45.80, 40.05]]
+    area = json.dumps({"type": "Polygon", "coordinates": [ring]}).encode()
+    app.file_uploader(key=keys.KEY_AREA).set_value(("sotk.geojson", area, "application/geo+json")).run()
+    assert not app.exception
+    shown = int(counts_line(app).split(" shown")[0])
+    assert 0 < shown < 58
+    assert set(events_table(app)["ID"]) >= {"AA-045", "AA-050", "AA-051"}
+    point = b'{"type": "Point", "coordinates": [45, 40]}'
+    app.file_uploader(key=keys.KEY_AREA).set_value(("point.geojson", point, "application/geo+json")).run()
+    assert any("holds no polygon" in e.value for e in app.error)
+    assert counts_line(app).startswith("58 shown")  # a file that is no area filters nothing
