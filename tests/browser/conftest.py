@@ -198,3 +198,20 @@ PLACES_DRAWN = """() => {
     }
     return {tiles: tiles.length, painted: painted};
 }"""
+
+
+def open_offline(page, page_file: Path) -> list[str]:
+    """Open a saved page with every request that is not a local file or data: URL refused; the list
+    of refused URLs fills as the page loads (an offline page leaves it empty)."""
+    blocked: list[str] = []
+
+    def only_local_files(route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local_files)
+    page.goto(page_file.as_uri())
+    return blocked

@@ -10,7 +10,7 @@ from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
-from tests.browser.conftest import PLACES_DRAWN
+from tests.browser.conftest import PLACES_DRAWN, open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +30,7 @@ def test_html_export_renders_offline_from_a_file(session, bundled, boundaries, t
         )
     )
     page = session.page
-    blocked: list[str] = []
-
-    def only_local_files(route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local_files)
-    page.goto(page_file.as_uri())
+    blocked = open_offline(page, page_file)
     page.locator(".leaflet-container").wait_for(timeout=15_000)
     markers = page.evaluate(
         "() => Object.values(window).filter(v => v instanceof L.MarkerClusterGroup)"

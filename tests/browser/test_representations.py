@@ -9,6 +9,7 @@ from dashboard.filters import EventFilter
 from dashboard.geo.display import base_layers
 from dashboard.pipeline import select_events
 from dashboard.summary.units import choropleth, unit_figures
+from tests.browser.conftest import open_offline
 from tests.browser.test_dashboard import choose, leaflet_frame, marker_count, move_map, open_dashboard
 
 pytestmark = pytest.mark.browser
@@ -97,17 +98,7 @@ def test_the_html_export_of_a_heatmap_draws_offline(session, bundled, boundaries
         )
     )
     page = session.page
-    blocked: list[str] = []
-
-    def only_local_files(route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local_files)
-    page.goto(page_file.as_uri())
+    blocked = open_offline(page, page_file)
     page.wait_for_function(
         "() => { const map = Object.values(window).find(v => v instanceof L.Map); let drawn = false;"
         " map.eachLayer(l => { drawn = drawn || (l instanceof L.CcmHeat && l.isDrawn()); }); return drawn; }",
