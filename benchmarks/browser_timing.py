@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_events import generate  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, EVENTS_UPLOAD, start_app, stop_app  # noqa: E402
 
 PRESETS = ["2020 war (27 Sep – 10 Nov 2020)", "Attack on Armenia (12–14 Sep 2022)", "All dates"]
 LAYER = "window.feature_group && window.feature_group.length > 0"
@@ -48,7 +48,7 @@ def time_dashboard(size: int, events: Path) -> list[str]:
             frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=300_000)
             before = frame.evaluate(SIGNATURE)
             started = time.perf_counter()
-            page.locator('input[type="file"]').set_input_files(str(events))
+            page.locator(EVENTS_UPLOAD).set_input_files(str(events))
             page.get_by_text(f"= {size:,} rows in file").wait_for(timeout=300_000)
             frame.wait_for_function(
                 f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}", arg=before, timeout=300_000

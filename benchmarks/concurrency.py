@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.browser_timing import LAYER, PRESETS, SIGNATURE  # noqa: E402
 from benchmarks.generate_events import generate  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, EVENTS_UPLOAD, start_app, stop_app  # noqa: E402
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -101,7 +101,7 @@ def measure_export(size: int, events: Path, fmt: str) -> list[str]:
     label = next(name for name, (key, _dpi) in keys.EXPORT_CHOICES.items() if key == fmt)
     lines = []
     with two_sessions() as (page_a, page_b, frame_b):
-        page_a.locator('input[type="file"]').set_input_files(str(events))
+        page_a.locator(EVENTS_UPLOAD).set_input_files(str(events))
         page_a.get_by_text(f"= {size:,} rows in file").wait_for(timeout=600_000)
         page_a.get_by_role("tab", name=keys.TAB_EXPORT).click()
         settle(page_a)
@@ -130,7 +130,7 @@ def measure(size: int, events: Path) -> list[str]:
         lines.append("B alone: " + seconds([change_period(page_b, frame_b, preset) for preset in PRESETS]))
         print(lines[-1], flush=True)
         started = time.perf_counter()
-        page_a.locator('input[type="file"]').set_input_files(str(events))
+        page_a.locator(EVENTS_UPLOAD).set_input_files(str(events))
         during = changes_until(page_b, frame_b, page_a.get_by_text(f"= {size:,} rows in file"), rounds=3)
         lines.append(
             f"B while A uploads {size:,} events (A's file loaded after {time.perf_counter() - started:.1f} s): "

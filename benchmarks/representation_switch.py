@@ -26,7 +26,7 @@ from benchmarks.browser_timing import LAYER, SIGNATURE  # noqa: E402
 from benchmarks.generate_events import generate  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 from dashboard.vocab import REPRESENTATIONS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, EVENTS_UPLOAD, start_app, stop_app  # noqa: E402
 
 ROUNDS = 2
 # The newest layer once drawn: packed points and heat report isDrawn(); a choropleth's units are
@@ -55,7 +55,7 @@ def time_switches(size: int, events: Path) -> tuple[list[str], dict[str, list[fl
             frame = next(f for f in page.frames if "streamlit_folium" in f.url)
             frame.wait_for_function(f"() => {LAYER} && ({SIGNATURE})()", timeout=300_000)
             before = frame.evaluate(SIGNATURE)
-            page.locator('input[type="file"]').set_input_files(str(events))
+            page.locator(EVENTS_UPLOAD).set_input_files(str(events))
             page.get_by_text(f"= {size:,} rows in file").wait_for(timeout=300_000)
             frame.wait_for_function(
                 f"before => {{ var now = ({SIGNATURE})(); return now && now !== before; }}", arg=before, timeout=300_000

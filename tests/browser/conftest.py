@@ -200,6 +200,10 @@ PLACES_DRAWN = """() => {
 }"""
 
 
+# The sidebar's events uploader (the area uploader under More filters takes .geojson only).
+EVENTS_UPLOAD = 'input[type="file"][accept*=".csv"]'
+
+
 def open_offline(page, page_file: Path) -> list[str]:
     """Open a saved page with every request that is not a local file or data: URL refused; the list
     of refused URLs fills as the page loads (an offline page leaves it empty)."""

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dashboard.vocab import DATE_PRESETS
-from tests.browser.conftest import PLACES_DRAWN
+from tests.browser.conftest import EVENTS_UPLOAD, PLACES_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -208,7 +208,7 @@ def test_a_server_restart_that_loses_the_uploads_is_said_on_the_page(session, br
     port = int(app.url.rsplit(":", 1)[1])
     try:
         page, _frame = open_dashboard(session, app.url)
-        page.locator('input[type="file"]').set_input_files(str(FIXTURES / "acled_2023_text_inter.csv"))
+        page.locator(EVENTS_UPLOAD).set_input_files(str(FIXTURES / "acled_2023_text_inter.csv"))
         page.get_by_text("3 shown · 0 filtered out").wait_for(timeout=60_000)
         assert "uploads=1" in page.url
         stop_app(app)
