@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +21,7 @@ from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, representation_words
 from dashboard.filters import EventFilter
 from dashboard.load.events import EventTable
-from dashboard.pipeline import Selection, select_events
+from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
 from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION
@@ -102,9 +101,9 @@ def _chosen_period(choice: str, dates_key: str, sidebar: Period, before: Period 
     return None
 
 
-def show_pair(table: EventTable, flt: EventFilter, nk_boundary: str, a: Period, b: Period, uncertainty: bool) -> None:
-    """Period A's and period B's events on two maps side by side that move together."""
-    events = select_events(table, nk_boundary, replace(flt, start=None, end=None)).events
+def show_pair(events: pd.DataFrame, nk_boundary: str, a: Period, b: Period, uncertainty: bool) -> None:
+    """Period A's and period B's events (of ``events``, filtered but for the dates) on two maps side by
+    side that move together."""
     dates = events["event_date"].dt.normalize()
     sides = ((a, "A"), (b, "B"))
     chosen = tuple(events[period.contains(dates)] for period, _ in sides)
@@ -149,7 +148,9 @@ def show_compare(
     if a is None or b is None:
         st.info("Choose both ends of the custom period.")
         return
-    comparison, _ = comparison_of(table, flt, nk_boundary, a, b, by, int(min_events))
+    # One selection (every filter but the dates) serves the table, the change map and the pair.
+    comparison, selection = comparison_of(table, flt, nk_boundary, a, b, by, int(min_events))
+    events = selection.events
     st.caption(literal_markdown(comparison.caption()) + " The other sidebar filters apply to both periods.")
     if comparison.table.empty:
         st.write(f"No event in a {UNITS[by][1]} in either period.")
@@ -158,7 +159,6 @@ def show_compare(
     if comparison.outside_text():
         st.caption(literal_markdown(comparison.outside_text()))
     if not comparison.table.empty:
-        events = select_events(table, nk_boundary, replace(flt, start=None, end=None)).events
         dates = events["event_date"].dt.normalize()
         compared = events[a.contains(dates) | b.contains(dates)]
         change_map = build_change_map(
@@ -169,7 +169,7 @@ def show_compare(
             change_map, key=keys.KEY_COMPARE_CHANGE_MAP, height=COMPARE_MAP_HEIGHT_PX, use_container_width=True,
             returned_objects=[],
         )  # fmt: skip
-    show_pair(table, flt, nk_boundary, a, b, uncertainty)
+    show_pair(events, nk_boundary, a, b, uncertainty)
     name = f"compare_{a.start}_{a.end}_vs_{b.start}_{b.end}_{by}"
     files = st.columns(3)
     files[0].download_button(

@@ -10,7 +10,7 @@ import html
 
 import folium
 import pandas as pd
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import DualMap
 from jinja2 import Template
 
@@ -20,6 +20,17 @@ from dashboard.summary.compare import BY_PROVINCE, UNITS, Comparison
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import HtmlControl, MapView, build_base_map
 from dashboard.webmap.event_layers import build_choropleth_layer, build_selection_layer, classed_legend_html
+
+_checked_offline: set[str] = set()
+
+
+def _check_offline_once(root: Element, what: str) -> None:
+    """Raise UnvendoredAssetError if the page would load anything from another host. Checked on the
+    first map of each kind a process builds: its make-up is the same for every later one, and
+    rendering the whole page again on every rerun would cost as much as sending it."""
+    if what not in _checked_offline:
+        require_offline(root.render(), what)
+        _checked_offline.add(what)
 
 
 class SyncedPair(DualMap):
@@ -65,7 +76,7 @@ def build_pair_map(
         maps.append(fmap)
     pair = SyncedPair(maps[0], maps[1])
     link_local_assets(pair.get_root())
-    require_offline(pair.get_root().render(), "The pair of maps")
+    _check_offline_once(pair.get_root(), "The pair of maps")
     return pair
 
 
@@ -100,5 +111,5 @@ def build_change_map(
     fmap = build_base_map(layers, nk_boundary, view, legend_open=False)
     build_choropleth_layer(kind, colours, hover, legend, name="Change per unit").add_to(fmap)
     link_local_assets(fmap)
-    require_offline(fmap.get_root().render(), "The change map")
+    _check_offline_once(fmap.get_root(), "The change map")
     return fmap
