@@ -17,7 +17,7 @@ from dashboard.geo.display import BaseLayers
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
-from dashboard.webmap.event_layers import build_selection_layer
+from dashboard.webmap.event_layers import DateSpan, build_selection_layer
 from dashboard.webmap.packing import EventCodes
 
 _checked_offline = False
@@ -81,12 +81,15 @@ def build_live_map(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    period: DateSpan | None = None,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
     ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
     draws circles of uncertainty around approximate locations (part of the event layer, so the
     sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
-    ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too.
+    ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too;
+    ``period`` (the filter's first and last day; by default the events' own) is what the map's
+    playback control steps through.
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -106,6 +109,7 @@ def build_live_map(
         representation=representation,
         units=layers.units,
         measure=measure,
+        period=period,
     )
     if place is not None:
         add_place_mark(layer, place)
