@@ -13,8 +13,10 @@ import folium
 import pandas as pd
 
 from dashboard import style
+from dashboard.geo.areas import Area
 from dashboard.geo.display import BaseLayers
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
+from dashboard.webmap.area_draw import AreaShapes, DrawControl
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
 from dashboard.webmap.event_layers import build_selection_layer
@@ -81,12 +83,14 @@ def build_live_map(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    area: Area | None = None,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
     ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
     draws circles of uncertainty around approximate locations (part of the event layer, so the
     sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
-    ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too.
+    ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too;
+    ``area`` is the area filter in force, which the map's drawing toolbar shows and edits (webmap/area_draw.py).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -94,11 +98,13 @@ def build_live_map(
     global _checked_offline
     if not _checked_offline:
         probe = build_base_map(layers, nk_boundary, view)
+        DrawControl().add_to(probe)
         folium.LayerControl(collapsed=True).add_to(probe)
         link_local_assets(probe)
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
+    DrawControl().add_to(base)
     layer, note = build_selection_layer(
         events,
         encode=encode,
@@ -109,6 +115,7 @@ def build_live_map(
     )
     if place is not None:
         add_place_mark(layer, place)
+    AreaShapes(area).add_to(layer)  # also without an area: a cleared one leaves the drawn shapes
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_local_assets(element)
