@@ -7,7 +7,9 @@ address carries it as coordinates (link_panel.keep_area_in_address).
 
 The map reports its drawn shapes through streamlit-folium (``all_drawings``), which keeps reporting the
 same shapes until the next draw, edit or delete: only a report that differs from the last one acted on
-changes the area, so that a cleared area does not come back from a stale report.
+changes the area, so that a cleared area does not come back from a stale report. Each change counts a
+revision the map is sent with the area (``area_revision``): the map re-applies the area whenever it
+changed, even if a rerun that would have sent it was cut short by the next click.
 """
 
 from __future__ import annotations
@@ -74,13 +76,23 @@ def show_area(slot: st.delta_generator.DeltaGenerator, area: Area | None) -> Non
         st.button("Clear area", key=keys.KEY_AREA_CLEAR, on_click=clear_area, help="Show the events of every area.")
 
 
+def area_revision() -> int:
+    """How many times the area filter has been set, cleared or refused in this session (see the module)."""
+    return int(st.session_state.get(keys.KEY_AREA_REVISION, 0))
+
+
 def clear_area() -> None:
     """No area filter: off the map, out of the uploader and out of the address."""
     state = st.session_state
+    _revised()
     state[keys.KEY_AREA_IN_FORCE] = None
     state[keys.KEY_AREA_NOTE] = None
     if state.get(keys.KEY_AREA_FILE_SEEN) is not None:
         _empty_uploader()
+
+
+def _revised() -> None:
+    st.session_state[keys.KEY_AREA_REVISION] = area_revision() + 1
 
 
 def _uploader_key() -> str:
@@ -105,6 +117,7 @@ def _take_drawing() -> None:
     if seen == state.get(keys.KEY_AREA_DRAWINGS_SEEN):
         return
     state[keys.KEY_AREA_DRAWINGS_SEEN] = seen
+    _revised()  # a refused drawing too: the map then takes the shape that is not in force off again
     before: Area | None = state.get(keys.KEY_AREA_IN_FORCE)
     if not report:  # the shapes were deleted on the map
         if before is not None and not before.from_file:
@@ -130,6 +143,7 @@ def _take_upload(upload: UploadedFile | None) -> None:
     if upload is None:
         if state.get(keys.KEY_AREA_FILE_SEEN) is not None:
             state[keys.KEY_AREA_FILE_SEEN] = None
+            _revised()
             if before is not None and before.from_file:
                 state[keys.KEY_AREA_IN_FORCE] = None
         return
@@ -138,6 +152,7 @@ def _take_upload(upload: UploadedFile | None) -> None:
     new = digest != state.get(keys.KEY_AREA_FILE_SEEN)
     if new:
         state[keys.KEY_AREA_FILE_SEEN] = digest
+        _revised()
         if before is not None and before.from_file:
             state[keys.KEY_AREA_IN_FORCE] = None  # the file it came from is no longer in the uploader
     try:

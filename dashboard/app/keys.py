@@ -53,6 +53,7 @@ KEY_AREA_FILE_SEEN: Final = "area_file_seen"  # the digest of the uploaded area 
 KEY_AREA_ROUND: Final = "area_uploader_round"  # counts the times the area uploader was emptied
 KEY_AREA_NOTE: Final = "area_note"  # a sentence about the latest drawing or file (refused, replaced)
 KEY_AREA_CLEAR: Final = "area_clear"  # the sidebar's Clear area button
+KEY_AREA_REVISION: Final = "area_revision"  # counts the changes of the area filter, sent with the map's area
 KEY_TAB: Final = "tab"
 KEY_TIMELINE: Final = "timeline"  # the timeline chart and its brush
 KEY_BEFORE_BRUSH: Final = "dates_before_brush"  # the date range a double click on the timeline brings back

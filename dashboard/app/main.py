@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
-from dashboard.app.area_panel import area_filter, show_area
+from dashboard.app.area_panel import area_filter, area_revision, show_area
 from dashboard.app.cache import (
     cached_base_layers,
     cached_event_codes,
@@ -366,6 +366,7 @@ def show_map(
         representation=representation,
         measure=measure,
         area=area,
+        area_revision=area_revision(),
     )
     if live.note:
         st.info(live.note)

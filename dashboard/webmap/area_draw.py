@@ -48,22 +48,29 @@ class DrawControl(JSCSSMixin, ScriptElement):
 
 
 class AreaShapes(ScriptElement):
-    """The area filter in force (or none), added to the event layer: the map's drawn shapes follow it."""
+    """The area filter in force (or none), added to the event layer: the map's drawn shapes follow it.
+
+    ``revision`` counts the dashboard's changes of the area. streamlit-folium runs an event layer's script only
+    when it differs from the last one the map ran; with the revision in it, a change always reaches the map,
+    even when the rerun that carried it was cut short and the next one sends the same shapes as before the
+    shape now drawn on the map (a cleared drawing), or the shapes were refused.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.ccmArea.show(
             {{ this._parent._parent.get_name() }}, {{ this._parent.get_name() }},
-            {{ this.shapes|tojson }}, {{ this.editable|tojson }}, {{ this.look|tojson }}
+            {{ this.shapes|tojson }}, {{ this.editable|tojson }}, {{ this.look|tojson }}, {{ this.revision|tojson }}
         );
         {% endmacro %}
         """
     )
 
-    def __init__(self, area: Area | None) -> None:
+    def __init__(self, area: Area | None, revision: int = 0) -> None:
         super().__init__()
         self._name = "AreaShapes"
+        self.revision = revision
         self.shapes = area_shapes(area)
         self.editable = area is None or not area.from_file  # a file's area is edited in its file
         look = style.AREA_FILTER.leaflet()

@@ -84,13 +84,15 @@ def build_live_map(
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
     area: Area | None = None,
+    area_revision: int = 0,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
     ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
     draws circles of uncertainty around approximate locations (part of the event layer, so the
     sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
     ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too;
-    ``area`` is the area filter in force, which the map's drawing toolbar shows and edits (webmap/area_draw.py).
+    ``area`` is the area filter in force, which the map's drawing toolbar shows and edits, and ``area_revision``
+    counts its changes (webmap/area_draw.py).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -115,7 +117,7 @@ def build_live_map(
     )
     if place is not None:
         add_place_mark(layer, place)
-    AreaShapes(area).add_to(layer)  # also without an area: a cleared one leaves the drawn shapes
+    AreaShapes(area, area_revision).add_to(layer)  # also without an area: a cleared one leaves the drawn shapes
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_local_assets(element)

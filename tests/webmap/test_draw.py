@@ -50,12 +50,25 @@ def test_the_area_in_force_goes_with_the_event_layer_as_open_rings_of_lat_lon(bu
     area = area_from_polygons([[SOTK_BOX]], FROM_LINK)
     assert area_shapes(area) == [[[[lat, lon] for lon, lat in SOTK_BOX]]]
     page, _ = live_page(bundled, layers, area)
-    call = re.search(r"L\.ccmArea\.show\(\s*\w+, \w+,\s*(\[.*?\]), (true|false), (\{.*?\})\s*\);", page, re.S)
+    call = re.search(r"L\.ccmArea\.show\(\s*\w+, \w+,\s*(\[.*?\]), (true|false), (\{.*?\}), (\d+)\s*\);", page, re.S)
     assert call, "the area's shapes are not in the event layer's script"
     assert json.loads(call.group(1)) == area_shapes(area) and call.group(2) == "true"
     assert json.loads(call.group(3))["color"] == style.AREA_FILTER.edge
     cleared = AreaShapes(None)
     assert cleared.shapes == [] and cleared.editable  # a cleared area empties the drawn shapes
+
+
+def test_each_change_of_the_area_makes_a_new_script_for_streamlit_folium_to_run(bundled, layers):
+    # streamlit-folium re-runs an event layer's script only when its text changed: the same (empty) area sent
+    # again after a drawing was cleared must still differ, or the cleared shape would stay on the map.
+    before, _ = live_page(bundled, layers, None)
+    again, _ = live_page(bundled, layers, None)
+    revised = build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.events, area_revision=3)
+    revised.events.add_to(revised.base)
+    pages = (before, again, revised.base.get_root().render())
+    # The arguments after the map's and the layer's names (which streamlit-folium renames alike on each run).
+    shows = [re.findall(r"L\.ccmArea\.show\(\s*\w+, \w+,([^;]*)\);", page) for page in pages]
+    assert shows[0] == shows[1] != shows[2] and shows[2][0].rstrip().endswith("3")
 
 
 def test_an_uploaded_files_area_is_a_dashed_outline_not_edited_on_the_map():

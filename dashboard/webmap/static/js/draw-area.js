@@ -80,7 +80,8 @@
             map.addLayer(drawn);
             state.ccmDrawn = drawn;
             var DrawControl = /** @type {any} */ (L.Control).Draw;
-            map.addControl(new DrawControl({
+            // Kept on the map for the browser tests, which wait on its drawing state as a hand would.
+            state.ccmDrawControl = new DrawControl({
                 position: "topleft",
                 draw: {
                     polyline: false, marker: false, circle: false, circlemarker: false,
@@ -93,7 +94,8 @@
                     edit: {selectedPathOptions: L.extend({}, shape, {dashArray: "6 4", maintainColor: true})},
                     remove: true
                 }
-            }));
+            });
+            map.addControl(state.ccmDrawControl);
             var events = /** @type {any} */ (L).Draw.Event;
             // Before streamlit-folium's own handler (added after this script), so that its report holds the shape.
             map.on(events.CREATED, function (e) { drawn.addLayer(/** @type {any} */ (e).layer); });
@@ -112,8 +114,10 @@
          * @param {Array<Array<Array<Array<number>>>>} shapes  polygons: rings of [lat, lon], written open
          * @param {boolean} editable  false for an uploaded file's area
          * @param {L.PathOptions} look
+         * @param {number} revision  the dashboard's count of area changes: it makes each change's script new to
+         *     streamlit-folium, which runs an event layer's script only when it differs from the last one
          */
-        show: function (map, group, shapes, editable, look) {
+        show: function (map, group, shapes, editable, look, revision) {
             var state = /** @type {any} */ (map), drawn = state.ccmDrawn;
             if (!drawn) { return; }
             if (!editable) {
