@@ -66,8 +66,7 @@ def show_area(slot: st.delta_generator.DeltaGenerator, area: Area | None) -> Non
             st.caption(HOW_TO)
             keep_area_in_address(None)
             return
-        described = area.describe()
-        st.markdown("**Area:** " + literal_markdown(described[:1].upper() + described[1:]) + ".")
+        st.markdown("**Area:** " + literal_markdown(area.describe()) + ".")
         if not keep_area_in_address(area):
             st.caption(
                 f"The link does not carry this area: it has {area.vertices:,} vertices, and a link at most "

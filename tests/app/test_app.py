@@ -576,7 +576,7 @@ def test_an_area_in_the_link_filters_and_clear_area_brings_everything_back():
         "AA-035", "AA-036", "AA-037", "AA-045", "AA-050", "AA-051", "AA-052", "AA-062", "AA-068"
     }  # fmt: skip
     assert sidebar_area(opened).startswith(
-        "**Area:** Inside the area given in the link (rectangle, 284 km², 4 vertices"
+        "**Area:** inside the area given in the link (rectangle, 284 km², 4 vertices"
     )
     assert opened.query_params[keys.PARAM_AREA] == SOTK_LINK
     opened.button(key=keys.KEY_AREA_CLEAR).click().run()
@@ -591,7 +591,7 @@ def test_an_area_in_the_link_filters_and_clear_area_brings_everything_back():
 def test_a_drawing_filters_once_and_the_latest_of_drawing_and_file_is_in_force(app):
     report_drawings(app, [SOTK_DRAWING])
     assert counts_line(app).startswith("9 shown")
-    assert sidebar_area(app).startswith("**Area:** Inside the area drawn on the map (rectangle, 284 km²")
+    assert sidebar_area(app).startswith("**Area:** inside the area drawn on the map (rectangle, 284 km²")
     assert app.query_params[keys.PARAM_AREA] == "45.8,40.05;45.8,40.25;45.95,40.25;45.95,40.05"
     app.button(key=keys.KEY_AREA_CLEAR).click().run()
     assert counts_line(app).startswith("58 shown")
@@ -605,7 +605,7 @@ def test_a_drawing_filters_once_and_the_latest_of_drawing_and_file_is_in_force(a
     app.file_uploader(key=keys.KEY_AREA).set_value(("sotk.geojson", area, "application/geo+json")).run()
     assert counts_line(app).startswith("9 shown")
     assert any("replaces the area drawn on the map" in unescaped(i.value) for i in app.sidebar.info)
-    assert sidebar_area(app).startswith("**Area:** Inside the area of sotk.geojson (rectangle")
+    assert sidebar_area(app).startswith("**Area:** inside the area of sotk.geojson (rectangle")
     report_drawings(app, [])  # the drawn triangle is gone from the map (the file's area is no drawn shape)
     assert counts_line(app).startswith("9 shown")
     report_drawings(app, [TRIANGLE_DRAWING])

@@ -72,7 +72,7 @@ def test_a_rectangle_drawn_with_the_mouse_filters_and_clear_area_brings_everythi
     pixel = 360 / (256 * 2**10)  # a pixel's degrees at zoom 10: the drag lands within a few of the corners
     assert len(ring) == 4 and abs(min(lons) - SOTK["west"]) < 3 * pixel and abs(max(lats) - SOTK["north"]) < 3 * pixel
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "Area: Inside the area drawn on the map (rectangle, " in sidebar.inner_text()
+    assert "Area: inside the area drawn on the map (rectangle, " in sidebar.inner_text()
 
     sidebar.get_by_role("button", name="Clear area").click()
     page.get_by_text(ALL_COUNTS).wait_for(timeout=30_000)

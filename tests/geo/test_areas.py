@@ -3,6 +3,7 @@ the filter."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -12,9 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.cli import main
+from dashboard.describe import filter_lines
 from dashboard.errors import AreaError
+from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.filters import EventFilter, filter_mask
 from dashboard.geo.areas import FROM_LINK, Area, area_from_drawings, area_from_polygons, read_area
+from dashboard.pipeline import select_events
 from tests.helpers import is_sentence
 
 # Around Sotk, Kut and Verin Shorzha (Gegharkunik's eastern border), not Vardenis town.
@@ -213,3 +217,18 @@ def test_any_drawing_gives_an_area_or_a_sentence(polygons):
     area = outcome
     assert area.geometry.is_valid and area.area_km2 > 0 and area.vertices >= 3
     assert all(round(x, 5) == x for rings in area.parts for ring in rings for x, _ in ring)
+
+
+def test_every_export_says_the_drawn_area_and_holds_only_its_events(bundled, boundaries):
+    flt = EventFilter(area=area_from_polygons([TRIANGLE]))
+    said = "Area: inside the area drawn on the map (polygon, 142 km², 3 vertices, lon 45.800–45.950, lat 40.050–40.250)"
+    assert said in filter_lines(flt, "nkao_1991")
+    selection = select_events(bundled, "nkao_1991", flt)
+    csv = export_bytes(ExportRequest(fmt="csv", title="t"), selection, flt, "nkao_1991", boundaries, None).decode()
+    assert f"# {said}" in csv
+    assert set(pd.read_csv(io.StringIO(csv), comment="#")["event_id"]) == IN_TRIANGLE
+    geojson = json.loads(
+        export_bytes(ExportRequest(fmt="geojson", title="t"), selection, flt, "nkao_1991", boundaries, None)
+    )
+    assert {f["properties"]["event_id"] for f in geojson["features"]} == IN_TRIANGLE
+    assert said in json.dumps(geojson, ensure_ascii=False)
