@@ -292,9 +292,12 @@ def linked_area() -> Area | None:
 def keep_area_in_address(area: Area | None) -> bool:
     """Write the area filter into the address as coordinates; False if it has too many vertices for a link
     (then the address carries no area)."""
-    polygons = area.polygons() if area is not None else []
-    carried = sum(len(ring) - 1 for rings in polygons for ring in rings) <= AREA_MAX_VERTICES
-    wanted = area_values(polygons) if carried else []
+    carried, wanted = True, []
+    if area is not None:
+        # A file's area is counted on its geometry (once: the Area is cached), and spelled only when it fits.
+        parts = sum(len(ring) - 1 for rings in area.parts for ring in rings) if area.parts else area.vertices
+        carried = parts <= AREA_MAX_VERTICES
+        wanted = area_values(area.polygons()) if carried else []
     if st.query_params.get_all(keys.PARAM_AREA) != wanted:
         if wanted:
             st.query_params[keys.PARAM_AREA] = wanted

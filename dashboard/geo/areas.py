@@ -26,6 +26,9 @@ from dashboard.vocab import EQUAL_AREA_CRS
 
 MAX_AREA_BYTES = 5 * 1024 * 1024  # a hand-drawn or exported study area is kilobytes; this bounds a mistake
 MAX_AREA_VERTICES = 100_000
+# The most vertices of a file's area the live map draws: its outline is simplified beyond (the filter keeps
+# every vertex), so that a detailed boundary file does not send megabytes to the browser on each rerun.
+OUTLINE_MAX_VERTICES = 5_000
 POLYGONAL = ("Polygon", "MultiPolygon")
 # A drawn or linked area's coordinates are kept to 5 decimals (about 1 m), the precision a link carries:
 # the area reopened from a link is then the very one that was drawn.
@@ -95,6 +98,21 @@ class Area:
     def polygons(self) -> list[Rings]:
         """Its polygons as rings of (lon, lat): as drawn or given, or those of the file's geometry."""
         return list(self.parts) if self.parts else _rings_of(self.geometry)
+
+    @cached_property
+    def outline(self) -> list[Rings]:
+        """Its polygons for drawing: those of :meth:`polygons`, simplified (topology kept) until at most
+        OUTLINE_MAX_VERTICES remain."""
+        if self.vertices <= OUTLINE_MAX_VERTICES:
+            return self.polygons()
+        west, south, east, north = self.geometry.bounds
+        tolerance = max(east - west, north - south) / 10_000
+        while True:
+            simpler = shapely.simplify(self.geometry, tolerance, preserve_topology=True)
+            rings = _rings_of(simpler)
+            if sum(len(ring) - 1 for polygon in rings for ring in polygon) <= OUTLINE_MAX_VERTICES:
+                return rings
+            tolerance *= 2
 
     def describe(self) -> str:
         """'inside the area of area.geojson (polygon, 1,234 km², 5 vertices, lon 45.800–45.950, lat 40.050–40.250)',

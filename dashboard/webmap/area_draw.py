@@ -80,7 +80,8 @@ class AreaShapes(ScriptElement):
 
 
 def area_shapes(area: Area | None) -> list[list[list[list[float]]]]:
-    """The area's polygons as Leaflet takes them: rings of [lat, lon], written open (Leaflet closes them)."""
+    """The area's polygons as Leaflet takes them: rings of [lat, lon], written open (Leaflet closes them);
+    a file's detailed outline simplified (Area.outline)."""
     if area is None:
         return []
-    return [[[[lat, lon] for lon, lat in ring[:-1]] for ring in rings] for rings in area.polygons()]
+    return [[[[lat, lon] for lon, lat in ring[:-1]] for ring in rings] for rings in area.outline]

@@ -614,3 +614,17 @@ def test_a_drawing_filters_once_and_the_latest_of_drawing_and_file_is_in_force(a
     assert app.file_uploader(key=f"{keys.KEY_AREA}_1").value is None  # an empty uploader in the old one's place
     report_drawings(app, [])  # deleted on the map
     assert counts_line(app).startswith("58 shown") and sidebar_area(app) == ""
+
+
+def test_an_area_with_more_vertices_than_a_link_carries_filters_and_says_the_link_leaves_it_out(app):
+    import shapely
+    import shapely.geometry
+
+    from dashboard.links import AREA_MAX_VERTICES
+
+    detailed = shapely.Point(45.875, 40.15).buffer(0.12, quad_segs=AREA_MAX_VERTICES)  # 4,000 vertices
+    data = json.dumps(shapely.geometry.mapping(detailed)).encode()
+    app.file_uploader(key=keys.KEY_AREA).set_value(("detailed.geojson", data, "application/geo+json")).run()
+    assert not app.exception and not counts_line(app).startswith("58 shown")
+    assert any(f"a link at most {AREA_MAX_VERTICES:,}" in c.value for c in app.sidebar.caption)
+    assert keys.PARAM_AREA not in app.query_params

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 
+import shapely
+import shapely.geometry
 from streamlit_folium import _get_map_string
 
 from dashboard import style
-from dashboard.geo.areas import FROM_LINK, area_from_polygons, read_area
+from dashboard.geo.areas import FROM_LINK, OUTLINE_MAX_VERTICES, area_from_polygons, read_area
 from dashboard.webmap.area_draw import AreaShapes, area_shapes
 from dashboard.webmap.assets import STATIC_DIR, remote_references
 from dashboard.webmap.base_map import events_view
@@ -87,3 +89,14 @@ def test_every_vendored_package_has_its_files_and_its_licence_text():
         files = entry["files"]
         assert all((vendor / entry["name"] / f).is_file() for f in files), entry["name"]
         assert any(re.match(r"(MIT-)?LICEN[CS]E", f, re.I) for f in files), f"{entry['name']} ships no licence text"
+
+
+def test_a_detailed_files_outline_is_drawn_simplified_and_filters_with_every_vertex():
+    circle = shapely.Point(45.8, 40.1).buffer(0.3, quad_segs=5_000)  # 20,000 vertices
+    area = read_area(json.dumps(shapely.geometry.mapping(circle)), "detailed.geojson")
+    assert area.vertices == 20_000
+    drawn = AreaShapes(area).shapes
+    vertices = sum(len(ring) for polygon in drawn for ring in polygon)
+    assert 100 < vertices <= OUTLINE_MAX_VERTICES
+    outline = shapely.Polygon([(lon, lat) for lat, lon in drawn[0][0]])
+    assert abs(outline.area - circle.area) / circle.area < 0.001  # the same shape to the eye
