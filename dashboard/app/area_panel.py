@@ -30,8 +30,8 @@ from dashboard.links import AREA_MAX_VERTICES
 
 HOW_TO = (
     "Draw a rectangle or polygon on the map (the toolbar under the zoom buttons) to keep only the events inside "
-    "it, or upload a GeoJSON under More filters. One area at a time: a new drawing replaces an uploaded file, "
-    "a new file replaces the drawing; shapes drawn together are one area."
+    "it, or upload a GeoJSON polygon among the filters below. One area at a time: a new drawing replaces an "
+    "uploaded file, a new file replaces the drawing; shapes drawn together are one area."
 )
 
 

@@ -44,7 +44,7 @@ AREA_ALL: Final = "All filtered events"
 # label -> (format, PNG dpi)
 EXPORT_CHOICES: Final = panel_choices()
 
-KEY_AREA: Final = "area_file"  # an uploaded GeoJSON area (More filters); app/area_panel.py numbers later rounds
+KEY_AREA: Final = "area_file"  # the GeoJSON area uploader (More filters); emptied, it becomes area_file_1, _2 …
 # Draw to filter (app/area_panel.py): one area at a time, drawn on the map, uploaded or opened from a link.
 PARAM_AREA: Final = "area"  # in the page address: the area's polygons, lon,lat;… (links.area_values)
 KEY_AREA_IN_FORCE: Final = "area_in_force"  # the geo.areas.Area the filter uses, or None
