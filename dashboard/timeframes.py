@@ -15,8 +15,11 @@ from typing import Final
 FRAME_UNITS: Final[dict[str, str]] = {"day": "Day", "week": "Week (7 days)", "month": "Calendar month"}
 DEFAULT_FRAME_UNIT: Final = "day"
 # "moving": a frame shows its own window's events; "cumulative": every event from the period's start.
-FRAME_MODES: Final[dict[str, str]] = {"moving": "This window only", "cumulative": "Everything so far"}
+FRAME_MODES: Final[dict[str, str]] = {"moving": "Window only", "cumulative": "Cumulative"}
 DEFAULT_FRAME_MODE: Final = "moving"
+# The map's playback speeds: label and milliseconds per frame.
+PLAYBACK_SPEEDS: Final = (("½×", 1600), ("1×", 800), ("2×", 400), ("4×", 200), ("8×", 100))
+DEFAULT_PLAYBACK_SPEED: Final = 1  # index into PLAYBACK_SPEEDS
 # A period of 30 years by day is 11,000 frames: still a small list of integers, but no analyst
 # plays it; the control and the export refuse more than this and say to pick a longer window.
 MAX_FRAMES: Final = 4000
@@ -33,13 +36,22 @@ class Frame:
 
     def label(self) -> str:
         """'14 Sep 2022' for a day, '12–18 Sep 2022' or '28 Sep – 4 Oct 2020' for longer windows."""
-        if self.start == self.end:
-            return _day(self.start)
-        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
-            return f"{self.start.day}–{_day(self.end)}"
-        if self.start.year == self.end.year:
-            return f"{self.start.day} {self.start:%b} – {_day(self.end)}"
-        return f"{_day(self.start)} – {_day(self.end)}"
+        return span_label(self.start, self.end)
+
+    def shown_label(self) -> str:
+        """The days whose events the frame shows: its window, or from the period's start when cumulative."""
+        return span_label(self.shown_from, self.end)
+
+
+def span_label(start: dt.date, end: dt.date) -> str:
+    """Days ``start`` to ``end`` in words, each part said once: '12–18 Sep 2022', '30 Dec 2022 – 2 Jan 2023'."""
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{_day(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {_day(end)}"
+    return f"{_day(start)} – {_day(end)}"
 
 
 def _day(day: dt.date) -> str:
@@ -88,15 +100,24 @@ def frames(start: dt.date, end: dt.date, unit: str = DEFAULT_FRAME_UNIT, mode: s
     return out
 
 
-def frame_days(start: dt.date, end: dt.date, day0: dt.date) -> dict[str, list[list[int]]]:
-    """Every unit's frames of ``start``..``end`` as [first, last] day numbers counted from ``day0``
-    (the packed payload's day 0): what the map's playback control steps through. The mode is the
-    browser's choice: a cumulative frame shows from the first frame's first day."""
-    out: dict[str, list[list[int]]] = {}
+EPOCH: Final = dt.date(1970, 1, 1)
+
+
+def epoch_day(day: dt.date) -> int:
+    """Days since 1970-01-01: how the browser's playback and the packed events count days."""
+    return (day - EPOCH).days
+
+
+def frame_days(start: dt.date, end: dt.date) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Every unit's frames of ``start``..``end`` as (first day, last day, label, cumulative label),
+    days counted by epoch_day: what the map's playback control steps through. A unit with more
+    than MAX_FRAMES frames is left out. The mode is the browser's choice: a cumulative frame shows
+    from the first frame's first day, and says so with its cumulative label."""
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
     for unit in FRAME_UNITS:
         try:
-            windows = frames(start, end, unit)
+            windows = frames(start, end, unit, "cumulative")
         except FramesError:
-            continue  # too many frames at this unit: the control does not offer it
-        out[unit] = [[(f.start - day0).days, (f.end - day0).days] for f in windows]
+            continue
+        out[unit] = [(epoch_day(f.start), epoch_day(f.end), f.label(), f.shown_label()) for f in windows]
     return out

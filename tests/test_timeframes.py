@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.timeframes import FRAME_UNITS, MAX_FRAMES, Frame, FramesError, frame_days, frames
+from dashboard.timeframes import FRAME_UNITS, MAX_FRAMES, Frame, FramesError, epoch_day, frame_days, frames
 
 
 def test_the_2020_war_by_day_is_45_frames() -> None:
@@ -61,10 +61,11 @@ def test_impossible_playbacks_are_refused_with_a_sentence(args: tuple, words: st
 
 def test_frame_days_leave_out_a_unit_with_too_many_frames() -> None:
     start, end = dt.date(2000, 1, 1), dt.date(2023, 12, 31)
-    days = frame_days(start, end, day0=start)
+    days = frame_days(start, end)
     assert "day" not in days
-    assert days["week"][0] == [0, 6]
-    assert days["month"][-1][1] == (end - start).days
+    assert days["week"][0] == (epoch_day(start), epoch_day(start) + 6, "1–7 Jan 2000", "1–7 Jan 2000")
+    assert days["week"][1][2:] == ("8–14 Jan 2000", "1–14 Jan 2000")
+    assert days["month"][-1][1] == epoch_day(end)
 
 
 @given(

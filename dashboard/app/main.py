@@ -8,6 +8,8 @@ dashboard/webmap/static, where the map's front-end files live.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -343,10 +345,12 @@ def show_map(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    period: tuple[dt.date, dt.date] | None = None,
     area: Area | None = None,
 ) -> BBox | None:
-    """Draw the map (with ``area``, the area filter in force, on its drawing toolbar's layer); return the bounds
-    the analyst is looking at (lon/lat), when the browser told us."""
+    """Draw the map, its playback stepping through ``period`` (the sidebar's dates) and ``area``, the area
+    filter in force, on its drawing toolbar's layer; return the bounds the analyst is looking at (lon/lat),
+    when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
@@ -365,6 +369,7 @@ def show_map(
         uncertainty=uncertainty,
         representation=representation,
         measure=measure,
+        period=period,
         area=area,
         area_revision=area_revision(),
     )
@@ -467,7 +472,8 @@ def main() -> None:
         )
         st.info(f"No mapped event matches the filters. {why}")
 
-    view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure, flt.area)
+    period = (flt.start, flt.end) if flt.start is not None and flt.end is not None else None
+    view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure, period, flt.area)
     share_link()
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the

@@ -38,6 +38,7 @@ LOCAL_ASSETS: dict[str, str] = {
     "leaflet_heat": "vendor/leaflet.heat/leaflet-heat.js",
     "ccm_map_elements": "js/map-elements.js",
     "ccm_packed_events": "js/packed-events.js",
+    "ccm_playback": "js/playback.js",
     "ccm_map_css": "css/map.css",
     # Draw to filter (webmap/area_draw.py); folium.plugins.Draw's names, so that it too would load these copies.
     "leaflet_draw_js": "vendor/leaflet-draw/leaflet.draw.js",
@@ -46,7 +47,14 @@ LOCAL_ASSETS: dict[str, str] = {
 }
 # What every map page loads besides Leaflet (event layers are swapped without a page reload).
 # leaflet.heat comes before the project's scripts, which extend its layer.
-MAP_SCRIPTS = ("markerclusterjs", "protomaps_leaflet", "leaflet_heat", "ccm_map_elements", "ccm_packed_events")
+MAP_SCRIPTS = (
+    "markerclusterjs",
+    "protomaps_leaflet",
+    "leaflet_heat",
+    "ccm_map_elements",
+    "ccm_packed_events",
+    "ccm_playback",
+)
 # Data files an element reads (attribute ``local_data``, a path under STATIC_DIR, and ``source``):
 # the live map fetches them from the static server, the HTML export carries their tiles inline.
 PLACES_BASEMAP = "basemap/places.pmtiles"

@@ -13,6 +13,7 @@ sector over the unit shapes the base map registered once (dashboard/summary/unit
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,15 @@ from dashboard.style import (
     marker_radius,
 )
 from dashboard.summary.units import Choropleth, Classes, choropleth, unit_figures
+from dashboard.timeframes import (
+    DEFAULT_FRAME_MODE,
+    DEFAULT_FRAME_UNIT,
+    DEFAULT_PLAYBACK_SPEED,
+    FRAME_MODES,
+    FRAME_UNITS,
+    PLAYBACK_SPEEDS,
+    frame_days,
+)
 from dashboard.vocab import DEFAULT_MEASURE, REPRESENTATIONS, UNIT_COLUMNS
 from dashboard.webmap.assets import LOCAL_ASSETS, MAP_SCRIPTS, MAP_STYLESHEETS
 from dashboard.webmap.elements import ScriptElement
@@ -46,6 +56,8 @@ MAX_MARKERS = 3000
 # Above this many events even the packed layer grows too heavy for a page (several MB, slow
 # clustering); the map shows grid counts instead.
 MAX_PACKED = 250_000
+# A playback's period: first and last day, both included.
+DateSpan = tuple[dt.date, dt.date]
 # Neutral cluster badges (static/js/map-elements.js); markercluster takes a function source.
 CLUSTER_ICON_JS = "function (cluster) { return L.ccm.clusterIcon(cluster); }"
 
@@ -63,6 +75,7 @@ class _EventMarkers(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} =
         L.ccm.eventMarkers({{ this._parent.get_name() }}, {{ this.events|tojson }}, {{ this.style|tojson }});
         {% endmacro %}
         """
@@ -106,8 +119,8 @@ def has_uncertainty(events: pd.DataFrame) -> bool:
 
 
 def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
-    """What the browser needs per event: position, radius, colour, popup and tooltip HTML, and the
-    radius of its circle of uncertainty in metres (0: exact, or no circle)."""
+    """What the browser needs per event: position, radius, colour, popup and tooltip HTML, the
+    radius of its circle of uncertainty in metres (0: exact, or no circle) and its day (playback)."""
     located = events[events["latitude"].notna()].sort_values("event_date", kind="stable")
     return [
         {
@@ -118,22 +131,33 @@ def event_records(events: pd.DataFrame) -> list[dict[str, object]]:
             "p": event_popup_html(row),
             "t": event_tooltip(row),
             "u": int(radius),
+            "d": int(day),
         }
-        for (_, row), radius in zip(located.iterrows(), uncertainty_m(located), strict=True)
+        for (_, row), radius, day in zip(located.iterrows(), uncertainty_m(located), epoch_days(located), strict=True)
     ]
 
 
-def build_event_layer(events: pd.DataFrame, name: str = "Events", uncertainty: bool = True) -> folium.FeatureGroup:
+def epoch_days(events: pd.DataFrame) -> np.ndarray:
+    """Each event's day as days since 1970-01-01 (timeframes.epoch_day), as the playback counts them."""
+    return events["event_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def build_event_layer(
+    events: pd.DataFrame, name: str = "Events", uncertainty: bool = True, period: DateSpan | None = None
+) -> folium.FeatureGroup:
     """Events as circles coloured by type, sized by fatalities, clustered where dense; with
-    ``uncertainty``, approximate locations get their circle while their marker stands alone."""
+    ``uncertainty``, approximate locations get their circle while their marker stands alone; with
+    ``period``, a playback control steps through it."""
     layer = folium.FeatureGroup(name=name)
     cluster = folium.plugins.MarkerCluster(
         options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
         icon_create_function=CLUSTER_ICON_JS,
     )
-    _EventMarkers(event_records(events), uncertainty).add_to(cluster)
+    markers = _EventMarkers(event_records(events), uncertainty)
+    markers.add_to(cluster)
     cluster.add_to(layer)
     _UncertaintyLegend(uncertainty and has_uncertainty(events)).add_to(layer)
+    add_playback(layer, markers, period)
     return layer
 
 
@@ -203,6 +227,7 @@ class _PackedEvents(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} =
         L.ccmPackedEvents({{ this.packed|tojson }}, {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -221,15 +246,69 @@ class _PackedEvents(ScriptElement):
 
 
 def build_packed_layer(
-    packed: Packed, name: str = "Events", hints: ReaderHints = DASHBOARD_HINTS, uncertainty: bool = True
+    packed: Packed,
+    name: str = "Events",
+    hints: ReaderHints = DASHBOARD_HINTS,
+    uncertainty: bool = True,
+    period: DateSpan | None = None,
 ) -> folium.FeatureGroup:
     """The packed events as a folium layer; ``hints`` say where to read what a popup leaves out;
-    with ``uncertainty``, places drawn on their own get their circle of uncertainty."""
+    with ``uncertainty``, places drawn on their own get their circle of uncertainty; with
+    ``period``, a playback control steps through it."""
     layer = folium.FeatureGroup(name=name)
-    _PackedEvents(packed, hints.more_events, uncertainty).add_to(layer)
+    points = _PackedEvents(packed, hints.more_events, uncertainty)
+    points.add_to(layer)
     circled = any(cast(tuple[str, int], entry)[1] for entry in packed["precisions"])
     _UncertaintyLegend(uncertainty and circled).add_to(layer)
+    add_playback(layer, points, period)
     return layer
+
+
+class _Playback(ScriptElement):
+    """The playback control of an event layer (static/js/playback.js), stepping ``target``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.ccm.playback({{ this._parent.get_name() }}, {{ this.target.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, target: ScriptElement, config: dict[str, object]) -> None:
+        super().__init__()
+        self._name = "Playback"
+        self.target = target
+        self.config = config
+
+
+HEAT_PLAYBACK_NOTE = "Heat colours are scaled to each frame, as they are to each view."
+
+
+def playback_config(period: DateSpan, note: str = "") -> dict[str, object] | None:
+    """What the playback control steps through: every window unit's frames of ``period`` (those with
+    at most timeframes.MAX_FRAMES frames), the modes and speeds; None when no unit fits."""
+    frames = frame_days(*period)
+    if not frames:
+        return None
+    return {
+        "frames": frames,
+        "units": [[unit, FRAME_UNITS[unit]] for unit in frames],
+        "modes": [[mode, label] for mode, label in FRAME_MODES.items()],
+        "speeds": [[label, ms] for label, ms in PLAYBACK_SPEEDS],
+        "unit": DEFAULT_FRAME_UNIT,
+        "mode": DEFAULT_FRAME_MODE,
+        "speed": DEFAULT_PLAYBACK_SPEED,
+        "note": note,
+    }
+
+
+def add_playback(layer: folium.FeatureGroup, target: ScriptElement, period: DateSpan | None, note: str = "") -> None:
+    """A playback control for ``target`` (an element whose script defines a layer with setDayWindow)
+    on ``layer``, stepping through ``period``; nothing when there is no period or it has too many days."""
+    config = playback_config(period, note) if period is not None else None
+    if config is not None:
+        _Playback(target, config).add_to(layer)
 
 
 def build_selection_layer(
@@ -240,6 +319,7 @@ def build_selection_layer(
     representation: str = "points",
     units: Mapping[str, pd.DataFrame] | None = None,
     measure: str = DEFAULT_MEASURE,
+    period: DateSpan | None = None,
 ) -> tuple[folium.FeatureGroup, str | None]:
     """The event layer in ``representation`` (a key of vocab.REPRESENTATIONS), and a note saying
     which layer it is and why.
@@ -252,7 +332,9 @@ def build_selection_layer(
     cached ones); by default the events are encoded here. ``hints`` finish the notes and
     popups with where the reader finds what the map leaves out, on the page being built.
     ``uncertainty`` draws circles of uncertainty around approximate locations (markers and packed
-    layer; never on grid cells, heat or units).
+    layer; never on grid cells, heat or units). Layers that draw events one by one (markers, packed
+    points, packed heat) carry a playback control that steps through ``period`` (first and last day
+    included; by default the events' own dates) in the browser.
     """
     if representation not in REPRESENTATIONS:
         raise ValueError(f"Unknown representation '{representation}'; use one of {', '.join(REPRESENTATIONS)}.")
@@ -261,10 +343,13 @@ def build_selection_layer(
             raise ValueError("A choropleth needs the unit tables of the base layers.")
         return choropleth_layer(choropleth(unit_figures(events, units[representation], representation), measure))
     located = int(events["latitude"].notna().sum())
+    if period is None and located:
+        dates = events.loc[events["latitude"].notna(), "event_date"]
+        period = (dates.min().date(), dates.max().date())
     if representation == "heatmap":
-        return _heat_selection(events, located, encode, hints)
+        return _heat_selection(events, located, encode, hints, period)
     if located <= MAX_MARKERS:
-        return build_event_layer(events, uncertainty=uncertainty), None
+        return build_event_layer(events, uncertainty=uncertainty, period=period), None
     if located <= MAX_PACKED:
         note = (
             f"{located:,} events match, more than the {MAX_MARKERS:,} the map draws as separate markers: every "
@@ -273,7 +358,8 @@ def build_selection_layer(
             f"source). Notes and disputes are not in these popups: {hints.details}"
         )
         encoded = encode() if encode is not None else encode_events(events)
-        return build_packed_layer(pack_selection(encoded, events.index), hints=hints, uncertainty=uncertainty), note
+        packed = pack_selection(encoded, events.index)
+        return build_packed_layer(packed, hints=hints, uncertainty=uncertainty, period=period), note
     grid = aggregate_grid(events)
     note = (
         f"{located:,} events match, more than the {MAX_PACKED:,} the map draws one by one: they are shown as "
@@ -284,12 +370,16 @@ def build_selection_layer(
 
 
 def _heat_selection(
-    events: pd.DataFrame, located: int, encode: Callable[[], EventCodes] | None, hints: ReaderHints
+    events: pd.DataFrame,
+    located: int,
+    encode: Callable[[], EventCodes] | None,
+    hints: ReaderHints,
+    period: DateSpan | None,
 ) -> tuple[folium.FeatureGroup, str | None]:
     """The heatmap of the selection: from the packed events up to MAX_PACKED, from grid cells above."""
     if located <= MAX_PACKED:
         encoded = encode() if encode is not None else encode_events(events)
-        return build_heat_layer(pack_selection(encoded, events.index)), None
+        return build_heat_layer(pack_selection(encoded, events.index), period=period), None
     grid = aggregate_grid(events)
     note = (
         f"{located:,} events match, more than the {MAX_PACKED:,} the heatmap reads one by one: it is drawn from "
@@ -352,6 +442,7 @@ class _PackedHeat(ScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} =
         L.ccmPackedHeat({{ this.packed|tojson }}, {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -364,12 +455,17 @@ class _PackedHeat(ScriptElement):
         self.options = heat_options()
 
 
-def build_heat_layer(packed: Packed, name: str = "Events (heatmap)") -> folium.FeatureGroup:
-    """The packed events as a heatmap layer with its legend (no circles of uncertainty)."""
+def build_heat_layer(
+    packed: Packed, name: str = "Events (heatmap)", period: DateSpan | None = None
+) -> folium.FeatureGroup:
+    """The packed events as a heatmap layer with its legend (no circles of uncertainty); with
+    ``period``, a playback control steps through it."""
     layer = folium.FeatureGroup(name=name)
-    _PackedHeat(packed).add_to(layer)
+    heat = _PackedHeat(packed)
+    heat.add_to(layer)
     _LayerLegend(heat_legend_html(packed["n"])).add_to(layer)
     _UncertaintyLegend(False).add_to(layer)
+    add_playback(layer, heat, period, HEAT_PLAYBACK_NOTE)
     return layer
 
 

@@ -19,7 +19,7 @@ from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.area_draw import AreaShapes, DrawControl
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
-from dashboard.webmap.event_layers import build_selection_layer
+from dashboard.webmap.event_layers import DateSpan, build_selection_layer
 from dashboard.webmap.packing import EventCodes
 
 _checked_offline = False
@@ -83,6 +83,7 @@ def build_live_map(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    period: DateSpan | None = None,
     area: Area | None = None,
     area_revision: int = 0,
 ) -> LiveMap:
@@ -91,8 +92,9 @@ def build_live_map(
     draws circles of uncertainty around approximate locations (part of the event layer, so the
     sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
     ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too;
-    ``area`` is the area filter in force, which the map's drawing toolbar shows and edits, and ``area_revision``
-    counts its changes (webmap/area_draw.py).
+    ``period`` (the filter's first and last day; by default the events' own) is what the map's
+    playback control steps through; ``area`` is the area filter in force, which the map's drawing
+    toolbar shows and edits, and ``area_revision`` counts its changes (webmap/area_draw.py).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -114,6 +116,7 @@ def build_live_map(
         representation=representation,
         units=layers.units,
         measure=measure,
+        period=period,
     )
     if place is not None:
         add_place_mark(layer, place)

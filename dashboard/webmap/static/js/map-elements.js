@@ -10,7 +10,7 @@
 (function () {
     "use strict";
 
-    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string, u: number}} EventRecord */
+    /** @typedef {{lat: number, lon: number, r: number, c: string, p: string, t: string, u: number, d: number}} EventRecord */
     /** @typedef {{color: string, weight: number, fillColor: string, fillOpacity: number}} CircleStyle */
     /** @typedef {{lat: number, lon: number, r: number, c: string, n: number, t: string}} CellRecord */
     /** @typedef {{text: string, kind: string, lat: number, lon: number}} Label */
@@ -113,6 +113,7 @@
             return onePlace.get(cluster);
         }
         function standsAlone(marker) {
+            if (!target.hasLayer(marker)) { return false; }  // left out of the playback's frame
             if (map.hasLayer(marker) || !target.getVisibleParent) { return map.hasLayer(marker); }
             var cluster = target.getVisibleParent(marker);  // the badge that counts it now, if shown
             return Boolean(cluster && cluster.getAllChildMarkers && atOnePlace(cluster));
@@ -126,18 +127,25 @@
                 }
             });
         }
+        // A playback frame changed which markers the clusters hold.
+        function refiltered() {
+            onePlace = new WeakMap();
+            update();
+        }
         // Registered after the cluster group's own handlers, so they see what it has just shown.
         function attach() {
             map = target._map;
             shown.addTo(map);
             map.on("zoomend moveend", update);
             target.on("animationend spiderfied unspiderfied", update);
+            target.on("ccmfiltered", refiltered);
             update();
         }
         target.on("add", attach);
         target.on("remove", function () {
             map.off("zoomend moveend", update);
             target.off("animationend spiderfied unspiderfied", update);
+            target.off("ccmfiltered", refiltered);
             shown.clearLayers();
             shown.remove();
             map = null;
@@ -184,7 +192,8 @@
                 var cell = (this.options.radius || 25) / 2, totals = new Map(), map = this._map;
                 this._latlngs.forEach(function (p) {
                     var point = map.project([p[0], p[1]], zoom);
-                    var key = Math.floor(point.x / cell) + ":" + Math.floor(point.y / cell);
+                    // One number per cell (cheaper than a string key: playback recomputes this per frame).
+                    var key = Math.floor(point.x / cell) * 67108864 + Math.floor(point.y / cell);
                     totals.set(key, (totals.get(key) || 0) + p[2]);
                 });
                 var sorted = Array.from(totals.values()).sort(function (a, b) { return a - b; });
@@ -192,6 +201,17 @@
                 this._saturation[zoom] = Math.max(1, sorted.length ? sorted[at] : 1);
             }
             return this._saturation[zoom];
+        },
+
+        /**
+         * New heat points, drawn at once (a playback frame) unless the map is zooming; the colour
+         * scale is worked out again for them.
+         * @param {Array<[number, number, number]>} points
+         */
+        setPoints: function (points) {
+            this._latlngs = points;
+            this._saturation = {};
+            if (this._map && !this._map._animating) { this._redraw(); } else { this.redraw(); }
         },
 
         _redraw: function () {
@@ -328,11 +348,37 @@
                 }
                 return marker;
             });
-            // @ts-ignore  addLayers exists on L.MarkerClusterGroup only
-            if (target.addLayers) { target.addLayers(markers); }
-            else { markers.forEach(function (m) { target.addLayer(m); }); }
+            var group = /** @type {any} */ (target);
+            function add(some) {
+                if (group.addLayers) { group.addLayers(some); }  // L.MarkerClusterGroup: one re-clustering
+                else { some.forEach(function (m) { target.addLayer(m); }); }
+            }
+            function remove(some) {
+                if (group.removeLayers) { group.removeLayers(some); }
+                else { some.forEach(function (m) { target.removeLayer(m); }); }
+            }
+            add(markers);
             var circles = Object.keys(circled).map(function (key) { return circled[key]; });
             if (circles.length) { uncertaintyCircles(target, circles); }
+            var shown = markers.length;
+            // What playback.js steps: the markers of a window of days (``d``: the event's day since 1970-01-01).
+            return {
+                whenReady: function () { return Promise.resolve(); },
+                shownCount: function () { return shown; },
+                setDayWindow: function (first, last) {
+                    var show = [], hide = [];
+                    shown = 0;
+                    markers.forEach(function (marker, i) {
+                        var wanted = first === null || (events[i].d >= first && events[i].d <= last);
+                        if (wanted) { shown++; }
+                        var on = group.hasLayer(marker);
+                        if (wanted && !on) { show.push(marker); } else if (!wanted && on) { hide.push(marker); }
+                    });
+                    if (hide.length) { remove(hide); }
+                    if (show.length) { add(show); }
+                    target.fire("ccmfiltered");
+                }
+            };
         },
 
         /**

@@ -67,6 +67,9 @@
         return node;
     }
 
+    // A pixel-grid bin as one number (cheaper than a string key): gy stays below 2^22 up to zoom 19.
+    function binKey(gx, gy) { return gx * 4194304 + gy; }
+
     function countLabel(n) {
         return n < 10000 ? n.toLocaleString("en") : Math.round(n / 1000) + "k";
     }
@@ -104,12 +107,38 @@
             for (i = 0; i < nLoc; i++) { start[i + 1] += start[i]; }
             var fill = start.slice(0, nLoc), byLocation = new Uint32Array(ev.loc.length);
             for (e = 0; e < ev.loc.length; e++) { byLocation[fill[ev.loc[e]]++] = e; }
-            var d = p.day0.split("-");
+            var d = p.day0.split("-"), day0 = Date.UTC(+d[0], +d[1] - 1, +d[2]);
             return {
                 _lat: lat, _lng: lng, _loc: loc, _ev: ev, _start: start, _byLocation: byLocation,
-                _day0: Date.UTC(+d[0], +d[1] - 1, +d[2])
+                _day0: day0, _epochDay0: Math.round(day0 / DAY_MS)
             };
         });
+    }
+
+    // The first event dated on or after ``day`` (days since day 0): events are in date order.
+    function firstOnOrAfter(days, day) {
+        var lo = 0, hi = days.length;
+        while (lo < hi) {
+            var mid = (lo + hi) >>> 1;
+            if (days[mid] < day) { lo = mid + 1; } else { hi = mid; }
+        }
+        return lo;
+    }
+
+    /**
+     * A window of days as the events it holds: [from, to) event indices (events are in date
+     * order, so a window is one run of them), each location's number of events in it, and the
+     * locations that have any. ``first`` and ``last`` are days since 1970-01-01, both included.
+     */
+    function dayWindow(decoded, first, last) {
+        var days = decoded._ev.day, locOf = decoded._ev.loc;
+        var from = firstOnOrAfter(days, first - decoded._epochDay0);
+        var to = firstOnOrAfter(days, last + 1 - decoded._epochDay0);
+        var counts = new Uint32Array(decoded._lat.length), locations = [];
+        for (var e = from; e < to; e++) {
+            if (counts[locOf[e]]++ === 0) { locations.push(locOf[e]); }
+        }
+        return {from: from, to: to, counts: counts, locations: locations};
     }
 
     L.CcmPackedEvents = L.Layer.extend({
@@ -126,7 +155,9 @@
             L.setOptions(this, options);
             this._packed = packed;
             this._ready = null;
-            this._clusters = {};
+            this._clusters = {};  // of every event, per zoom
+            this._projected = {};  // every location's pixel position, per zoom
+            this._window = null;  // the playback's window of days (dayWindow), or null for every event
             this._drawn = [];
             this._circles = [];
         },
@@ -138,6 +169,27 @@
         },
 
         eventCount: function () { return this._packed.n; },
+
+        // How many events are shown: those of the playback's window, or all.
+        shownCount: function () { return this._window ? this._window.to - this._window.from : this._packed.n; },
+
+        /**
+         * Shows only the events dated ``first`` to ``last`` (days since 1970-01-01, both included),
+         * or every event when ``first`` is null (playback.js), and redraws at once.
+         * @param {?number} first
+         * @param {?number} last
+         */
+        setDayWindow: function (first, last) {
+            if (!this._lat) {
+                var self = this;
+                this.whenReady().then(function () { self.setDayWindow(first, last); });
+                return;
+            }
+            this._window = first === null ? null : dayWindow(this, first, /** @type {number} */ (last));
+            this._tooltipFor = null;
+            if (this._tooltip && this._map) { this._map.closeTooltip(this._tooltip); }
+            this._redraw();
+        },
 
         // Whether the events are drawn for the current, settled view (false during a zoom).
         isDrawn: function () { return this._isDrawn === true; },
@@ -212,22 +264,27 @@
         // Places binned on a pixel grid, then each bin, largest first, absorbs the
         // neighbouring bins whose centre lies within CLUSTER_PX: badges do not pile up
         // the way plain grid cells do, at a fraction of pairwise clustering's cost.
+        // Every event's clusters are kept per zoom; a playback window's are made per frame, from the
+        // locations the window holds only, with pixel positions projected once per zoom.
         _clustersAt: function (zoom) {
-            if (this._clusters[zoom]) { return this._clusters[zoom]; }
-            var bins = new Map(), list = [], map = this._map;
-            for (var i = 0; i < this._lat.length; i++) {
-                var count = this._start[i + 1] - this._start[i];
+            var windowed = this._window;
+            if (!windowed && this._clusters[zoom]) { return this._clusters[zoom]; }
+            var px = this._pixelsAt(zoom), bins = new Map(), list = [];
+            var n = windowed ? windowed.locations.length : this._lat.length;
+            for (var k = 0; k < n; k++) {
+                var i = windowed ? windowed.locations[k] : k;
+                var count = windowed ? windowed.counts[i] : this._start[i + 1] - this._start[i];
                 if (!count) { continue; }
-                var point = map.project([this._lat[i], this._lng[i]], zoom);
-                var gx = Math.floor(point.x / CLUSTER_PX), gy = Math.floor(point.y / CLUSTER_PX);
-                var key = gx + ":" + gy, bin = bins.get(key);
+                var x = px.x[i], y = px.y[i];
+                var gx = Math.floor(x / CLUSTER_PX), gy = Math.floor(y / CLUSTER_PX);
+                var key = binKey(gx, gy), bin = bins.get(key);
                 if (!bin) {
                     bin = {gx: gx, gy: gy, x: 0, y: 0, n: 0, locations: [], absorbed: false};
                     bins.set(key, bin);
                     list.push(bin);
                 }
-                bin.x += point.x * count;
-                bin.y += point.y * count;
+                bin.x += x * count;
+                bin.y += y * count;
                 bin.n += count;
                 bin.locations.push(i);
             }
@@ -238,7 +295,7 @@
                 if (bin.absorbed) { return; }
                 for (var dx = -1; dx <= 1; dx++) {
                     for (var dy = -1; dy <= 1; dy++) {
-                        var other = (dx || dy) && bins.get((bin.gx + dx) + ":" + (bin.gy + dy));
+                        var other = (dx || dy) && bins.get(binKey(bin.gx + dx, bin.gy + dy));
                         if (!other || other.absorbed) { continue; }
                         var ox = other.cx - bin.cx, oy = other.cy - bin.cy;
                         if (ox * ox + oy * oy > CLUSTER_PX * CLUSTER_PX) { continue; }
@@ -254,8 +311,21 @@
             });
             // Small clusters drawn first, so that the large counts stay readable on top.
             clusters.sort(function (a, b) { return a.n - b.n; });
-            this._clusters[zoom] = clusters;
+            if (!windowed) { this._clusters[zoom] = clusters; }
             return clusters;
+        },
+
+        _pixelsAt: function (zoom) {
+            if (!this._projected[zoom]) {
+                var n = this._lat.length, x = new Float64Array(n), y = new Float64Array(n);
+                for (var i = 0; i < n; i++) {
+                    var point = this._map.project([this._lat[i], this._lng[i]], zoom);
+                    x[i] = point.x;
+                    y[i] = point.y;
+                }
+                this._projected[zoom] = {x: x, y: y};
+            }
+            return this._projected[zoom];
         },
 
         _redraw: function () {
@@ -276,7 +346,7 @@
             clusters.forEach(function (c) {
                 var x = c.x - origin.x, y = c.y - origin.y;
                 if (x < -30 || y < -30 || x > size.x + 30 || y > size.y + 30) { return; }
-                var single = c.n === 1 ? this._byLocation[this._start[c.locations[0]]] : -1;
+                var single = c.n === 1 ? this._eventsAt(c.locations[0])[0] : -1;
                 var radius = single >= 0 ? fatal[this._ev.fatal[single]][1] : badgeRadius(c.n);
                 ctx.beginPath();
                 ctx.arc(x, y, radius, 0, 2 * Math.PI);
@@ -352,11 +422,20 @@
             return null;
         },
 
+        // The shown events at ``loc``, in date order: with a playback window, those it holds.
+        _eventsAt: function (loc) {
+            var events = [], from = this._window ? this._window.from : 0;
+            var to = this._window ? this._window.to : this._packed.n;
+            for (var k = this._start[loc]; k < this._start[loc + 1]; k++) {
+                var e = this._byLocation[k];
+                if (e >= from && e < to) { events.push(e); }
+            }
+            return events;
+        },
+
         _eventsOf: function (cluster) {
             var events = [];
-            cluster.locations.forEach(function (loc) {
-                for (var k = this._start[loc]; k < this._start[loc + 1]; k++) { events.push(this._byLocation[k]); }
-            }, this);
+            cluster.locations.forEach(function (loc) { Array.prototype.push.apply(events, this._eventsAt(loc)); }, this);
             return events.sort(function (a, b) { return a - b; });  // event order is date order
         },
 
@@ -508,18 +587,17 @@
             this._packed = packed;
             this._ready = null;
             this._heat = null;
+            this._decoded = null;
+            this._window = null;  // the playback's window of days (dayWindow), or null for every event
         },
 
         // Resolves with the heat points [lat, lng, events] once the columns are inflated.
         whenReady: function () {
             if (!this._ready) {
+                var self = this;
                 this._ready = decodePacked(this._packed).then(function (d) {
-                    var points = [];
-                    for (var i = 0; i < d._lat.length; i++) {
-                        var n = d._start[i + 1] - d._start[i];
-                        if (n) { points.push([d._lat[i], d._lng[i], n]); }
-                    }
-                    return points;
+                    self._decoded = d;
+                    return self._points();
                 });
             }
             return this._ready;
@@ -527,14 +605,47 @@
 
         eventCount: function () { return this._packed.n; },
 
+        // How many events are shown: those of the playback's window, or all.
+        shownCount: function () { return this._window ? this._window.to - this._window.from : this._packed.n; },
+
+        // One heat point per location with events shown, weighted by their number.
+        _points: function () {
+            var d = this._decoded, points = [], w = this._window;
+            if (w) {
+                w.locations.forEach(function (i) { points.push([d._lat[i], d._lng[i], w.counts[i]]); });
+                return points;
+            }
+            for (var i = 0; i < d._lat.length; i++) {
+                var n = d._start[i + 1] - d._start[i];
+                if (n) { points.push([d._lat[i], d._lng[i], n]); }
+            }
+            return points;
+        },
+
+        /**
+         * Heat of the events dated ``first`` to ``last`` only (days since 1970-01-01), or of all
+         * for null (playback.js); the colours are scaled to the frame, as they are to the view.
+         * @param {?number} first
+         * @param {?number} last
+         */
+        setDayWindow: function (first, last) {
+            if (!this._decoded) {
+                var self = this;
+                this.whenReady().then(function () { self.setDayWindow(first, last); });
+                return;
+            }
+            this._window = first === null ? null : dayWindow(this._decoded, first, /** @type {number} */ (last));
+            if (this._heat) { this._heat.setPoints(this._points()); }
+        },
+
         // Whether the heat is drawn for the current, settled view.
         isDrawn: function () { return Boolean(this._heat && this._heat.isDrawn()); },
 
         onAdd: function (map) {
             var self = this;
-            this.whenReady().then(function (points) {
+            this.whenReady().then(function () {
                 if (self._map !== map) { return; }
-                self._heat = L.ccmHeat(points, self.options).addTo(map);
+                self._heat = L.ccmHeat(self._points(), self.options).addTo(map);
             }, function (error) {
                 self._problem = element("div", error.message, "ccm-problem");
                 map.getContainer().appendChild(self._problem);
