@@ -21,8 +21,9 @@ pytestmark = pytest.mark.browser
 SOTK = {"south": 40.05, "west": 45.80, "north": 40.25, "east": 45.95}
 SOTK_COUNTS = "9 shown · 49 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
 ALL_COUNTS = "58 shown · 0 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
-# A triangle around Jermuk (39.8417 N, 45.6722 E): its two events AA-043 and AA-061 join the nine.
-JERMUK_TRIANGLE = [(39.80, 45.62), (39.80, 45.72), (39.90, 45.67)]
+# A triangle around Jermuk (39.8417 N, 45.6722 E), 0.02° (about 19 px at zoom 10) from its edges: its two
+# events AA-043 and AA-061 join the nine.
+JERMUK_TRIANGLE = [(39.82, 45.64), (39.82, 45.70), (39.88, 45.67)]
 BOTH_COUNTS = "11 shown · 47 filtered out · 19 unmapped · 0 rejected = 77 rows in file"
 
 
@@ -83,8 +84,9 @@ def test_a_rectangle_drawn_with_the_mouse_filters_and_clear_area_brings_everythi
 
 
 def test_a_link_opens_its_area_drawn_and_a_polygon_drawn_beside_it_joins_the_area(session, live_app):
-    # A view with the box and Jermuk well inside the map, away from its attribution and legend.
-    link = f"{live_app.url}/?center=40.02,45.8&zoom=10&area=45.8,40.05;45.95,40.05;45.95,40.25;45.8,40.25"
+    # A view with the box and Jermuk well inside the map, clear of the legend (bottom right), the playback
+    # control (bottom left) and the attribution.
+    link = f"{live_app.url}/?center=39.97,45.75&zoom=10&area=45.8,40.05;45.95,40.05;45.95,40.25;45.8,40.25"
     page, _frame = open_dashboard(session, link)
     page.get_by_text(SOTK_COUNTS).wait_for(timeout=30_000)
     leaflet = leaflet_frame(page)
