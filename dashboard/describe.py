@@ -91,6 +91,8 @@ def selection_summary(counts: Counts, flt: EventFilter) -> str:
     regions = ", ".join(flt.regions) if flt.regions is not None else "all regions"
     if flt.near is not None:  # the place's name may come from an uploaded file
         regions += " · " + literal_markdown(flt.near.describe())
+    if flt.area is not None:  # a file's name is the analyst's
+        regions += " · " + literal_markdown("inside " + flt.area.name)
     noun = "event" if counts.shown == 1 else "events"
     return f"**{counts.shown:,} {noun}** · {period} · {regions} · {counts.unmapped:,} unmapped"
 

@@ -8,6 +8,9 @@ against a list of :class:`Field` (one per parameter), and the widgets only ever 
 :func:`check_link` gives the usable parameters, in the form the widgets read them, and the values
 it left out, for one sentence (:meth:`LinkCheck.sentence`).
 
+An area travels as coordinates (:func:`area_values`, :func:`area_rings`): one ``area`` value per polygon,
+``lon,lat;lon,lat;…`` to 5 decimals, holes after ``|``.
+
 Values that only an uploaded file can make valid (its actors, provinces, a date outside the bundled
 data) are not dropped when the link says files were uploaded: they wait (``LinkCheck.waiting``) and
 are checked again once files are loaded. Nothing here knows Streamlit.
@@ -21,11 +24,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dashboard.geo.areas import AREA_DECIMALS
+
 Params = Mapping[str, Sequence[str]]
-Kind = Literal["one", "many", "number", "text", "flag", "dates", "point"]
+Kind = Literal["one", "many", "number", "text", "flag", "dates", "point", "area"]
 
 QUOTED_MAX = 40  # characters of a rejected value quoted in the sentence
 TEXT_MAX = 200  # the longest text a link may carry for a text box
+# The most vertices a link carries of an area: about 18 characters each, so the address stays near 20 kB,
+# which browsers and Streamlit's server take (a file's area with more is not carried, and the app says so).
+AREA_MAX_VERTICES = 1_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,8 @@ class Field:
     ``options`` maps each value as the address spells it to the widget's value (for ``one`` and
     ``many``); ``aliases`` are other spellings taken in and written back as their option (a province's
     bare code for its label). ``low``/``high`` bound numbers, ``earliest``/``latest`` dates.
-    ``known`` says whether a text is usable (a place the gazetteer finds). A field that is
+    ``known`` says whether a text is usable (a place the gazetteer finds, an area that encloses something). A
+    field that is
     ``from_data`` may become valid once uploaded files are loaded.
     """
 
@@ -70,6 +79,8 @@ class Field:
             return kept, rejected
         if self.kind == "dates":
             return self._clean_dates(values)
+        if self.kind == "area":
+            return self._clean_area(values)
         value = values[-1] if values else ""  # as Streamlit reads a single value: the last one
         cleaned = self._clean_one(value)
         return ([cleaned], []) if cleaned is not None else ([], [value])
@@ -91,6 +102,8 @@ class Field:
         if self.kind == "point":
             lat, lon = values[-1].split(",")
             return (float(lat), float(lon))
+        if self.kind == "area":
+            return [area_rings(v) for v in values]
         return values[-1]
 
     def _option(self, value: str) -> str | None:
@@ -132,6 +145,27 @@ class Field:
         if not usable:
             return [], [" to ".join(values)]
         return [d.isoformat() for d in days if d is not None], []
+
+    def _clean_area(self, values: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Each polygon that reads, spelled as :func:`area_values` writes it; beyond AREA_MAX_VERTICES, rejected."""
+        kept: list[str] = []
+        rejected: list[str] = []
+        vertices = 0
+        for value in values:
+            rings = area_rings(value)
+            count = sum(len(ring) for ring in rings) if rings else 0
+            if (
+                rings is None
+                or vertices + count > AREA_MAX_VERTICES
+                or (self.known is not None and not self.known(value))
+            ):
+                rejected.append(value)
+                continue
+            vertices += count
+            spelled = area_values([rings])[0]
+            if spelled not in kept:
+                kept.append(spelled)
+        return kept, rejected
 
     def _within(self, number: float) -> bool:
         return (self.low is None or number >= self.low) and (self.high is None or number <= self.high)
@@ -246,6 +280,48 @@ def view_params(center: tuple[float, float], zoom: int, center_name: str, zoom_n
         center_name: f"{_number_text(round(center[0], 4))},{_number_text(round(center[1], 4))}",
         zoom_name: str(zoom),
     }
+
+
+def area_values(polygons: Sequence[Sequence[Sequence[Sequence[float]]]]) -> list[str]:
+    """An area as the address spells it: one value per polygon, its rings as ``lon,lat;lon,lat;…`` to 5 decimals
+    (about 1 m) and written open (a closing point equal to the first is left out), holes after ``|``."""
+    values = []
+    for rings in polygons:
+        spelled = []
+        for ring in rings:
+            points = [(_coordinate_text(p[0]), _coordinate_text(p[1])) for p in ring]
+            if len(points) > 1 and points[0] == points[-1]:
+                points.pop()
+            spelled.append(";".join(f"{lon},{lat}" for lon, lat in points))
+        values.append("|".join(spelled))
+    return values
+
+
+def area_rings(value: str) -> list[list[tuple[float, float]]] | None:
+    """The rings (lon, lat) of one polygon as :func:`area_values` spells it; None when it is not one: not pairs of
+    numbers, outside longitude −180..180 / latitude −90..90, a ring of fewer than three corners, too many."""
+    if not value or len(value) > AREA_MAX_VERTICES * 30:
+        return None
+    rings: list[list[tuple[float, float]]] = []
+    for ring_text in value.split("|"):
+        ring: list[tuple[float, float]] = []
+        for point_text in ring_text.split(";"):
+            parts = point_text.split(",")
+            lon, lat = (_number(parts[0]), _number(parts[1])) if len(parts) == 2 else (None, None)
+            if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return None
+            ring.append((lon, lat))
+        if len(ring) > 1 and ring[0] == ring[-1]:
+            ring.pop()
+        if len(set(ring)) < 3:
+            return None
+        rings.append(ring)
+    return rings if sum(len(r) for r in rings) <= AREA_MAX_VERTICES else None
+
+
+def _coordinate_text(number: float) -> str:
+    text = f"{float(number):.{AREA_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _number(text: str) -> float | None:

@@ -93,6 +93,11 @@ TOWN_DOT: Final = "#555555"
 TOWNS_FROM_ZOOM: Final = ((5, 300_000), (7, 50_000), (8, 15_000), (9, 5_000), (10, 1_000), (11, 0))
 LACHIN_CORRIDOR: Final = ShapeStyle(edge="#007367", width_px=1.4, fill="#007367", dash_px=(2, 3), fill_opacity=0.15)
 CHOSEN_PLACE: Final = ShapeStyle(edge="#c2185b", width_px=1.5, dash_px=(4, 3))  # the place box's place and radius
+# The area filter on the live map (drawn, from a link, or an uploaded file's outline): Leaflet's own selection
+# blue, which reads as a selection and differs from the event types' darker blue; a faint fill keeps the events
+# inside legible. An uploaded file's area, which is edited in its file rather than on the map, is dashed.
+AREA_FILTER: Final = ShapeStyle(edge="#3388ff", width_px=2.5, fill="#3388ff", fill_opacity=0.06)
+AREA_FILE_DASH_PX: Final = (6.0, 4.0)
 WATER_LABEL: Final = "#4a7fa5"
 # The circle of uncertainty around an approximately located event (vocab.PRECISION_LEVELS): a neutral
 # slate, thin and nearly transparent, under the markers, so that it neither reads as an event type

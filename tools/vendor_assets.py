@@ -46,9 +46,26 @@ PACKAGES: dict[str, tuple[str, list[str]]] = {
     "protomaps-leaflet": ("5.1.0", ["dist/protomaps-leaflet.js", "LICENSE"]),
     # The heatmap representation (simpleheat bundled in): fed from the packed layer's arrays.
     "leaflet.heat": ("0.2.0", ["dist/leaflet-heat.js", "LICENSE"]),
+    # Draw to filter: the rectangle and polygon tools and their edit and delete toolbar (the sprites its CSS uses).
+    "leaflet-draw": (
+        "1.0.4",
+        [
+            "dist/leaflet.draw.js",
+            "dist/leaflet.draw.css",
+            "dist/images/spritesheet.png",
+            "dist/images/spritesheet-2x.png",
+            "dist/images/spritesheet.svg",
+        ],
+    ),
 }
 # Packages whose package.json names no licence: the SPDX id of the LICENSE file they ship.
 LICENCE_OF_LICENSE_FILE: dict[str, str] = {"leaflet.heat": "BSD-2-Clause"}
+# Packages whose tarball ships no licence text: the text from their repository at the release's tag, kept in
+# tools/licences/ (the licence asks that it travel with the files).
+LICENCE_FROM_REPOSITORY: dict[str, tuple[str, str]] = {
+    "leaflet-draw": ("leaflet-draw-MIT-LICENSE.md", "github.com/Leaflet/Leaflet.draw, tag v1.0.4, MIT-LICENSE.md"),
+}
+LICENCES = Path(__file__).resolve().parent / "licences"
 
 
 def main() -> None:
@@ -73,15 +90,18 @@ def main() -> None:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     dest.write_bytes(member.read())
                 package_json = json.load(tar.extractfile("package/package.json"))
-            manifest.append(
-                {
-                    "name": name,
-                    "version": version,
-                    "licence": package_json.get("license") or LICENCE_OF_LICENSE_FILE[name],
-                    "integrity": info["integrity"],
-                    "files": sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()),
-                }
-            )
+            entry = {
+                "name": name,
+                "version": version,
+                "licence": package_json.get("license") or LICENCE_OF_LICENSE_FILE[name],
+                "integrity": info["integrity"],
+            }
+            if name in LICENCE_FROM_REPOSITORY:
+                text_file, origin = LICENCE_FROM_REPOSITORY[name]
+                shutil.copyfile(LICENCES / text_file, target / text_file.removeprefix(name + "-"))
+                entry["licence_text_from"] = origin
+            entry["files"] = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+            manifest.append(entry)
     (VENDOR / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"vendored {', '.join(p['name'] + '@' + p['version'] for p in manifest)} into {VENDOR.relative_to(ROOT)}")
 

@@ -44,7 +44,16 @@ AREA_ALL: Final = "All filtered events"
 # label -> (format, PNG dpi)
 EXPORT_CHOICES: Final = panel_choices()
 
-KEY_AREA: Final = "area_file"  # an uploaded GeoJSON area (More filters)
+KEY_AREA: Final = "area_file"  # the GeoJSON area uploader (More filters); emptied, it becomes area_file_1, _2 …
+# Draw to filter (app/area_panel.py): one area at a time, drawn on the map, uploaded or opened from a link.
+PARAM_AREA: Final = "area"  # in the page address: the area's polygons, lon,lat;… (links.area_values)
+KEY_AREA_IN_FORCE: Final = "area_in_force"  # the geo.areas.Area the filter uses, or None
+KEY_AREA_DRAWINGS_SEEN: Final = "area_drawings_seen"  # the map's last report of its drawn shapes that was acted on
+KEY_AREA_FILE_SEEN: Final = "area_file_seen"  # the digest of the uploaded area file last acted on
+KEY_AREA_ROUND: Final = "area_uploader_round"  # counts the times the area uploader was emptied
+KEY_AREA_NOTE: Final = "area_note"  # a sentence about the latest drawing or file (refused, replaced)
+KEY_AREA_CLEAR: Final = "area_clear"  # the sidebar's Clear area button
+KEY_AREA_REVISION: Final = "area_revision"  # counts the changes of the area filter, sent with the map's area
 KEY_TAB: Final = "tab"
 KEY_TIMELINE: Final = "timeline"  # the timeline chart and its brush
 KEY_BEFORE_BRUSH: Final = "dates_before_brush"  # the date range a double click on the timeline brings back

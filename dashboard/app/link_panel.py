@@ -24,9 +24,19 @@ import streamlit as st
 from dashboard.app import keys
 from dashboard.app.cache import cached_filter_choices, cached_gazetteer
 from dashboard.describe import literal_markdown
-from dashboard.errors import PlaceError
+from dashboard.errors import AreaError, PlaceError
 from dashboard.filters import MAX_RADIUS_KM, MIN_RADIUS_KM
-from dashboard.links import Field, LinkCheck, Period, check_link, view_params
+from dashboard.geo.areas import FROM_LINK, Area, area_from_polygons
+from dashboard.links import (
+    AREA_MAX_VERTICES,
+    Field,
+    LinkCheck,
+    Period,
+    area_rings,
+    area_values,
+    check_link,
+    view_params,
+)
 from dashboard.load.events import EventTable
 from dashboard.vocab import (
     CHOROPLETH_MEASURES,
@@ -44,6 +54,18 @@ JS_SAFE_INTEGER = 2**53 - 1  # the largest whole number the page's number box ho
 # Parameters other parts of the page own: kept as they are (the number of uploaded files, Streamlit's embed flags).
 PASSTHROUGH = frozenset({keys.PARAM_UPLOADS, "embed", "embed_options"})
 CENTER_FIELD = Field(keys.PARAM_CENTER, "map centre", "point")
+
+
+def _encloses_something(value: str) -> bool:
+    try:
+        area_from_polygons([area_rings(value) or []], FROM_LINK)
+    except AreaError:
+        return False
+    return True
+
+
+# Not a widget's: app/area_panel.py takes the link's area once per session (linked_area).
+AREA_FIELD = Field(keys.PARAM_AREA, "area", "area", known=_encloses_something)
 ZOOM_FIELD = Field(keys.PARAM_ZOOM, "zoom", "number", low=MIN_ZOOM, high=MAX_ZOOM, integer=True)
 
 
@@ -147,6 +169,7 @@ def link_fields(table: EventTable) -> list[Field]:
         Field(keys.KEY_COMPARE_MIN, "fewest events to compare", "number", low=1, high=1000, integer=True),
         CENTER_FIELD,
         ZOOM_FIELD,
+        AREA_FIELD,
     ]
 
 
@@ -253,6 +276,34 @@ def keep_view_in_address(state: Mapping | None) -> None:
     wanted = view_params((float(center["lat"]), float(center["lng"])), int(zoom), keys.PARAM_CENTER, keys.PARAM_ZOOM)
     if any(st.query_params.get(name) != value for name, value in wanted.items()):
         st.query_params.update(wanted)
+
+
+def linked_area() -> Area | None:
+    """The area the address carries (checked by ``open_link``), or None."""
+    kept, _ = AREA_FIELD.clean(st.query_params.get_all(keys.PARAM_AREA))
+    if not kept:
+        return None
+    try:
+        return area_from_polygons(AREA_FIELD.value_of(kept), FROM_LINK)
+    except AreaError:  # each polygon encloses something, so their union does too; kept for safety's sake
+        return None
+
+
+def keep_area_in_address(area: Area | None) -> bool:
+    """Write the area filter into the address as coordinates; False if it has too many vertices for a link
+    (then the address carries no area)."""
+    carried, wanted = True, []
+    if area is not None:
+        # A file's area is counted on its geometry (once: the Area is cached), and spelled only when it fits.
+        parts = sum(len(ring) - 1 for rings in area.parts for ring in rings) if area.parts else area.vertices
+        carried = parts <= AREA_MAX_VERTICES
+        wanted = area_values(area.polygons()) if carried else []
+    if st.query_params.get_all(keys.PARAM_AREA) != wanted:
+        if wanted:
+            st.query_params[keys.PARAM_AREA] = wanted
+        else:
+            del st.query_params[keys.PARAM_AREA]
+    return carried
 
 
 # The page's address is known in the browser: copied from there, it is exactly what a reload would open.

@@ -15,8 +15,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import keys
+from dashboard.app.area_panel import area_filter, area_revision, show_area
 from dashboard.app.cache import (
-    cached_area,
     cached_base_layers,
     cached_event_codes,
     cached_filter_choices,
@@ -40,7 +40,7 @@ from dashboard.app.panels import show_casualty_figures, show_claims, show_compar
 from dashboard.bbox import BBox
 from dashboard.config import ABOUT_PATH, check_settings, upload_limit_mismatch
 from dashboard.describe import literal_markdown, selection_summary
-from dashboard.errors import AreaError, PlaceError
+from dashboard.errors import PlaceError
 from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, emptying_filters
 from dashboard.geo.areas import Area
 from dashboard.geo.places import OTHER_NAMES_SHOWN, Place
@@ -226,6 +226,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         help=f"Events within {BORDER_SECTOR_KM:g} km of the Armenia–Azerbaijan border, by the pair of units facing "
         "each other across its nearest stretch. " + PROVINCE_LINES + ".",
     )
+    area_slot = sb.container()  # the area in force, filled once the uploader below has been read
     with sb.expander("More filters", expanded=False):
         actors = st.multiselect(
             "Actor", choices.actors, key=keys.KEY_ACTORS, bind=keys.LINKED, placeholder="All actors"
@@ -259,6 +260,7 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
             help="At the right end the distance is not limited.",
         )
         area = area_filter()
+    show_area(area_slot, area)
 
     flt = EventFilter(
         start=start,
@@ -276,28 +278,6 @@ def sidebar_filter(table: EventTable) -> tuple[EventFilter, str, PlaceMark | Non
         area=area,
     )
     return flt, nk_boundary, mark
-
-
-def area_filter() -> Area | None:
-    """An area uploaded as GeoJSON (from QGIS, geojson.io …): only events inside it; remove the file to clear."""
-    upload = st.file_uploader(
-        "Only events inside an area (GeoJSON polygon)",
-        type=["geojson", "json"],
-        key=keys.KEY_AREA,
-        help="A Polygon or MultiPolygon in longitude/latitude (WGS84). Several polygons are one area; an outline "
-        "that crosses itself is repaired. Remove the file to show every area again. Not carried by links.",
-    )
-    if upload is None:
-        return None
-    try:
-        area = cached_area(upload.getvalue(), upload.name)
-    except AreaError as exc:
-        st.error(literal_markdown(str(exc)))
-        return None
-    if area.repaired:
-        st.caption(literal_markdown(f"The outline of {upload.name} crossed itself; it was repaired."))
-    st.caption(literal_markdown(area.describe().capitalize()))
-    return area
 
 
 def apply_timeline_brush() -> None:
@@ -366,9 +346,11 @@ def show_map(
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
     period: tuple[dt.date, dt.date] | None = None,
+    area: Area | None = None,
 ) -> BBox | None:
-    """Draw the map, its playback stepping through ``period`` (the sidebar's dates); return the
-    bounds the analyst is looking at (lon/lat), when the browser told us."""
+    """Draw the map, its playback stepping through ``period`` (the sidebar's dates) and ``area``, the area
+    filter in force, on its drawing toolbar's layer; return the bounds the analyst is looking at (lon/lat),
+    when the browser told us."""
     # The base map stays identical across filter changes (same view, same
     # boundaries), so streamlit-folium keeps it mounted and only swaps the
     # event layer: the analyst's pan and zoom survive a filter change.
@@ -388,6 +370,8 @@ def show_map(
         representation=representation,
         measure=measure,
         period=period,
+        area=area,
+        area_revision=area_revision(),
     )
     if live.note:
         st.info(live.note)
@@ -398,7 +382,8 @@ def show_map(
         use_container_width=True,
         feature_group_to_add=live.events,
         layer_control=live.control,
-        returned_objects=["bounds", "center", "zoom"],
+        # all_drawings: the drawn shapes, reported after a draw, edit or delete (app/area_panel.py).
+        returned_objects=["bounds", "center", "zoom", "all_drawings"],
         center=fit.center if fit else None,
         zoom=fit.zoom if fit else None,
     )
@@ -488,7 +473,7 @@ def main() -> None:
         st.info(f"No mapped event matches the filters. {why}")
 
     period = (flt.start, flt.end) if flt.start is not None and flt.end is not None else None
-    view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure, period)
+    view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure, period, flt.area)
     share_link()
 
     # Only the open tab runs: a filter change then costs the map plus one tab, and the

@@ -40,6 +40,10 @@ LOCAL_ASSETS: dict[str, str] = {
     "ccm_packed_events": "js/packed-events.js",
     "ccm_playback": "js/playback.js",
     "ccm_map_css": "css/map.css",
+    # Draw to filter (webmap/area_draw.py); folium.plugins.Draw's names, so that it too would load these copies.
+    "leaflet_draw_js": "vendor/leaflet-draw/leaflet.draw.js",
+    "leaflet_draw_css": "vendor/leaflet-draw/leaflet.draw.css",
+    "ccm_draw_area": "js/draw-area.js",
 }
 # What every map page loads besides Leaflet (event layers are swapped without a page reload).
 # leaflet.heat comes before the project's scripts, which extend its layer.

@@ -13,8 +13,10 @@ import folium
 import pandas as pd
 
 from dashboard import style
+from dashboard.geo.areas import Area
 from dashboard.geo.display import BaseLayers
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
+from dashboard.webmap.area_draw import AreaShapes, DrawControl
 from dashboard.webmap.assets import link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
 from dashboard.webmap.event_layers import DateSpan, build_selection_layer
@@ -82,6 +84,8 @@ def build_live_map(
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
     period: DateSpan | None = None,
+    area: Area | None = None,
+    area_revision: int = 0,
 ) -> LiveMap:
     """The dashboard's map for ``events`` opening on ``view``; ``encode`` supplies cached packing codes;
     ``place`` is the place box's choice, drawn with the events (it changes with them); ``uncertainty``
@@ -89,7 +93,8 @@ def build_live_map(
     sidebar's toggle keeps the view); ``representation`` (vocab.REPRESENTATIONS) and, for a choropleth,
     ``measure`` (vocab.CHOROPLETH_MEASURES) choose the event layer, so switching keeps the view too;
     ``period`` (the filter's first and last day; by default the events' own) is what the map's
-    playback control steps through.
+    playback control steps through; ``area`` is the area filter in force, which the map's drawing
+    toolbar shows and edits, and ``area_revision`` counts its changes (webmap/area_draw.py).
 
     Raises UnvendoredAssetError if the page would load anything from another host (checked on
     the first map a process builds: the page's make-up is the same for every later one).
@@ -97,11 +102,13 @@ def build_live_map(
     global _checked_offline
     if not _checked_offline:
         probe = build_base_map(layers, nk_boundary, view)
+        DrawControl().add_to(probe)
         folium.LayerControl(collapsed=True).add_to(probe)
         link_local_assets(probe)
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
     base = build_base_map(layers, nk_boundary, view)
+    DrawControl().add_to(base)
     layer, note = build_selection_layer(
         events,
         encode=encode,
@@ -113,6 +120,7 @@ def build_live_map(
     )
     if place is not None:
         add_place_mark(layer, place)
+    AreaShapes(area, area_revision).add_to(layer)  # also without an area: a cleared one leaves the drawn shapes
     control = folium.LayerControl(collapsed=True)
     for element in (base, layer, control):
         link_local_assets(element)

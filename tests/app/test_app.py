@@ -537,3 +537,94 @@ def test_an_uploaded_area_keeps_the_events_inside_it_and_a_bad_one_says_why(app)
     app.file_uploader(key=keys.KEY_AREA).set_value(("point.geojson", point, "application/geo+json")).run()
     assert any("holds no polygon" in e.value for e in app.error)
     assert counts_line(app).startswith("58 shown")  # a file that is no area filters nothing
+
+
+# Around Sotk, Kut, Norabak and Verin Shorzha: AA-035, AA-036, AA-037, AA-045, AA-050, AA-051, AA-052, AA-062
+# and AA-068 of the bundled events lie inside (tests/geo/test_areas.py), Vardenis town west of it.
+SOTK_LINK = "45.8,40.05;45.95,40.05;45.95,40.25;45.8,40.25"
+SOTK_DRAWING = {
+    "type": "Feature",
+    "properties": {},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[45.8, 40.05], [45.8, 40.25], [45.95, 40.25], [45.95, 40.05], [45.8, 40.05]]],
+    },
+}
+TRIANGLE_DRAWING = {  # the lower-left half of the box: AA-035, AA-037, AA-050, AA-052, AA-062
+    "type": "Feature",
+    "properties": {},
+    "geometry": {"type": "Polygon", "coordinates": [[[45.8, 40.05], [45.95, 40.05], [45.8, 40.25], [45.8, 40.05]]]},
+}
+
+
+def sidebar_area(at: AppTest) -> str:
+    return next((unescaped(m.value) for m in at.sidebar.markdown if m.value.startswith("**Area:**")), "")
+
+
+def report_drawings(at: AppTest, drawings: list) -> AppTest:
+    """What streamlit-folium's report after a draw, edit or delete does: the map's state holds the shapes."""
+    at.session_state[keys.KEY_MAP] = {"all_drawings": drawings}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_area_in_the_link_filters_and_clear_area_brings_everything_back():
+    opened = fresh({keys.PARAM_AREA: SOTK_LINK})
+    assert counts_line(opened).startswith("9 shown · 49 filtered out")
+    assert set(events_table(opened)["ID"]) == {
+        "AA-035", "AA-036", "AA-037", "AA-045", "AA-050", "AA-051", "AA-052", "AA-062", "AA-068"
+    }  # fmt: skip
+    assert sidebar_area(opened).startswith(
+        "**Area:** inside the area given in the link (rectangle, 284 km², 4 vertices"
+    )
+    assert opened.query_params[keys.PARAM_AREA] == SOTK_LINK
+    opened.button(key=keys.KEY_AREA_CLEAR).click().run()
+    assert counts_line(opened).startswith("58 shown · 0 filtered out")
+    assert sidebar_area(opened) == "" and keys.PARAM_AREA not in opened.query_params
+    # A malformed polygon is named like any other value, and the good one is kept.
+    odd = fresh({keys.PARAM_AREA: ["45.8,40.05;45.95", SOTK_LINK]})
+    assert any("area “45.8,40.05;45.95” is not known here" in unescaped(i.value) for i in odd.info)
+    assert counts_line(odd).startswith("9 shown")
+
+
+def test_a_drawing_filters_once_and_the_latest_of_drawing_and_file_is_in_force(app):
+    report_drawings(app, [SOTK_DRAWING])
+    assert counts_line(app).startswith("9 shown")
+    assert sidebar_area(app).startswith("**Area:** inside the area drawn on the map (rectangle, 284 km²")
+    assert app.query_params[keys.PARAM_AREA] == "45.8,40.05;45.8,40.25;45.95,40.25;45.95,40.05"
+    app.button(key=keys.KEY_AREA_CLEAR).click().run()
+    assert counts_line(app).startswith("58 shown")
+    app.run()  # the map goes on reporting the same (now cleared) shapes until the next draw: they stay cleared
+    assert counts_line(app).startswith("58 shown")
+    report_drawings(app, [TRIANGLE_DRAWING])
+    assert counts_line(app).startswith("5 shown")
+    # An uploaded file replaces the drawing, and says so; a new drawing then replaces the file and empties the uploader.
+    ring = SOTK_DRAWING["geometry"]["coordinates"]  # type: ignore[index]
+    area = json.dumps({"type": "Polygon", "coordinates": ring}).encode()
+    app.file_uploader(key=keys.KEY_AREA).set_value(("sotk.geojson", area, "application/geo+json")).run()
+    assert counts_line(app).startswith("9 shown")
+    assert any("replaces the area drawn on the map" in unescaped(i.value) for i in app.sidebar.info)
+    assert sidebar_area(app).startswith("**Area:** inside the area of sotk.geojson (rectangle")
+    report_drawings(app, [])  # the drawn triangle is gone from the map (the file's area is no drawn shape)
+    assert counts_line(app).startswith("9 shown")
+    report_drawings(app, [TRIANGLE_DRAWING])
+    assert counts_line(app).startswith("5 shown")
+    assert any("replaces the area of sotk.geojson" in unescaped(i.value) for i in app.sidebar.info)
+    assert app.file_uploader(key=f"{keys.KEY_AREA}_1").value is None  # an empty uploader in the old one's place
+    report_drawings(app, [])  # deleted on the map
+    assert counts_line(app).startswith("58 shown") and sidebar_area(app) == ""
+
+
+def test_an_area_with_more_vertices_than_a_link_carries_filters_and_says_the_link_leaves_it_out(app):
+    import shapely
+    import shapely.geometry
+
+    from dashboard.links import AREA_MAX_VERTICES
+
+    detailed = shapely.Point(45.875, 40.15).buffer(0.12, quad_segs=AREA_MAX_VERTICES)  # 4,000 vertices
+    data = json.dumps(shapely.geometry.mapping(detailed)).encode()
+    app.file_uploader(key=keys.KEY_AREA).set_value(("detailed.geojson", data, "application/geo+json")).run()
+    assert not app.exception and not counts_line(app).startswith("58 shown")
+    assert any(f"a link at most {AREA_MAX_VERTICES:,}" in c.value for c in app.sidebar.caption)
+    assert keys.PARAM_AREA not in app.query_params
