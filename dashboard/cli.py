@@ -148,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format",
         choices=FORMATS,
-        help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv, geojson (data)",
+        help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv (plain), "
+        "zip (data package: events.csv, claims.csv, datapackage.json, README.txt), geojson (data)",
     )
     export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
     export.add_argument(

@@ -271,7 +271,8 @@ def show_export(
     st.caption(
         "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
         "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "
-        "CSV and GeoJSON list the filters and the generation time in their header."
+        "The CSV is plain (UTF-8 with BOM: pandas, R and Excel open it as it is); the ZIP data package adds "
+        "the claims, datapackage.json and a README of the filters; GeoJSON lists the filters and the time."
     )
 
 
