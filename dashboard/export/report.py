@@ -14,6 +14,7 @@ import importlib.metadata
 import io
 import platform
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +52,18 @@ from dashboard.config import ABOUT_PATH
 from dashboard.describe import filter_lines, period_text
 from dashboard.errors import ExportError
 from dashboard.export.compare import compared_shapes, comparison_of
+from dashboard.export.datafiles import table_csv_bytes
+from dashboard.export.formats import PRINT_DPI
 from dashboard.export.package import attribution_lines
 from dashboard.export.registry import caption, representation_words
-from dashboard.export.snapshot import SnapshotSpec, events_in, render_change_map, render_snapshot
+from dashboard.export.snapshot import (
+    Snapshot,
+    SnapshotSpec,
+    events_in,
+    render_change_map,
+    render_snapshot,
+    snapshot_bytes,
+)
 from dashboard.filters import EventFilter
 from dashboard.geo.join import Boundaries
 from dashboard.load.events import EventTable
@@ -408,7 +418,7 @@ class _Context:
     table: EventTable | None
 
 
-def _map_snapshot(ctx: _Context, representation: str = "points") -> tuple[Figure, int]:
+def _map_snapshot(ctx: _Context, representation: str = "points") -> Snapshot:
     spec = SnapshotSpec(
         title=ctx.spec.title,
         caption_lines=ctx.lines,
@@ -418,8 +428,7 @@ def _map_snapshot(ctx: _Context, representation: str = "points") -> tuple[Figure
         representation=representation,
         measure=ctx.spec.measure,
     )
-    snapshot = render_snapshot(ctx.events, ctx.boundaries, ctx.nk_boundary, spec)
-    return snapshot.figure, len(snapshot.events)
+    return render_snapshot(ctx.events, ctx.boundaries, ctx.nk_boundary, spec)
 
 
 def _key_figures(ctx: _Context, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -457,7 +466,7 @@ def _section_map(
     ctx: _Context, styles: dict[str, ParagraphStyle], width: float, placed: list[_Placed]
 ) -> list[Flowable]:
     representation = "heatmap" if ctx.spec.representation == "heatmap" else "points"
-    figure, _ = _map_snapshot(ctx, representation)
+    figure = _map_snapshot(ctx, representation).figure
     aspect = figure.get_figwidth() / figure.get_figheight()
     return [_VectorFigure(_figure_pdf(figure), width, aspect, placed), *_key_figures(ctx, styles)]
 
@@ -507,7 +516,7 @@ def _section_where(
         else:
             out.append(_table(frame, styles, _count_widths(frame, width)))
     if ctx.spec.representation in UNIT_COLUMNS:
-        figure, _ = _map_snapshot(ctx, ctx.spec.representation)
+        figure = _map_snapshot(ctx, ctx.spec.representation).figure
         words = representation_words(ctx.spec.representation, ctx.spec.measure)
         out += [
             PageBreak(),
@@ -586,24 +595,32 @@ def _figures_text(row: dict[str, Any]) -> str:
     return fatalities_line(row)
 
 
-def events_rows(events: pd.DataFrame) -> list[list[str]]:
-    """The events table's cells as Paragraph markup, one list per event (date, place, type, actors,
-    reported figures with who reported them, precision, source as a link when it is http(s))."""
-    rows = []
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The events table in words, one row per event: date, place, type, actors, reported figures with who
+    reported them, precision, source (outlet and headline) and its address (as in the data)."""
     records: list[dict[str, Any]] = events.to_dict("records")  # type: ignore[assignment]
-    for row in records:
-        rows.append(
-            [
-                markup(row["event_date"].strftime("%Y-%m-%d")),
-                markup(row.get("location") or ""),
-                markup(row.get("event_type") or ""),
-                markup(actors_text(row)),
-                markup(_figures_text(row) or NOT_REPORTED),
-                markup(location_precision_text(row)),
-                link_markup(row.get("source_url"), source_label(row)),
-            ]
+    rows = [
+        (
+            row["event_date"].strftime("%Y-%m-%d"),
+            "" if _missing(row.get("location")) else str(row.get("location")),
+            str(row.get("event_type") or ""),
+            actors_text(row),
+            _figures_text(row) or NOT_REPORTED,
+            location_precision_text(row),
+            source_label(row),
+            "" if _missing(row.get("source_url")) else str(row.get("source_url")),
         )
-    return rows
+        for row in records
+    ]
+    return pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "Source address"])
+
+
+def events_rows(events: pd.DataFrame) -> list[list[str]]:
+    """The events table's cells as Paragraph markup, one list per event; the source a link when it is http(s)."""
+    return [
+        [*(markup(cell) for cell in row[:-2]), link_markup(row[-1], row[-2])]
+        for row in events_table(events).itertuples(index=False)
+    ]
 
 
 def _section_events(
@@ -752,6 +769,30 @@ def report_sections(spec: ReportSpec) -> tuple[str, ...]:
     return tuple(key for key in SECTIONS if key in chosen and (key != COMPARE or spec.compare is not None))
 
 
+def _context(
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    boundaries: Boundaries,
+    spec: ReportSpec,
+    now: dt.datetime | None,
+    table: EventTable | None,
+) -> _Context:
+    """The spec checked, and what every section reads."""
+    if spec.paper not in PAPERS:
+        raise ExportError(f"Unknown paper '{spec.paper}'; use one of {', '.join(PAPERS)}.")
+    if spec.representation not in REPRESENTATIONS:
+        raise ExportError(f"Unknown representation '{spec.representation}'; use one of {', '.join(REPRESENTATIONS)}.")
+    unknown = [s for s in spec.sections if s not in SECTIONS]
+    if unknown:
+        raise ExportError(f"Unknown report section {', '.join(unknown)}; use some of {', '.join(SECTIONS)}.")
+    events = selection.events
+    if spec.bbox is not None:
+        events = events[events_in(events, spec.bbox)]
+    lines = caption(selection, flt, nk_boundary, spec.bbox, len(events))
+    return _Context(selection, flt, nk_boundary, boundaries, spec, now or dt.datetime.now(dt.UTC), events, lines, table)
+
+
 def report_pdf(
     selection: Selection,
     flt: EventFilter,
@@ -766,20 +807,8 @@ def report_pdf(
     ``table`` (the loaded events) is needed only for a comparison of two periods. Raises ExportError with
     a sentence for an unknown paper, section or representation.
     """
-    if spec.paper not in PAPERS:
-        raise ExportError(f"Unknown paper '{spec.paper}'; use one of {', '.join(PAPERS)}.")
-    if spec.representation not in REPRESENTATIONS:
-        raise ExportError(f"Unknown representation '{spec.representation}'; use one of {', '.join(REPRESENTATIONS)}.")
-    unknown = [s for s in spec.sections if s not in SECTIONS]
-    if unknown:
-        raise ExportError(f"Unknown report section {', '.join(unknown)}; use some of {', '.join(SECTIONS)}.")
+    ctx = _context(selection, flt, nk_boundary, boundaries, spec, now, table)
     _register_fonts()
-    now = now or dt.datetime.now(dt.UTC)
-    events = selection.events
-    if spec.bbox is not None:
-        events = events[events_in(events, spec.bbox)]
-    lines = caption(selection, flt, nk_boundary, spec.bbox, len(events))
-    ctx = _Context(selection, flt, nk_boundary, boundaries, spec, now, events, lines, table)
     page_size = landscape(PAPERS[spec.paper]) if spec.landscape else PAPERS[spec.paper]
     styles = _styles()
     out = io.BytesIO()
@@ -792,7 +821,7 @@ def report_pdf(
         bottomMargin=MARGIN + 6 * mm,
         title=spec.title,
         author="Caucasus Conflict Map",
-        subject="; ".join(lines),
+        subject="; ".join(ctx.lines),
         creator="Caucasus Conflict Map",
     )
     frame = Frame(
@@ -838,3 +867,99 @@ def _finish(report: bytes, placed: list[_Placed], headings: list[tuple[str, int]
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+FIGURES_README: Final = "README.txt"
+
+
+def _figure_bytes(figure: Figure, fmt: str, dpi: int) -> bytes:
+    """PNG at ``dpi``; SVG with its text as text (editable, searchable)."""
+    buffer = io.BytesIO()
+    with rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format=fmt, dpi=dpi if fmt == "png" else 72, facecolor="white")
+    return buffer.getvalue()
+
+
+def figure_files(
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    boundaries: Boundaries,
+    spec: ReportSpec,
+    now: dt.datetime | None = None,
+    table: EventTable | None = None,
+) -> dict[str, bytes]:
+    """The report's figures as separate files, name -> bytes: the map and the timeline as PNG (print
+    resolution) and SVG, the choropleth and the change map when the report has them, and its tables as
+    CSV (UTF-8 with BOM, formulas defused), with a README of what is where, the filters and the credits."""
+    ctx = _context(selection, flt, nk_boundary, boundaries, spec, now, table)
+    files: dict[str, bytes] = {}
+    representation = "heatmap" if spec.representation == "heatmap" else "points"
+    maps = [("map", _map_snapshot(ctx, representation))]
+    if spec.representation in UNIT_COLUMNS:
+        maps.append((f"map_{spec.representation}", _map_snapshot(ctx, spec.representation)))
+    for name, snapshot in maps:
+        files[f"{name}.png"] = snapshot_bytes(snapshot, "png", PRINT_DPI)
+        files[f"{name}.svg"] = snapshot_bytes(snapshot, "svg", title=spec.title)
+    timeline = timeline_figure(ctx.events, (flt.start, flt.end))
+    files["timeline.png"] = _figure_bytes(timeline, "png", PRINT_DPI)
+    files["timeline.svg"] = _figure_bytes(timeline, "svg", PRINT_DPI)
+    claims = claim_figures(selection.claims, selection.reported)
+    tables = {
+        "counts_by_region.csv": counts_by_region_and_type(ctx.events).reset_index(),
+        "counts_by_province.csv": counts_by_province_and_type(ctx.events).reset_index(),
+        "counts_by_border_sector.csv": counts_by_sector_and_type(ctx.events).reset_index(),
+        "reported_killed_by_party.csv": pd.DataFrame(
+            [(p.party, p.low, p.high, " / ".join(p.kinds), p.line()) for p in claims.parties],
+            columns=["party", "low", "high", "counts", "in words"],
+        ),
+        "events.csv": events_table(ctx.events.sort_values(["event_date", "event_id"], kind="stable")),
+    }
+    comparison = _comparison(ctx)
+    if comparison is not None:
+        tables["comparison.csv"] = comparison.table
+        change = render_change_map(
+            comparison.table, compared_shapes(comparison.by, boundaries), boundaries, nk_boundary,
+            SnapshotSpec(title=spec.title, caption_lines=[comparison.caption()], generated=ctx.now.date()),
+            f"Change per {UNITS[comparison.by][1]}, A − B",
+        )  # fmt: skip
+        files["map_change.png"] = snapshot_bytes(change, "png", PRINT_DPI)
+        files["map_change.svg"] = snapshot_bytes(change, "svg", title=spec.title)
+    for name, frame in tables.items():
+        files[name] = table_csv_bytes(frame, bom=True)
+    readme = [
+        spec.title,
+        "",
+        f"Figures of the report, generated {ctx.now.isoformat(timespec='seconds')} by Caucasus Conflict Map.",
+        "",
+        "Filters:",
+        *(f"  {line}" for line in ctx.lines),
+        "",
+        "Files:",
+        *(f"  {name}" for name in files),
+        "",
+        "PNG at 300 dpi; SVG with its text as text. CSV: UTF-8 with a byte order mark, one header row.",
+        "",
+        "Credits:",
+        *(f"  {line}" for line in attribution_lines(nk_boundary, places_named=True)),
+        "",
+    ]
+    files[FIGURES_README] = "\r\n".join(readme).encode("utf-8")
+    return files
+
+
+def figures_zip(
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    boundaries: Boundaries,
+    spec: ReportSpec,
+    now: dt.datetime | None = None,
+    table: EventTable | None = None,
+) -> bytes:
+    """``figure_files`` as one ZIP, for analysts who lay out their own document."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in figure_files(selection, flt, nk_boundary, boundaries, spec, now, table).items():
+            archive.writestr(name, data)
+    return out.getvalue()

@@ -7,7 +7,9 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import zipfile
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -16,6 +18,8 @@ from dashboard.export.report import (
     EVENT_COLUMNS,
     SECTIONS,
     ReportSpec,
+    figure_files,
+    figures_zip,
     link_markup,
     markup,
     parse_sections,
@@ -176,3 +180,44 @@ def test_markup_shows_text_literally_and_links_only_http():
     assert link_markup("ftp://host/x", "Outlet") == "Outlet (ftp://host/x)"
     assert re.fullmatch(r'<a href="https://h/\?a=1&amp;b=&quot;2&quot;" color="[^"]+">Outlet</a>',
                         link_markup('https://h/?a=1&b="2"', "Outlet"))  # fmt: skip
+
+
+FIGURE_FILES = {
+    "map.png",
+    "map.svg",
+    "timeline.png",
+    "timeline.svg",
+    "counts_by_region.csv",
+    "counts_by_province.csv",
+    "counts_by_border_sector.csv",
+    "reported_killed_by_party.csv",
+    "events.csv",
+    "README.txt",
+}
+
+
+def test_the_figures_zip_has_the_maps_the_timeline_and_the_tables(sept, boundaries):
+    data = figures_zip(sept, SEPT_2022, "nkao_1991", boundaries, ReportSpec(title=TITLE), now=NOW)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert set(archive.namelist()) == FIGURE_FILES
+        assert archive.read("map.png").startswith(b"\x89PNG") and archive.read("timeline.png").startswith(b"\x89PNG")
+        svg = archive.read("map.svg").decode("utf-8")
+        assert ">Sotk<" in svg or "Sotk</text>" in svg  # place names stay text
+        events = pd.read_csv(io.BytesIO(archive.read("events.csv")))
+        assert len(events) == sept.counts.shown and list(events.columns) == [*EVENT_COLUMNS, "Source address"]
+        parties = pd.read_csv(io.BytesIO(archive.read("reported_killed_by_party.csv")))
+        assert "Azerbaijani forces" in set(parties["party"])
+        regions = pd.read_csv(io.BytesIO(archive.read("counts_by_region.csv")))
+        assert regions.loc[regions["Region"] == "Armenia", "Total"].item() == sept.counts.shown
+        assert "Period: 12–14 Sep 2022" in archive.read("README.txt").decode("utf-8")
+
+
+def test_the_figures_zip_adds_the_choropleth_and_the_comparison_when_the_report_has_them(bundled, boundaries, sept):
+    periods = (Period(dt.date(2022, 9, 12), dt.date(2022, 9, 14)), Period(dt.date(2022, 9, 9), dt.date(2022, 9, 11)))
+    spec = ReportSpec(title=TITLE, representation="provinces", compare=periods)
+    files = figure_files(sept, SEPT_2022, "nkao_1991", boundaries, spec, now=NOW, table=bundled)
+    assert {"map_provinces.png", "map_provinces.svg", "map_change.png", "map_change.svg", "comparison.csv"} <= set(
+        files
+    )
+    comparison = pd.read_csv(io.BytesIO(files["comparison.csv"]))
+    assert {"unit", "events_a", "events_b", "band"} <= set(comparison.columns)
