@@ -284,7 +284,7 @@ def show_export(
 
 
 # Above this many events a report is built in a child process (dashboard/isolation.py): its events table
-# takes reportlab about a second per thousand rows, which would stall other sessions.
+# takes reportlab about 1.5 s per thousand rows (benchmarks/report.py), which would stall other sessions.
 REPORT_IN_CHILD_ABOVE = 2_000
 REPORT_TIMEOUT_S = 300.0
 
