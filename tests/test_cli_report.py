@@ -103,6 +103,16 @@ preset = "Attack on Armenia (12–14 Sep 2022)"
     assert PdfReader(out_dir / "03_jermuk.pdf").pages[0].extract_text().startswith("Around Jermuk")
 
 
+@pytest.mark.parametrize("pattern", ["../escape.pdf", "sub/dir.pdf", ".hidden.pdf", "{name}.txt", "{who}.pdf"])
+def test_a_file_pattern_cannot_leave_the_folder_or_name_another_kind_of_file(tmp_path, capsys, pattern):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(f'[[report]]\nname = "x"\nfile = "{pattern}"\nsections = ["method"]\n', encoding="utf-8")
+    out_dir = tmp_path / "out"
+    assert main(["report", "--spec", str(spec), "--out-dir", str(out_dir)]) == 1
+    assert "failed 'x': file = " in capsys.readouterr().err
+    assert list(out_dir.iterdir()) == [] and not (tmp_path / "escape.pdf").exists()
+
+
 def test_a_batch_of_good_entries_exits_zero(tmp_path):
     spec = tmp_path / "one.toml"
     spec.write_text('[[report]]\nname = "all"\nsections = ["method"]\n', encoding="utf-8")

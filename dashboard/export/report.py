@@ -186,7 +186,7 @@ def _register_fonts() -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, spaceAfter=4)
+    base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9, leading=12, spaceAfter=4)
     return {
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=17, leading=21, spaceAfter=4),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=9, leading=12, textColor="#333333"),
@@ -257,7 +257,8 @@ def _numbered_canvas(title: str, filter_line: str, page_size: tuple[float, float
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
+            # Else every page names Helvetica, a font the PDF would not embed.
+            super().__init__(*args, **{**kwargs, "initialFontName": FONT, "initialFontSize": 9})
             self._held: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
@@ -312,6 +313,7 @@ def _table(
 
 _TABLE_STYLE = TableStyle(
     [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells are paragraphs; this keeps Helvetica out of the PDF
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE_COLOUR),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),

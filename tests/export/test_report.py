@@ -112,6 +112,31 @@ def test_the_map_is_vector_with_searchable_place_names(sept_report):
     assert "Sotk" in text and "Jermuk" in text and "Event type" in text
 
 
+def fonts(resources, seen: set[int] | None = None) -> list:
+    """Every font a page's resources use, its Form XObjects' (the merged maps) included."""
+    seen = set() if seen is None else seen
+    found = []
+    resources = resources.get_object() if resources is not None else {}
+    for font in (resources.get("/Font") or {}).values():
+        found.append(font.get_object())
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+            seen.add(id(xobject))
+            found += fonts(xobject.get("/Resources"), seen)
+    return found
+
+
+def test_every_font_is_embedded(sept_report):
+    used = [font for page in sept_report.pages for font in fonts(page.get("/Resources"))]
+    assert used
+    for font in used:
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant.get("/FontDescriptor")
+        assert descriptor is not None, font.get("/BaseFont")
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
+
+
 def test_every_page_has_the_footer_with_page_n_of_m(sept_report):
     texts = page_texts(sept_report)
     for number, text in enumerate(texts, start=1):
