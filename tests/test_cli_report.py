@@ -87,6 +87,12 @@ name = "nowhere"
 place = "Stepanakrt"
 
 [[report]]
+name = "compared"
+preset = "Attack on Armenia (12–14 Sep 2022)"
+compare = [2022-09-09, 2022-09-11]
+sections = ["map"]
+
+[[report]]
 name = "Syunik"
 bbox = [45.9, 39.0, 46.7, 39.7]
 preset = "Attack on Armenia (12–14 Sep 2022)"
@@ -95,11 +101,17 @@ preset = "Attack on Armenia (12–14 Sep 2022)"
     )
     out_dir = tmp_path / "out"
     assert main(["report", "--spec", str(spec), "--out-dir", str(out_dir)]) == 1
-    assert sorted(p.name for p in out_dir.iterdir()) == ["01_sept-2022.pdf", "03_jermuk.pdf", "05_syunik.pdf"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "01_sept-2022.pdf",
+        "03_jermuk.pdf",
+        "05_compared.pdf",
+        "06_syunik.pdf",
+    ]
     err = capsys.readouterr().err
     assert "failed 'misspelt': unknown types 'Battel'; known: Battle" in err
     assert "failed 'nowhere': No place called 'Stepanakrt'" in err
-    assert "3 of 5 reports built" in err
+    assert "4 of 6 reports built" in err
+    assert sections_of(out_dir / "05_compared.pdf") == [SECTIONS["map"], SECTIONS["compare"]]
     assert PdfReader(out_dir / "03_jermuk.pdf").pages[0].extract_text().startswith("Around Jermuk")
 
 

@@ -25,6 +25,7 @@ from dashboard.geo.join import Boundaries
 from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventTable
 from dashboard.pipeline import select_events
+from dashboard.summary.compare import BY_PROVINCE, UNITS, Period
 from dashboard.vocab import (
     CHOROPLETH_MEASURES,
     DATE_PRESETS,
@@ -57,6 +58,8 @@ KEYS: Final = frozenset(
         "representation",
         "measure",
         "file",
+        "compare",
+        "by",
     }
 )
 FILE_FIELDS: Final = ("name", "index", "start", "end")
@@ -136,6 +139,22 @@ def _bbox(value: object) -> BBox | None:
     raise SpecError(f"bbox = {value!r} must be four numbers [min lon, min lat, max lon, max lat].")
 
 
+def _compare(value: object, start: dt.date | None, end: dt.date | None) -> tuple[Period, Period] | None:
+    """``compare = [2022-09-09, 2022-09-11]``: the entry's period (A) against this one (B)."""
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2):
+        raise SpecError("compare must be two dates, the reference period B: compare = [2022-09-09, 2022-09-11].")
+    if start is None or end is None:
+        raise SpecError("compare needs the entry's own period A: a preset, or start and end.")
+    b_start, b_end = _date(value[0], "compare"), _date(value[1], "compare")
+    assert b_start is not None and b_end is not None  # a list item is never None in TOML
+    try:
+        return Period(start, end), Period(b_start, b_end)
+    except ValueError as exc:
+        raise SpecError(f"compare: {exc}") from None
+
+
 def entry_name(entry: dict[str, Any], index: int) -> str:
     """The entry's name (its ``name``, else its title, else its number), for messages and file names."""
     return str(entry.get("name") or entry.get("title") or f"report {index}")
@@ -203,6 +222,10 @@ def plan_entry(
     if measure not in CHOROPLETH_MEASURES:
         raise SpecError(f"unknown measure {measure!r}; use one of {', '.join(CHOROPLETH_MEASURES)}.")
     name = entry_name(entry, index)
+    compare = _compare(settings.get("compare"), start, end)
+    by = str(settings.get("by", BY_PROVINCE))
+    if by not in UNITS:
+        raise SpecError(f"unknown by {by!r}; use one of {', '.join(UNITS)}.")
     spec = ReportSpec(
         title=str(settings.get("title") or name),
         paper=paper,
@@ -211,6 +234,8 @@ def plan_entry(
         bbox=_bbox(settings.get("bbox")),
         representation=representation,
         measure=measure,
+        compare=compare,
+        by=by,
     )
     return flt, nk_boundary, spec, file_name(str(settings.get("file", DEFAULT_PATTERN)), name, index, flt)
 
