@@ -1,6 +1,8 @@
 """Command line: the dashboard's steps and exports without a browser.
 
 python -m dashboard export --out sept2022.pdf --start 2022-09-12 --end 2022-09-14 --region Armenia
+python -m dashboard report --out sept2022_report.pdf --start 2022-09-12 --end 2022-09-14
+python -m dashboard report --spec examples/reports.toml --out-dir reports/
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from dashboard.bbox import BBox
 from dashboard.config import check_settings, default_events_path
 from dashboard.describe import default_title
 from dashboard.errors import AreaError, PlaceError
+from dashboard.export.batch import Outcome, build_batch
 from dashboard.export.compare import CHANGE, COMPARE_FORMATS, COMPARE_MAPS, comparison_file
 from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
+from dashboard.export.report import COMPARE, DEFAULT_SECTIONS, PAPERS, SECTIONS, ReportSpec, parse_sections, report_pdf
 from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, EventFilter, Near, sector_options
 from dashboard.geo.areas import read_area
 from dashboard.geo.display import base_layers
-from dashboard.geo.join import load_boundaries
+from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventFileError, EventTable
 from dashboard.pipeline import load_joined_events, select_events
@@ -148,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format",
         choices=FORMATS,
-        help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv, geojson (data)",
+        help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv (plain), "
+        "zip (data package: events.csv, claims.csv, datapackage.json, README.txt), geojson (data)",
     )
     export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
     export.add_argument(
@@ -225,7 +230,113 @@ def build_parser() -> argparse.ArgumentParser:
         default=CHANGE,
         help="PNG/SVG/PDF: the change map (units filled by their band; default) or the two periods' maps side by side",
     )
+    _add_report_parser(commands)
     return parser
+
+
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:
+    """``report``: one PDF of the filtered events, or (--spec, --out-dir) one per entry of a TOML spec."""
+    report = commands.add_parser(
+        "report", help="a print-ready multi-page PDF of the filtered events, or a batch of them from a spec file"
+    )
+    _add_selection_arguments(report)
+    report.add_argument("--out", type=Path, metavar="FILE.pdf", help="the report to write")
+    report.add_argument("--title", help="the report's title (default: describes the selection)")
+    report.add_argument("--paper", choices=list(PAPERS), default="a4", help="paper size (default a4)")
+    report.add_argument("--landscape", action="store_true", help="landscape pages (default portrait)")
+    report.add_argument(
+        "--sections",
+        type=_sections,
+        default=DEFAULT_SECTIONS,
+        metavar="LIST",
+        help=f"comma-separated, printed in this order: {','.join(k for k in SECTIONS if k != COMPARE)} "
+        f"(default {','.join(DEFAULT_SECTIONS)}); the comparison page comes with --compare",
+    )
+    report.add_argument("--bbox", type=_bbox, metavar="MINLON,MINLAT,MAXLON,MAXLAT", help="only this area")
+    report.add_argument(
+        "--as", dest="representation", choices=list(REPRESENTATIONS), default=DEFAULT_REPRESENTATION,
+        help="points or heatmap on the map page; a choropleth (provinces, sectors) is added to the Where section",
+    )  # fmt: skip
+    report.add_argument("--measure", choices=list(CHOROPLETH_MEASURES), default=DEFAULT_MEASURE)
+    report.add_argument(
+        "--compare", type=_period, metavar="START:END",
+        help="add a comparison page: the --start/--end period (A) against this one (B)",
+    )  # fmt: skip
+    report.add_argument("--by", choices=list(UNITS), default=BY_PROVINCE, help="the comparison's units")
+    report.add_argument("--link", help="the shareable link of the view, printed with the filters")
+    report.add_argument("--spec", type=Path, metavar="REPORTS.toml", help="build one report per [[report]] table")
+    report.add_argument("--out-dir", type=Path, metavar="DIR", help="with --spec: where the reports go")
+
+
+def _sections(text: str) -> tuple[str, ...]:
+    try:
+        return parse_sections(text)
+    except ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """One report (--out) or a batch (--spec, --out-dir); exit 1 when anything could not be built."""
+    if (args.spec is None) == (args.out is None) or (args.spec is not None) != (args.out_dir is not None):
+        print("error: give either --out FILE.pdf, or --spec REPORTS.toml with --out-dir DIR.", file=sys.stderr)
+        return 2
+    filters = ("start", "end", "types", "regions", "sectors", "area", "near", "bbox", "compare")
+    if args.spec is not None and any(getattr(args, name) for name in filters):
+        print("error: with --spec, each [[report]] of the file gives its own filters.", file=sys.stderr)
+        return 2
+    if args.compare is not None and not (args.start and args.end):
+        print("error: --compare needs --start and --end (period A).", file=sys.stderr)
+        return 2
+    try:
+        check_settings()
+        boundaries = load_boundaries()
+        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        if args.spec is not None:
+            return _run_batch(args, table, boundaries)
+        flt = _selection_filter(args, table)
+        selection = select_events(table, args.nk_boundary, flt)
+        spec = ReportSpec(
+            title=args.title or default_title(flt),
+            paper=args.paper,
+            landscape=args.landscape,
+            sections=args.sections,
+            bbox=args.bbox,
+            representation=args.representation,
+            measure=args.measure,
+            compare=(Period(args.start, args.end), args.compare) if args.compare else None,
+            by=args.by,
+            link=args.link,
+        )
+        data = report_pdf(selection, flt, args.nk_boundary, boundaries, spec, table=table)
+        args.out.write_bytes(data)
+    except (EventFileError, ExportError, PlaceError, AreaError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror}.", file=sys.stderr)
+        return 1
+    print(selection.counts.line(), file=sys.stderr)
+    print(f"wrote the report to {args.out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _run_batch(args: argparse.Namespace, table: EventTable, boundaries: Boundaries) -> int:
+    try:
+        text = args.spec.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.spec}: {getattr(exc, 'strerror', None) or exc}.", file=sys.stderr)
+        return 1
+
+    def say(outcome: Outcome) -> None:
+        if outcome.error is None:
+            print(f"built '{outcome.name}': {outcome.path} ({outcome.seconds:.1f} s)", file=sys.stderr)
+        else:
+            print(f"failed '{outcome.name}': {outcome.error}", file=sys.stderr)
+
+    outcomes = build_batch(text, args.out_dir, table, boundaries, source=str(args.spec), report=say)
+    failed = [o for o in outcomes if o.error is not None]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} reports built in {args.out_dir}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _selection_filter(args: argparse.Namespace, table: EventTable) -> EventFilter:
@@ -354,4 +465,6 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "report":
+        return run_report(args)
     return run_compare(args) if args.command == "compare" else run_export(args)

@@ -2,18 +2,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 
 import pandas as pd
 
 from dashboard.cli import main
-from dashboard.export.datafiles import count_comment_lines
 from dashboard.geo.join import JOINED_COLUMNS
 
 
 def read_export(path) -> pd.DataFrame:
-    return pd.read_csv(
-        path, skiprows=count_comment_lines(path.read_text(encoding="utf-8")), dtype=str, keep_default_na=False
-    )
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def test_export_filters_the_bundled_events(tmp_path, capsys):
@@ -90,8 +88,11 @@ def test_export_near_a_place_takes_any_spelling_and_says_so_in_the_file(tmp_path
     assert main(["export", "--out", str(out), "--near", "Cermuk", "--radius-km", "15"]) == 0
     table = read_export(out)
     assert not table.empty and "Jermuk" in set(table["location"])
-    header = out.read_text(encoding="utf-8").splitlines()[:8]
-    assert any(line.startswith("# Place: within 15 km of Jermuk") for line in header)
+    package = tmp_path / "near.zip"
+    assert main(["export", "--out", str(package), "--near", "Cermuk", "--radius-km", "15"]) == 0
+    with zipfile.ZipFile(package) as archive:
+        readme = archive.read("README.txt").decode("utf-8")
+    assert "  Place: within 15 km of Jermuk" in readme
 
 
 def test_an_unknown_place_is_a_sentence_with_the_closest_names(tmp_path, capsys):

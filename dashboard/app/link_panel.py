@@ -328,14 +328,19 @@ button.addEventListener("click", async () => {
 """
 
 
+def current_link() -> str:
+    """The page address of this view (the filters, tab and map view in its query), or "" when unknown."""
+    query = urlencode({name: st.query_params.get_all(name) for name in st.query_params}, doseq=True)
+    base = st.context.url or ""
+    return f"{base}?{query}" if query else base
+
+
 def share_link() -> None:
     """The sidebar's link to this view: a button that copies it, and the link as text."""
     sb = st.sidebar
     sb.header("Share")
     sb.iframe(COPY_BUTTON, height=44)
-    query = urlencode({name: st.query_params.get_all(name) for name in st.query_params}, doseq=True)
-    base = st.context.url or ""
-    sb.code(f"{base}?{query}" if query else base or "(this page)", language=None, wrap_lines=True)
+    sb.code(current_link() or "(this page)", language=None, wrap_lines=True)
     sb.caption(
         "The link holds the filters, the open tab and the map view. With uploaded files, it restores "
         "the view once the same files are uploaded again."

@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from dashboard.app import keys
 from dashboard.app.cache import cached_base_layers, cached_boundaries, cached_claim_figures
 from dashboard.app.data_panel import SourceReport
+from dashboard.app.link_panel import current_link
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename, literal_markdown
@@ -19,7 +20,12 @@ from dashboard.export.compare import CHANGE, PAIR, comparison_file, comparison_o
 from dashboard.export.datafiles import table_csv_bytes
 from dashboard.export.formats import EXPORT_FORMATS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, representation_words
+from dashboard.export.report import DEFAULT_SECTIONS as REPORT_DEFAULT_SECTIONS
+from dashboard.export.report import PAPERS as REPORT_PAPERS
+from dashboard.export.report import SECTIONS as REPORT_SECTIONS
+from dashboard.export.report import ReportSpec, figures_zip, report_pdf
 from dashboard.filters import EventFilter
+from dashboard.isolation import in_child_process
 from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
@@ -268,10 +274,122 @@ def show_export(
         st.caption("The filters or settings changed since the last file was prepared: prepare it again.")
     if fmt == "html" or EXPORT_FORMATS[fmt].snapshot:
         st.caption(f"Maps show the events as on screen: {representation_words(representation, measure)}.")
+    show_report(selection, flt, nk_boundary, bbox, uncertainty, representation, measure, request.title)
     st.caption(
         "Snapshots carry the title, legend, filters and counts, scale bar, north arrow, date, attribution "
         "(© OpenStreetMap contributors, Natural Earth, GeoNames) and the boundary disclaimer. "
-        "CSV and GeoJSON list the filters and the generation time in their header."
+        "The CSV is plain (UTF-8 with BOM: pandas, R and Excel open it as it is); the ZIP data package adds "
+        "the claims, datapackage.json and a README of the filters; GeoJSON lists the filters and the time."
+    )
+
+
+# Above this many events a report is built in a child process (dashboard/isolation.py): its events table
+# takes reportlab about 1.5 s per thousand rows (benchmarks/report.py), which would stall other sessions.
+REPORT_IN_CHILD_ABOVE = 2_000
+REPORT_TIMEOUT_S = 300.0
+
+
+def _prepared(key: str, wanted: object, label: str, name: str, mime: str, build: Callable[[], bytes]) -> None:
+    """A "Prepare" button that builds a file once for ``wanted`` settings, then its download button."""
+    if st.button(label, key=f"{key}_prepare"):
+        with st.spinner(f"{label}…"):
+            try:
+                st.session_state[key] = (wanted, name, build())
+            except ExportError as exc:
+                st.error(literal_markdown(str(exc)))
+                return
+    prepared = st.session_state.get(key)
+    if prepared and prepared[0] == wanted:
+        _, file_name, data = prepared
+        st.download_button(
+            f"Download {file_name} ({len(data) / 1024:,.0f} KB)",
+            lambda: data,
+            file_name=file_name,
+            mime=mime,
+            on_click="ignore",
+            key=f"{key}_download",
+        )
+    elif prepared:
+        st.caption("The filters or settings changed since it was prepared: prepare it again.")
+
+
+def show_report(
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    bbox: BBox | None,
+    uncertainty: bool,
+    representation: str,
+    measure: str,
+    title: str,
+) -> None:
+    """The Export tab's "Report — PDF" (paper, orientation, sections) and "Report figures — ZIP", of the same
+    events, area and title as the export above."""
+    st.subheader("Report — PDF")
+    paper_col, orientation_col = st.columns(2)
+    paper = paper_col.radio(
+        "Paper", list(REPORT_PAPERS), key=keys.KEY_REPORT_PAPER, horizontal=True, format_func=str.upper
+    )
+    orientation = orientation_col.radio(
+        "Orientation", [keys.PORTRAIT, keys.LANDSCAPE], key=keys.KEY_REPORT_ORIENTATION, horizontal=True
+    )
+    labels = {REPORT_SECTIONS[k]: k for k in REPORT_DEFAULT_SECTIONS}
+    chosen = st.multiselect("Sections", list(labels), default=list(labels), key=keys.KEY_REPORT_SECTIONS)
+    if not chosen:
+        st.caption("Choose at least one section.")
+        return
+    spec = ReportSpec(
+        title=title,
+        paper=paper,
+        landscape=orientation == keys.LANDSCAPE,
+        sections=tuple(labels[c] for c in chosen),
+        bbox=bbox,
+        uncertainty=uncertainty,
+        representation=representation,
+        measure=measure,
+        link=current_link() or None,
+    )
+    wanted = (spec, flt, nk_boundary)
+
+    def isolated(step: Callable[..., bytes], what: str) -> Callable[[], bytes]:
+        def build() -> bytes:
+            args = (selection, flt, nk_boundary, cached_boundaries(), spec)
+            if len(selection.events) <= REPORT_IN_CHILD_ABOVE:
+                return step(*args)
+            return in_child_process(
+                step,
+                *args,
+                timeout_s=REPORT_TIMEOUT_S,
+                what=what,
+                advice="narrow the filters or the area.",
+                error=ExportError,
+            )
+
+        return build
+
+    _prepared(
+        keys.KEY_REPORT_FILE,
+        wanted,
+        "Prepare the report",
+        export_filename(flt, "pdf", "report"),
+        "application/pdf",
+        isolated(report_pdf, "Building the report"),
+    )
+    st.caption(
+        "The map with the key figures, the timeline, counts by region, province and border sector, every event "
+        "with its source as a link, and the data and method with the filters and credits; page N of M on each page."
+    )
+    st.subheader("Report figures — ZIP")
+    _prepared(
+        keys.KEY_FIGURES_FILE,
+        wanted,
+        "Prepare the figures",
+        export_filename(flt, "zip", "report-figures"),
+        "application/zip",
+        isolated(figures_zip, "Building the report figures"),
+    )
+    st.caption(
+        "The map and the timeline as PNG (300 dpi) and SVG, and the report's tables as CSV, for your own layout."
     )
 
 

@@ -1,8 +1,9 @@
 """CSV and GeoJSON exports of the shown events, with what was asked and when.
 
 Both carry every input column and the joined columns (see ``table.export_table``); every CSV
-the project writes goes through ``table_csv_bytes``, which defuses spreadsheet formulas. The CSV starts with lines
-beginning ``# `` that describe the filters; the GeoJSON puts the same in
+the project writes goes through ``table_csv_bytes``, which defuses spreadsheet formulas. The events CSV is
+plain (a header row, then the rows: what pandas, R and Excel read with their defaults); its description
+travels beside it in the data package (``export/package.py``). The GeoJSON puts the description in
 foreign members of the FeatureCollection (RFC 7946 §6.1).
 """
 
@@ -20,6 +21,9 @@ from dashboard.summary.table import export_table, neutralised
 from dashboard.vocab import CRISIS_GROUP_ATTRIBUTION, NK_FROM_CRISIS_GROUP, OSM_ATTRIBUTION
 
 COMMENT = "# "
+# Excel reads a CSV without it in the system's code page (mojibake for ə, Ա …); pandas and R in a UTF-8
+# locale drop it.
+UTF8_BOM = "\ufeff"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DATA_NOTE = "Events curated from public reporting; see source, source_title and source_url for each row."
 BOUNDARY_NOTE = (
@@ -35,18 +39,20 @@ def generated_stamp(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
 
 
-def table_csv_bytes(table: pd.DataFrame, comments: list[str] | None = None) -> bytes:
-    """The one CSV writer of the project: UTF-8, RFC 4180 (CRLF records, every field holding a line
-    break quoted), formulas defused in cells, lines of cells and column names, optional ``# `` lines first.
+def table_csv_bytes(table: pd.DataFrame, comments: list[str] | None = None, bom: bool = False) -> bytes:
+    """The one CSV writer of the project: UTF-8 (with a byte order mark if ``bom``), RFC 4180 (CRLF
+    records, every field holding a line break quoted), formulas defused in cells, lines of cells and
+    column names, optional ``# `` lines first.
     """
     head = "".join(COMMENT + " ".join(LINE_BREAK.split(line)) + "\r\n" for line in comments or [])
-    return (head + neutralised(table).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+    text = head + neutralised(table).to_csv(index=False, lineterminator="\r\n")
+    return ((UTF8_BOM if bom else "") + text).encode("utf-8")
 
 
-def csv_bytes(events: pd.DataFrame, description: list[str], generated: str) -> bytes:
-    """The events as CSV; read it back with ``pandas.read_csv(path, skiprows=<# lines>)``."""
-    header = [f"Caucasus Conflict Map export, generated {generated}", *description, DATA_NOTE, BOUNDARY_NOTE]
-    return table_csv_bytes(export_table(events), header)
+def csv_bytes(events: pd.DataFrame) -> bytes:
+    """The events as a plain CSV (UTF-8 with BOM, header row, no comment lines): ``pandas.read_csv(path)``,
+    R's ``read.csv(path)`` and Excel open it as it is. Its description is in the data package."""
+    return table_csv_bytes(export_table(events), bom=True)
 
 
 def count_comment_lines(text: str) -> int:

@@ -33,6 +33,14 @@ EXPORT_FORMATS: Final[dict[str, ExportFormat]] = {
         ExportFormat("html", "HTML — interactive map, opens offline", "text/html", (".html", ".htm"), False),
         ExportFormat("csv", "CSV — filtered events with joined regions", "text/csv", (".csv",), False, 50_000),
         ExportFormat(
+            "zip",
+            "ZIP — data package: events and claims CSV, datapackage.json, README",
+            "application/zip",
+            (".zip",),
+            False,
+            50_000,
+        ),
+        ExportFormat(
             "geojson",
             "GeoJSON — filtered events as points",
             "application/geo+json",

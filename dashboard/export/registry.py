@@ -13,6 +13,7 @@ from dashboard.describe import filter_lines
 from dashboard.errors import ExportError
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
 from dashboard.export.formats import EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
+from dashboard.export.package import package_bytes
 from dashboard.export.snapshot import (
     SnapshotError,
     SnapshotSpec,
@@ -107,10 +108,13 @@ def build_file(
     """The file in format ``fmt`` of ``events``, described by ``lines``; run in the session or in a child.
 
     Snapshots need ``boundaries`` and the HTML export ``layers``; the data files need neither. GeoJSON
-    writes ``claims`` (the events' casualty claims) per feature; CSV has them in words (``claims_text``).
+    writes ``claims`` (the events' casualty claims) per feature, the ZIP package as claims.csv; CSV has
+    them in words (``claims_text``) and no description (the package has it).
     """
     if fmt == "csv":
-        return csv_bytes(events, [title, *lines], stamp)
+        return csv_bytes(events)
+    if fmt == "zip":
+        return package_bytes(events, claims, title, lines, stamp)
     if fmt == "geojson":
         return geojson_bytes(events, [title, *lines], stamp, claims)
     if fmt == "html":
@@ -180,7 +184,8 @@ def export_bytes(
     )
     if casualties and not export_format.snapshot:  # data files say it in their header
         lines = [*lines, "Reported killed (latest figure per reporter): " + "; ".join(casualties)]
-    claims = claims_of(selection.claims, events) if request.fmt == "geojson" else selection.claims.iloc[0:0]
+    with_claims = request.fmt in ("geojson", "zip")
+    claims = claims_of(selection.claims, events) if with_claims else selection.claims.iloc[0:0]
     args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi, claims)
     if export_format.in_child_above is None or len(events) <= export_format.in_child_above:
         return build_file(*args, boundaries, layers)

@@ -124,6 +124,22 @@ def counts_by_region_and_type(events: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def counts_by_province_and_type(events: pd.DataFrame) -> pd.DataFrame:
+    """A province × type table of event counts with totals (province names with their ISO code), busiest
+    first; events in no province are left out (they are counted as Outside by region)."""
+    placed = events[events["province"].fillna("").ne("")]
+    if placed.empty:
+        return pd.DataFrame(columns=["Total"], index=pd.Index([], name="Province"))
+    names = placed["province"].astype(str) + " (" + placed["province_code"].fillna("").astype(str) + ")"
+    table = pd.crosstab(names.str.replace(" ()", "", regex=False), placed["event_type"])
+    table = table[[t for t in EVENT_TYPE_COLOURS if t in table.columns]]
+    table["Total"] = table.sum(axis=1)
+    table = table.sort_values("Total", ascending=False, kind="stable")
+    table.index.name = "Province"
+    table.columns.name = None
+    return table
+
+
 def counts_by_sector_and_type(events: pd.DataFrame) -> pd.DataFrame:
     """A border sector × type table of event counts with totals, busiest sector first (empty if none)."""
     near = events[events["border_sector"].fillna("").ne("")]

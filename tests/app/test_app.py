@@ -164,7 +164,8 @@ SIGNATURES = {
     "png": b"\x89PNG",
     "svg": b"<?xml",
     "html": b"<!DOCTYPE html>",
-    "csv": b"# Caucasus Conflict Map export",
+    "csv": "\ufeffevent_id,".encode(),
+    "zip": b"PK\x03\x04",
     "geojson": b"{",
 }
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
 from dashboard.describe import default_title
-from dashboard.export.datafiles import count_comment_lines
 from dashboard.export.registry import ExportRequest, export_bytes
 from dashboard.export.snapshot import MAP_AXES, SnapshotSpec, render_snapshot
 from dashboard.filters import EventFilter
@@ -41,14 +41,16 @@ def test_geojson_features_carry_their_claims(bundled, boundaries, layers):
 
 
 def test_csv_has_each_events_claims_in_words(bundled, boundaries, layers):
-    text = export("csv", bundled, boundaries, layers).decode("utf-8")
-    table = pd.read_csv(io.StringIO(text), skiprows=count_comment_lines(text), dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.BytesIO(export("csv", bundled, boundaries, layers)), dtype=str, keep_default_na=False)
     sotk = table.loc[table["event_id"] == "AA-045", "claims_text"].item()
     assert sotk == (
         "Armenian Mirror-Spectator: 6 wounded — civilians in Armenia "
         "(the headline's '6 Civilians Dead' contradicts the text)"
     )
-    assert "Reported killed (latest figure per reporter): Armenian forces and civilians: 202–224" in text
+    # The per-party figures of the period are in the package's description beside the CSV.
+    with zipfile.ZipFile(io.BytesIO(export("zip", bundled, boundaries, layers))) as package:
+        readme = package.read("README.txt").decode("utf-8")
+    assert "Reported killed (latest figure per reporter): Armenian forces and civilians: 202–224" in readme
 
 
 def test_snapshot_captions_give_the_per_party_figures(bundled, boundaries, layers):

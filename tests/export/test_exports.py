@@ -18,7 +18,6 @@ from dashboard.basemaps import BASEMAPS, Basemap
 from dashboard.bbox import BBox
 from dashboard.cli import main
 from dashboard.describe import default_title, export_filename, period_text
-from dashboard.export.datafiles import count_comment_lines
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.snapshot import SnapshotError, parse_bbox
 from dashboard.filters import EventFilter
@@ -109,12 +108,11 @@ def test_snapshot_of_an_empty_selection_still_renders(bundled, boundaries, layer
     assert png.startswith(b"\x89PNG")
 
 
-def test_csv_round_trips_the_filtered_rows_with_a_description(sept, boundaries, layers):
-    data = export("csv", sept, boundaries, layers).decode()
-    skip = count_comment_lines(data)
-    assert skip >= 4 and "generated 2026-11-26T12:00:00+00:00" in data.splitlines()[0]
-    assert "# Period: 12–14 Sep 2022" in data
-    table = pd.read_csv(io.StringIO(data), skiprows=skip, dtype=str, keep_default_na=False)
+def test_csv_is_plain_and_round_trips_the_filtered_rows(sept, boundaries, layers):
+    data = export("csv", sept, boundaries, layers)
+    assert data.startswith("\ufeffevent_id,".encode())  # Excel's mark of UTF-8, then the header row
+    assert b"# " not in data.split(b"\r\n", 1)[0]
+    table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)  # pandas' defaults otherwise
     assert table["event_id"].tolist() == sept.events["event_id"].tolist()
     assert {"region", "province_code", "border_distance_km", "source_url"} <= set(table.columns)
 
@@ -123,7 +121,7 @@ def test_csv_neutralises_formula_cells(sept, boundaries, layers):
     hostile = sept.events.assign(notes="=cmd|' /C calc'!A0", actor1="@SUM(1)")
     selection = dataclasses.replace(sept, events=hostile)
     data = export("csv", selection, boundaries, layers).decode()
-    table = pd.read_csv(io.StringIO(data), skiprows=count_comment_lines(data), dtype=str)
+    table = pd.read_csv(io.StringIO(data), dtype=str)
     assert table["notes"].str.startswith("'=").all()
     assert table["actor1"].str.startswith("'@").all()
 

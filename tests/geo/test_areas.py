@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -107,9 +108,11 @@ def test_the_cli_exports_only_the_area(tmp_path, capsys):
     area_file.write_text(polygon(SOTK_BOX), encoding="utf-8")
     out = tmp_path / "sotk.csv"
     assert main(["export", "--area", str(area_file), "--out", str(out)]) == 0
-    text = out.read_text(encoding="utf-8")
-    assert "# Area: inside the area of sotk.geojson" in text
-    rows = pd.read_csv(out, comment="#")
+    package = tmp_path / "sotk.zip"
+    assert main(["export", "--area", str(area_file), "--out", str(package)]) == 0
+    with zipfile.ZipFile(package) as archive:
+        assert "Area: inside the area of sotk.geojson" in archive.read("README.txt").decode("utf-8")
+    rows = pd.read_csv(out)
     assert {"AA-045", "AA-050", "AA-051"} <= set(rows["event_id"]) and "AA-046" not in set(rows["event_id"])
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "Point", "coordinates": [45, 40]}', encoding="utf-8")
