@@ -406,7 +406,22 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
                 color=style.INK,
                 zorder=6,
                 fontweight="bold",
+                gid="stacked",
             )
+
+
+# What draw_points adds to a map: an animation removes exactly these before it draws the next frame's.
+POINT_GIDS = ("uncertainty", "events", "stacked")
+
+
+def draw_points(ax: Axes, events: pd.DataFrame, uncertainty: bool = True) -> list[Artist]:
+    """Draw ``events`` on a snapshot's map as the points representation does (circles of uncertainty
+    under the markers when ``uncertainty``, "×N" where events share a place); returns the point
+    artists now on the map (their gids are POINT_GIDS)."""
+    if uncertainty:
+        _draw_uncertainty(ax, events)
+    _draw_events(ax, events)
+    return [artist for artist in ax.get_children() if artist.get_gid() in POINT_GIDS]
 
 
 def _nice_length_km(span_km: float) -> float:

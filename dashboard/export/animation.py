@@ -1,0 +1,384 @@
+"""The period played frame by frame as an animated GIF or an MP4 video, drawn server-side like the snapshots.
+
+The frames are those of the map's playback (dashboard/timeframes.py). The snapshot of the whole
+period is drawn once — basemap, boundaries, places, legend, title, caption, attribution, scale
+bar — and copied as each frame's background; a frame then draws only its own events, the labels
+that lie over them (towns, scale bar, north arrow) and its date stamp. The GIF is written by
+Pillow, the MP4 by ffmpeg (the binary the imageio-ffmpeg package ships, or one on the PATH).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import subprocess
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection
+from matplotlib.colors import to_rgb
+from PIL import Image
+
+from dashboard import style
+from dashboard.errors import ExportError
+from dashboard.export.formats import (
+    ANIMATION_DPI,
+    ANIMATION_FORMATS,
+    MAX_ANIMATION_FRAMES,
+    MAX_FRAME_MS,
+    MIN_FRAME_MS,
+)
+from dashboard.export.snapshot import POINT_GIDS, SnapshotSpec, draw_points, render_snapshot
+from dashboard.filters import EventFilter, filter_mask
+from dashboard.geo.join import Boundaries
+from dashboard.timeframes import FRAME_MODES, FRAME_UNITS, Frame, FramesError, frames
+from dashboard.vocab import REPRESENTATIONS
+
+# (frames drawn, frames in all): called after each frame, so that a caller can show how far it is.
+Progress = Callable[[int, int], None]
+
+POINTS = "points"
+# Drawn over the events (zorder 5) on a snapshot: the "×N" counts, towns, scale bar, north arrow.
+OVER_EVENTS_ZORDER = 5
+STAMP_X = 0.725  # the legend column's left edge (figure fraction)
+MARKER_ALPHA = 0.9  # snapshot._draw_events' markers
+GIF_COLOURS = 255  # one palette entry is left for Pillow's transparency of unchanged pixels
+
+
+@dataclass(frozen=True)
+class DrawnFrame:
+    """What one frame shows: its date stamp and the events it drew (ids in drawing order)."""
+
+    label: str
+    event_ids: tuple[str, ...]
+    marks: int  # the markers the frame's scatter holds: one per event drawn
+
+
+@dataclass(frozen=True)
+class Animation:
+    """The encoded file, its frames as drawn and its size in pixels (width, height)."""
+
+    data: bytes
+    frames: tuple[DrawnFrame, ...]
+    size: tuple[int, int]
+
+
+def animation_period(events: pd.DataFrame, flt: EventFilter) -> tuple[dt.date, dt.date]:
+    """The filter's start and end; where it leaves one open, the first or last date of ``events``."""
+    if flt.start is not None and flt.end is not None:
+        return flt.start, flt.end
+    if events.empty:
+        raise ExportError(
+            "No event passes the filters and they set no period, so there is nothing to animate: "
+            "widen the filters or set the period's start and end dates."
+        )
+    start = flt.start or events["event_date"].min().date()
+    end = flt.end or events["event_date"].max().date()
+    return start, end
+
+
+def animation_frames(events: pd.DataFrame, flt: EventFilter, unit: str, mode: str) -> list[Frame]:
+    """The frames of the filtered period (see ``animation_period``) by ``unit``, in ``mode``.
+
+    Raises ExportError with a sentence for an unknown unit or mode, an inverted period, or more
+    frames than an animation draws (MAX_ANIMATION_FRAMES).
+    """
+    start, end = animation_period(events, flt)
+    try:
+        windows = frames(start, end, unit, mode)
+    except FramesError as exc:
+        raise ExportError(str(exc)) from None
+    if len(windows) > MAX_ANIMATION_FRAMES:
+        raise ExportError(
+            f"{_day(start)} to {_day(end)} by {unit} is {len(windows):,} frames; an animation draws at most "
+            f"{MAX_ANIMATION_FRAMES:,}: pick a longer window (week or month) or a shorter period."
+        )
+    return windows
+
+
+def animation_words(windows: list[Frame], unit: str, mode: str, frame_ms: int) -> str:
+    """'Animation: 45 frames, one per day (this window only), 0.5 s each', for captions."""
+    per = FRAME_UNITS[unit].lower().replace("calendar ", "")
+    per = per.split(" (")[0]
+    return (
+        f"Animation: {len(windows):,} frame{'s' if len(windows) != 1 else ''}, one per {per} "
+        f"({FRAME_MODES[mode].lower()}), {frame_ms / 1000:g} s each"
+    )
+
+
+def check_frame_ms(frame_ms: int) -> None:
+    """Refuse, with a sentence, a frame duration outside MIN_FRAME_MS..MAX_FRAME_MS."""
+    if not MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS:
+        raise ExportError(
+            f"A frame shown for {frame_ms:,} ms is outside {MIN_FRAME_MS}–{MAX_FRAME_MS:,} ms "
+            f"({1000 / MAX_FRAME_MS:g}–{1000 / MIN_FRAME_MS:g} frames a second)."
+        )
+
+
+def check_representation(representation: str) -> None:
+    """Animations draw points: a heatmap or a choropleth is refused with a sentence."""
+    if representation != POINTS:
+        raise ExportError(
+            f"Animations draw the events as points, not as a {REPRESENTATIONS[representation].lower()}: "
+            "show them as points (--as points), or export the heatmap or choropleth as a snapshot (PNG, SVG, PDF)."
+        )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def stamp_text(frame: Frame, shown: int) -> tuple[str, str]:
+    """The date stamp of a frame: its window, and how many events it shows (since when, if cumulative)."""
+    noun = "event" if shown == 1 else "events"
+    count = f"{shown:,} {noun}"
+    if frame.shown_from != frame.start:
+        count += f" since {_day(frame.shown_from)}"
+    return frame.label(), count
+
+
+class FrameRenderer:
+    """The snapshot of the whole period drawn once without its events, then each frame over it.
+
+    Everything under the events is drawn once into a background image; a frame restores that
+    image and draws its events, the artists that lie over events on a snapshot (the "×N" counts,
+    towns, scale bar, north arrow) and its date stamp. The extent, the towns named and the legend
+    are those of the whole period, so they stay still while the events change.
+    """
+
+    def __init__(self, events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec) -> None:
+        """Draw ``spec``'s snapshot of ``events`` (the whole period's) as the frames' background."""
+        self.spec = replace(spec, representation=POINTS)
+        with rc_context({"text.parse_math": False}):
+            snapshot = render_snapshot(events, boundaries, nk_boundary, self.spec)
+            self.figure = snapshot.figure
+            self.figure.set_dpi(ANIMATION_DPI)
+            self.events = snapshot.events  # the located events inside the extent
+            self.ax = self.figure.axes[0]
+            for artist in self._points():
+                artist.remove()
+            self.over: list[Artist] = [
+                artist
+                for artist in [*self.ax.texts, *self.ax.lines, *self.ax.patches, *self.ax.collections]
+                if artist.get_zorder() > OVER_EVENTS_ZORDER
+            ]
+            for artist in self.over:
+                artist.set_animated(True)  # left out of the background: drawn over each frame's events
+            # The stamp heads the legend column, on the title's line: inside the map it would hide
+            # events or the towns placed there.
+            self.stamp = self.figure.text(
+                STAMP_X, 0.958, "", fontsize=15, fontweight="bold", color=style.INK, va="center", animated=True
+            )
+            self.count = self.figure.text(STAMP_X, 0.922, "", fontsize=9, color=style.INK, va="center", animated=True)
+            self._make_room_for_stamp(spec.title)
+            self.canvas = FigureCanvasAgg(self.figure)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        width, height = self.canvas.get_width_height()
+        self.size = (width - width % 2, height - height % 2)  # H.264 with yuv420p needs even sides
+
+    def _make_room_for_stamp(self, title: str) -> None:
+        """Wrap a title long enough to reach the stamp's column onto two lines (the snapshot draws it on one)."""
+        renderer = FigureCanvasAgg(self.figure).get_renderer()
+        room = (STAMP_X - 0.01) * self.figure.bbox.width
+        for text in self.figure.texts:
+            if text.get_text() != title or not title:
+                continue
+            width = text.get_window_extent(renderer).width
+            if width > room:
+                per_line = max(10, int(len(title) * room / width))
+                text.set_text("\n".join(textwrap.wrap(title, per_line)))
+                text.set_fontsize(13)
+
+    def _points(self) -> list[Artist]:
+        return [artist for artist in self.ax.get_children() if artist.get_gid() in POINT_GIDS]
+
+    def shown(self, frame: Frame) -> pd.DataFrame:
+        """The events ``frame`` shows: the period's events inside the extent dated shown_from..end,
+        chosen by the filters' own date clause."""
+        return self.events[filter_mask(self.events, EventFilter(start=frame.shown_from, end=frame.end))]
+
+    def draw(self, frame: Frame) -> tuple[np.ndarray, DrawnFrame]:
+        """The frame as RGB pixels (height × width × 3, even sides) and what it drew."""
+        shown = self.shown(frame)
+        with rc_context({"text.parse_math": False}):
+            for artist in self._points():
+                artist.remove()
+            drawn = draw_points(self.ax, shown, self.spec.uncertainty)
+            scatter = [a for a in drawn if isinstance(a, Collection) and a.get_gid() == "events"]
+            marks = sum(int(np.asarray(a.get_offsets()).shape[0]) for a in scatter)
+            date, count = stamp_text(frame, len(shown))
+            self.stamp.set_text(date)
+            self.count.set_text(count)
+            self.canvas.restore_region(self.background)
+            for artist in sorted([*drawn, *self.over], key=lambda a: a.get_zorder()):
+                self.ax.draw_artist(artist)
+            self.figure.draw_artist(self.stamp)
+            self.figure.draw_artist(self.count)
+        width, height = self.size
+        pixels = np.asarray(self.canvas.buffer_rgba())[:height, :width, :3].copy()
+        ordered = shown.sort_values("event_date", kind="stable")  # the order draw_points draws them in
+        ids = tuple(ordered["event_id"].astype(str))
+        return pixels, DrawnFrame(label=frame.label(), event_ids=ids, marks=marks)
+
+
+@functools.cache
+def ffmpeg_exe() -> str | None:
+    """An ffmpeg that encodes H.264 (imageio-ffmpeg's own binary, or one on the PATH), or None."""
+    try:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        return None
+    try:
+        encoders = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return exe if "libx264" in encoders.stdout else None
+
+
+MP4_UNAVAILABLE = (
+    "MP4 needs an ffmpeg with the H.264 encoder, and none was found (the imageio-ffmpeg package ships one): "
+    "export a GIF instead, which needs none."
+)
+
+
+def _swatches(height: int, width: int) -> np.ndarray:
+    """Blocks of the event types' colours, as the markers and the legend show them, as many pixels as a frame:
+    beside a frame they weigh enough in the palette's median cut to keep their own entries."""
+    land = np.array(to_rgb(style.HOME_LAND.fill or "white"))
+    colours = []
+    for colour in [*style.EVENT_TYPE_COLOURS.values(), style.UNKNOWN_TYPE_COLOUR]:
+        rgb = np.array(to_rgb(colour))
+        colours += [rgb, rgb * MARKER_ALPHA + land * (1 - MARKER_ALPHA)]
+    rows = np.repeat(np.arange(height) * len(colours) // height, width)
+    return (np.array(colours)[rows].reshape(height, width, 3) * 255).round().astype(np.uint8)
+
+
+def _gif_bytes(images: Iterator[np.ndarray], palette_of: np.ndarray, frame_ms: int) -> bytes:
+    """Every image quantised to one palette (``palette_of``'s colours, the background with every event drawn,
+    and the type colours'), so that the background does not flicker between frames; loops for ever."""
+    height, width = palette_of.shape[:2]
+    source = np.concatenate([palette_of, _swatches(height, width)], axis=1)
+    palette = Image.fromarray(source).quantize(GIF_COLOURS, method=Image.Quantize.MEDIANCUT)
+    quantised = [Image.fromarray(image).quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    buffer = io.BytesIO()
+    quantised[0].save(
+        buffer, format="GIF", save_all=True, append_images=quantised[1:], duration=frame_ms, loop=0, optimize=False
+    )
+    return buffer.getvalue()
+
+
+def _mp4_bytes(images: Iterator[np.ndarray], size: tuple[int, int], frame_ms: int) -> bytes:
+    """H.264 in yuv420p (what every player opens) at one frame per ``frame_ms``; raw frames are piped to ffmpeg."""
+    exe = ffmpeg_exe()
+    if exe is None:
+        raise ExportError(MP4_UNAVAILABLE)
+    with tempfile.TemporaryDirectory(prefix="ccm-mp4-") as folder:
+        out, log = Path(folder) / "animation.mp4", Path(folder) / "ffmpeg.log"
+        command = [
+            exe,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-s",
+            f"{size[0]}x{size[1]}",
+            "-framerate",
+            f"1000/{frame_ms}",
+            "-i",
+            "-",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-crf",
+            "23",
+            "-movflags",
+            "+faststart",
+            str(out),
+        ]
+        with log.open("wb") as errors:
+            encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors)
+            assert encoder.stdin is not None
+            try:
+                for image in images:
+                    encoder.stdin.write(image.tobytes())
+                encoder.stdin.close()
+            except BrokenPipeError:
+                pass  # ffmpeg stopped: its exit code and log say why
+            finally:
+                if not encoder.stdin.closed:
+                    encoder.stdin.close()
+                code = encoder.wait()
+        if code != 0:
+            said = log.read_text(errors="replace").strip().splitlines()
+            raise ExportError(f"The MP4 encoder (ffmpeg) failed: {said[-1] if said else f'exit code {code}'}.")
+        return out.read_bytes()
+
+
+def render_animation(
+    fmt: str,
+    events: pd.DataFrame,
+    windows: list[Frame],
+    boundaries: Boundaries,
+    nk_boundary: str,
+    spec: SnapshotSpec,
+    frame_ms: int,
+    progress: Progress | None = None,
+) -> Animation:
+    """``events`` (the whole period's) played through ``windows`` as a GIF or MP4 (``fmt``), each frame shown
+    ``frame_ms``; ``progress`` is told after each frame. An empty period still plays: its stamps say 0 events."""
+    if fmt not in ANIMATION_FORMATS:
+        raise ExportError(f"'{fmt}' is not an animation; use one of {', '.join(ANIMATION_FORMATS)}.")
+    check_frame_ms(frame_ms)
+    check_representation(spec.representation)
+    if not windows:
+        raise ExportError("An animation needs at least one frame.")
+    if fmt == "mp4" and ffmpeg_exe() is None:
+        raise ExportError(MP4_UNAVAILABLE)
+    renderer = FrameRenderer(events, boundaries, nk_boundary, spec)
+    drawn: list[DrawnFrame] = []
+
+    def images() -> Iterator[np.ndarray]:
+        for number, frame in enumerate(windows, start=1):
+            pixels, what = renderer.draw(frame)
+            drawn.append(what)
+            yield pixels
+            if progress is not None:
+                progress(number, len(windows))
+
+    if fmt == "gif":
+        # The palette's colours: every event of the period drawn, over the background.
+        everything, _ = renderer.draw(Frame(windows[0].shown_from, windows[-1].end, windows[0].shown_from))
+        data = _gif_bytes(images(), everything, frame_ms)
+    else:
+        data = _mp4_bytes(images(), renderer.size, frame_ms)
+    return Animation(data=data, frames=tuple(drawn), size=renderer.size)
+
+
+def animation_file(
+    fmt: str,
+    events: pd.DataFrame,
+    windows: list[Frame],
+    boundaries: Boundaries,
+    nk_boundary: str,
+    spec: SnapshotSpec,
+    frame_ms: int,
+    progress: Progress | None = None,
+) -> bytes:
+    """The encoded file of ``render_animation`` (what a child process runs and sends back)."""
+    return render_animation(fmt, events, windows, boundaries, nk_boundary, spec, frame_ms, progress).data
