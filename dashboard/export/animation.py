@@ -52,13 +52,15 @@ OVER_EVENTS_ZORDER = 5
 STAMP_X = 0.725  # the legend column's left edge (figure fraction)
 MARKER_ALPHA = 0.9  # snapshot._draw_events' markers
 GIF_COLOURS = 255  # one palette entry is left for Pillow's transparency of unchanged pixels
+EXACT_COLOURS = 64  # the most frequent colours of a frame keep an entry of their own
 
 
 @dataclass(frozen=True)
 class DrawnFrame:
     """What one frame shows: its date stamp and the events it drew (ids in drawing order)."""
 
-    label: str
+    label: str  # the frame's window (Frame.label)
+    stamp: tuple[str, str]  # what the stamp said: the window, and the events shown
     event_ids: tuple[str, ...]
     marks: int  # the markers the frame's scatter holds: one per event drawn
 
@@ -228,7 +230,8 @@ class FrameRenderer:
         pixels = np.asarray(self.canvas.buffer_rgba())[:height, :width, :3].copy()
         ordered = shown.sort_values("event_date", kind="stable")  # the order draw_points draws them in
         ids = tuple(ordered["event_id"].astype(str))
-        return pixels, DrawnFrame(label=frame.label(), event_ids=ids, marks=marks)
+        stamp = (self.stamp.get_text(), self.count.get_text())
+        return pixels, DrawnFrame(label=frame.label(), stamp=stamp, event_ids=ids, marks=marks)
 
 
 @functools.cache
@@ -253,25 +256,77 @@ MP4_UNAVAILABLE = (
 )
 
 
-def _swatches(height: int, width: int) -> np.ndarray:
-    """Blocks of the event types' colours, as the markers and the legend show them, as many pixels as a frame:
-    beside a frame they weigh enough in the palette's median cut to keep their own entries."""
+def _packed(rgb: np.ndarray) -> np.ndarray:
+    """RGB pixels as one integer each (0xRRGGBB)."""
+    wide = rgb.astype(np.uint32)
+    return (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2]
+
+
+def _gif_palette(source: np.ndarray) -> np.ndarray:
+    """One palette for every frame (entries × 3): exact entries for the event types' colours (as the legend
+    shows them and as the markers blend over the land) and for the picture's most frequent colours (page,
+    land, water, ink), so that flat areas keep their colour and do not flicker; then a median cut of the
+    other pixels (``source``: the background with every event drawn)."""
     land = np.array(to_rgb(style.HOME_LAND.fill or "white"))
-    colours = []
+    exact: list[np.ndarray] = []
     for colour in [*style.EVENT_TYPE_COLOURS.values(), style.UNKNOWN_TYPE_COLOUR]:
         rgb = np.array(to_rgb(colour))
-        colours += [rgb, rgb * MARKER_ALPHA + land * (1 - MARKER_ALPHA)]
-    rows = np.repeat(np.arange(height) * len(colours) // height, width)
-    return (np.array(colours)[rows].reshape(height, width, 3) * 255).round().astype(np.uint8)
+        exact += [rgb, rgb * MARKER_ALPHA + land * (1 - MARKER_ALPHA)]
+    wanted = _packed((np.array(exact) * 255).round().astype(np.uint8))
+    pixels = _packed(source).ravel()
+    values, counts = np.unique(pixels, return_counts=True)
+    frequent = values[np.argsort(-counts, kind="stable")][:EXACT_COLOURS]
+    fixed = list(dict.fromkeys([*wanted.tolist(), *frequent.tolist()]))[:GIF_COLOURS]
+    entries = [((v >> 16) & 255, (v >> 8) & 255, v & 255) for v in fixed]
+    others = source.reshape(-1, 3)[~np.isin(pixels, fixed)]
+    if len(others) and len(entries) < GIF_COLOURS:
+        cut = Image.fromarray(others.reshape(1, -1, 3)).quantize(GIF_COLOURS - len(entries), Image.Quantize.MEDIANCUT)
+        flat = cut.getpalette() or []
+        entries += [tuple(flat[3 * i : 3 * i + 3]) for i in np.unique(np.asarray(cut)).tolist()]  # type: ignore[misc]
+    return np.array(entries, dtype=np.uint8)
+
+
+class _PaletteIndex:
+    """Each RGB pixel's entry in a palette: its own colour where the palette has it, else the nearest.
+
+    Pillow's own mapping looks colours up at 6 bits a channel, which turns the page's white into the
+    land's near-white; here a table over all 2^24 colours is filled as colours first appear, so a frame
+    costs one table look-up per pixel.
+    """
+
+    UNSET = 255  # the palette has at most GIF_COLOURS (255) entries
+
+    def __init__(self, entries: np.ndarray) -> None:
+        self.entries = entries.astype(np.int32)
+        self.table = np.full(1 << 24, self.UNSET, dtype=np.uint8)
+        self.table[_packed(entries)[::-1]] = np.arange(len(entries), dtype=np.uint8)[::-1]
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        """The palette indices of ``rgb`` (height × width × 3)."""
+        packed = _packed(rgb)
+        indices = self.table[packed]
+        missing = indices == self.UNSET
+        if missing.any():
+            new = np.unique(packed[missing])
+            for chunk in np.array_split(new, max(1, len(new) // 4096)):
+                colours = np.stack([(chunk >> 16) & 255, (chunk >> 8) & 255, chunk & 255], axis=1).astype(np.int32)
+                distance = ((colours[:, None, :] - self.entries[None, :, :]) ** 2).sum(axis=2)
+                self.table[chunk] = distance.argmin(axis=1).astype(np.uint8)
+            indices = self.table[packed]
+        return indices
 
 
 def _gif_bytes(images: Iterator[np.ndarray], palette_of: np.ndarray, frame_ms: int) -> bytes:
-    """Every image quantised to one palette (``palette_of``'s colours, the background with every event drawn,
-    and the type colours'), so that the background does not flicker between frames; loops for ever."""
-    height, width = palette_of.shape[:2]
-    source = np.concatenate([palette_of, _swatches(height, width)], axis=1)
-    palette = Image.fromarray(source).quantize(GIF_COLOURS, method=Image.Quantize.MEDIANCUT)
-    quantised = [Image.fromarray(image).quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    """Every image mapped to one palette (see ``_gif_palette``; ``palette_of`` is the background with every
+    event drawn), without dithering; loops for ever."""
+    entries = _gif_palette(palette_of)
+    index = _PaletteIndex(entries)
+    flat = entries.ravel().tolist()
+    quantised = []
+    for image in images:
+        frame = Image.frombytes("P", (image.shape[1], image.shape[0]), index(image).tobytes())
+        frame.putpalette(flat)
+        quantised.append(frame)
     buffer = io.BytesIO()
     quantised[0].save(
         buffer, format="GIF", save_all=True, append_images=quantised[1:], duration=frame_ms, loop=0, optimize=False
