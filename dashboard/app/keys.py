@@ -38,6 +38,10 @@ KEY_EXPORT_AREA: Final = "export_area"
 KEY_EXPORT_BASEMAP: Final = "export_basemap"
 NO_TILES: Final = "Offline basemap (bundled outlines)"
 KEY_EXPORT_FILE: Final = "export_file"
+# Animations (GIF, MP4): each frame's window, moving or cumulative, seconds per frame.
+KEY_EXPORT_FRAME_UNIT: Final = "export_frame_unit"
+KEY_EXPORT_FRAME_MODE: Final = "export_frame_mode"
+KEY_EXPORT_FRAME_SECONDS: Final = "export_frame_seconds"
 
 AREA_VIEW: Final = "The current map view"
 AREA_ALL: Final = "All filtered events"
