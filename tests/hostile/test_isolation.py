@@ -14,6 +14,7 @@ from tests.hostile.slow_steps import (
     fail_with_a_bug,
     raise_two_part,
     refuse,
+    report_then,
     sleep,
     unpicklable_result,
 )
@@ -118,3 +119,18 @@ def test_a_large_selections_snapshot_is_drawn_in_a_child_process(monkeypatch, bu
             None,
         )
     assert children == ["Building the PNG file", "Building the PNG file"]
+
+
+def test_a_steps_progress_reaches_the_parent_in_order_and_the_time_limit_still_holds():
+    seen: list[tuple[int, int]] = []
+    kept = {"what": "Drawing", "advice": "try again.", "error": EventFileError}
+    done = in_child_process(report_then, 3, "return", timeout_s=60, progress=lambda *d: seen.append(d), **kept)
+    assert done == "done"
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    seen.clear()
+    started = time.perf_counter()
+    with pytest.raises(EventFileError, match=r"^Drawing took longer than 3 s and was stopped"):
+        in_child_process(report_then, 2, "sleep", timeout_s=3, progress=lambda *d: seen.append(d), **kept)
+    assert seen == [(1, 2), (2, 2)] and time.perf_counter() - started < 30
+    with pytest.raises(EventFileError, match=r"Drawing stopped unexpectedly \(the worker process ended with code 3\)"):
+        in_child_process(report_then, 1, "die", timeout_s=60, progress=lambda *d: None, **kept)
