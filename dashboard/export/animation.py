@@ -40,7 +40,7 @@ from dashboard.export.formats import (
 from dashboard.export.snapshot import POINT_GIDS, SnapshotSpec, draw_points, render_snapshot
 from dashboard.filters import EventFilter, filter_mask
 from dashboard.geo.join import Boundaries
-from dashboard.timeframes import FRAME_MODES, FRAME_UNITS, Frame, FramesError, frames
+from dashboard.timeframes import Frame, FramesError, frames
 from dashboard.vocab import REPRESENTATIONS
 
 # (frames drawn, frames in all): called after each frame, so that a caller can show how far it is.
@@ -105,16 +105,6 @@ def animation_frames(events: pd.DataFrame, flt: EventFilter, unit: str, mode: st
             f"{MAX_ANIMATION_FRAMES:,}: pick a longer window (week or month) or a shorter period."
         )
     return windows
-
-
-def animation_words(windows: list[Frame], unit: str, mode: str, frame_ms: int) -> str:
-    """'Animation: 45 frames, one per day (this window only), 0.5 s each', for captions."""
-    per = FRAME_UNITS[unit].lower().replace("calendar ", "")
-    per = per.split(" (")[0]
-    return (
-        f"Animation: {len(windows):,} frame{'s' if len(windows) != 1 else ''}, one per {per} "
-        f"({FRAME_MODES[mode].lower()}), {frame_ms / 1000:g} s each"
-    )
 
 
 def check_frame_ms(frame_ms: int) -> None:

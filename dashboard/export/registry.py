@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,6 @@ from dashboard.export.animation import (
     Progress,
     animation_file,
     animation_frames,
-    animation_words,
     check_frame_ms,
     check_representation,
 )
@@ -227,9 +226,8 @@ def _animation_bytes(
     """The GIF or MP4 of the filtered period, drawn in a child process frame by frame."""
     check_representation(request.representation)
     check_frame_ms(request.frame_ms)
+    # The stamps say each frame's window: a caption line more would run into the attribution.
     windows = animation_frames(selection.events, flt, request.frame_unit, request.frame_mode)
-    words = animation_words(windows, request.frame_unit, request.frame_mode, request.frame_ms)
-    spec = replace(spec, caption_lines=[*spec.caption_lines, words])
     label = EXPORT_FORMATS[request.fmt].label.split(" — ")[0]
     return in_child_process(
         animation_file,
