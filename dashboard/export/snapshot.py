@@ -683,7 +683,8 @@ def _draw_texts(
 ) -> None:
     fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
     caption = (spec.caption_lines or [f"{n_shown} events shown"]) + notes
-    fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
+    for x, lines in _caption_columns(caption):
+        fig.text(x, 0.145, "\n".join(lines), fontsize=7.5, va="top", linespacing=1.45)
     if spec.casualty_lines:
         _draw_casualties(fig, spec.casualty_lines)
     attribution = ATTRIBUTION
@@ -702,6 +703,20 @@ def _draw_texts(
     )
     footer = "\n".join([*textwrap.wrap(attribution, 165), *textwrap.wrap(disclaimer, 165)])
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
+
+
+CAPTION_ROWS = 4  # caption lines that fit between the map and the attribution at 7.5 pt
+CAPTION_COLUMN_CHARS = 88  # what fits in half the page's width at 7.5 pt
+
+
+def _caption_columns(caption: list[str]) -> list[tuple[float, list[str]]]:
+    """The caption in one column, or, when it has more lines than fit above the attribution, in two
+    (each line wrapped to half the page), so that it never runs into the attribution."""
+    if len(caption) <= CAPTION_ROWS:
+        return [(0.03, caption)]
+    wrapped = [part for line in caption for part in textwrap.wrap(line, CAPTION_COLUMN_CHARS, subsequent_indent="  ")]
+    rows = max(CAPTION_ROWS, math.ceil(len(wrapped) / 2))
+    return [(0.03, wrapped[:rows]), (0.5, wrapped[rows:])]
 
 
 MAX_CASUALTY_PARTIES = 6  # in the column under the legend; the rest is in the claims table and the data export
