@@ -37,7 +37,7 @@ from dashboard.export.formats import (
     MAX_FRAME_MS,
     MIN_FRAME_MS,
 )
-from dashboard.export.snapshot import POINT_GIDS, SnapshotSpec, draw_points, render_snapshot
+from dashboard.export.snapshot import MARKER_ALPHA, POINT_GIDS, SnapshotSpec, draw_points, render_snapshot
 from dashboard.filters import EventFilter, filter_mask
 from dashboard.geo.join import Boundaries
 from dashboard.timeframes import Frame, FramesError, frames
@@ -50,7 +50,6 @@ POINTS = "points"
 # Drawn over the events (zorder 5) on a snapshot: the "×N" counts, towns, scale bar, north arrow.
 OVER_EVENTS_ZORDER = 5
 STAMP_X = 0.725  # the legend column's left edge (figure fraction)
-MARKER_ALPHA = 0.9  # snapshot._draw_events' markers
 GIF_COLOURS = 255  # one palette entry is left for Pillow's transparency of unchanged pixels
 EXACT_COLOURS = 64  # the most frequent colours of a frame keep an entry of their own
 
@@ -119,8 +118,9 @@ def check_frame_ms(frame_ms: int) -> None:
 def check_representation(representation: str) -> None:
     """Animations draw points: a heatmap or a choropleth is refused with a sentence."""
     if representation != POINTS:
+        words = REPRESENTATIONS.get(representation, representation).lower()
         raise ExportError(
-            f"Animations draw the events as points, not as a {REPRESENTATIONS[representation].lower()}: "
+            f"Animations draw the events as points, not as a {words}: "
             "show them as points (--as points), or export the heatmap or choropleth as a snapshot (PNG, SVG, PDF)."
         )
 

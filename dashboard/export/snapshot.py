@@ -389,7 +389,9 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
     colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna(style.UNKNOWN_TYPE_COLOUR).tolist()
-    marks = ax.scatter(x, y, s=sizes, c=colours, edgecolors=style.MARKER_EDGE, linewidths=0.6, zorder=5, alpha=0.9)
+    marks = ax.scatter(
+        x, y, s=sizes, c=colours, edgecolors=style.MARKER_EDGE, linewidths=0.6, zorder=5, alpha=MARKER_ALPHA
+    )
     marks.set_gid("events")
     # Events at the same place overlap exactly: say how many there are (while that stays readable).
     places = pd.DataFrame({"x": x.round(0), "y": y.round(0)}).value_counts()
@@ -410,6 +412,7 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
             )
 
 
+MARKER_ALPHA = 0.9  # the markers' opacity: where they overlap, both stay visible
 # What draw_points adds to a map: an animation removes exactly these before it draws the next frame's.
 POINT_GIDS = ("uncertainty", "events", "stacked")
 
