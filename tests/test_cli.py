@@ -129,6 +129,8 @@ def test_export_animates_the_period_frame_by_frame(tmp_path, capsys):
     assert main(["export", "--format", "gif", "--out", str(out), *WAR_DATES, "--frame-ms", "250"]) == 0
     gif = Image.open(out)
     assert gif.n_frames == 45 and gif.info["duration"] == 250
+    assert main(["export", "--out", str(out), *WAR_DATES, "--frame", "month", "--as", "sectors"]) == 0
+    assert Image.open(out).n_frames == 3  # Sep, Oct, Nov: a choropleth by border sector
 
 
 def test_an_animation_it_cannot_draw_exits_non_zero_with_a_sentence(tmp_path, capsys):
@@ -137,7 +139,7 @@ def test_an_animation_it_cannot_draw_exits_non_zero_with_a_sentence(tmp_path, ca
     err = capsys.readouterr().err
     assert "is 1,099 frames; an animation draws at most 1,000: pick a longer window (week or month)" in err
     assert main(["export", "--out", str(out), *WAR_DATES, "--as", "heatmap"]) == 1
-    assert "error: Animations draw the events as points, not as a heatmap" in capsys.readouterr().err
+    assert "error: Animations draw the events as points or as a choropleth, not as a heatmap" in capsys.readouterr().err
     assert main(["export", "--out", str(out), *WAR_DATES, "--frame-ms", "20"]) == 1
     assert "A frame shown for 20 ms is outside 50–5,000 ms" in capsys.readouterr().err
     assert not out.exists()

@@ -27,7 +27,7 @@ from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
 from dashboard.timeframes import FRAME_MODES, FRAME_UNITS
-from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION
+from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION, UNIT_COLUMNS
 from dashboard.webmap.base_map import events_view
 from dashboard.webmap.pair import build_change_map, build_pair_map
 
@@ -244,7 +244,8 @@ def show_export(
         bbox=bbox,
         basemap=basemap,
         uncertainty=uncertainty,
-        representation=DEFAULT_REPRESENTATION if animated else representation,
+        # Animations draw points or a choropleth; a heatmap is animated as points.
+        representation=DEFAULT_REPRESENTATION if animated and representation not in UNIT_COLUMNS else representation,
         measure=measure,
     )
     if animated:
@@ -322,8 +323,9 @@ def _animation_settings(
         f"{len(windows):,} frames, {windows[0].label()} to {windows[-1].label()}, "
         f"{len(windows) * frame_ms / 1000:,.1f} s to play"
         + (f"; {fmt.upper()} loops." if fmt == "gif" else ".")
-        + " Each frame is the snapshot with its window's events and its dates."
-        + ("" if representation == DEFAULT_REPRESENTATION else " Animations draw the events as points.")
+        + " Each frame is the snapshot with its window's events and its dates"
+        + ("; a choropleth keeps one set of classes for every frame." if representation in UNIT_COLUMNS else ".")
+        + ("" if representation in (DEFAULT_REPRESENTATION, *UNIT_COLUMNS) else " A heatmap is animated as points.")
     )
     return replace(request, frame_unit=unit, frame_mode=shown, frame_ms=frame_ms)
 

@@ -3,8 +3,11 @@
 The frames are those of the map's playback (dashboard/timeframes.py). The snapshot of the whole
 period is drawn once — basemap, boundaries, places, legend, title, caption, attribution, scale
 bar — and copied as each frame's background; a frame then draws only its own events, the labels
-that lie over them (towns, scale bar, north arrow) and its date stamp. The GIF is written by
-Pillow, the MP4 by ffmpeg (the binary the imageio-ffmpeg package ships, or one on the PATH).
+that lie over them (towns, scale bar, north arrow) and its date stamp. A choropleth's frame
+recolours the units instead, in one set of classes for the whole animation, and draws the
+outlines and names over them. A heatmap is not animated (its scale would change per frame). The
+GIF is written by Pillow, the MP4 by ffmpeg (the binary the imageio-ffmpeg package ships, or one
+on the PATH).
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import Collection
+from matplotlib.collections import Collection, PathCollection
 from matplotlib.colors import to_rgb
+from matplotlib.path import Path as MplPath
 from PIL import Image
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 
 from dashboard import style
 from dashboard.errors import ExportError
@@ -37,11 +44,24 @@ from dashboard.export.formats import (
     MAX_FRAME_MS,
     MIN_FRAME_MS,
 )
-from dashboard.export.snapshot import MARKER_ALPHA, POINT_GIDS, SnapshotSpec, draw_points, render_snapshot
+from dashboard.export.snapshot import (
+    FILL_ZORDER,
+    MARKER_ALPHA,
+    POINT_GIDS,
+    SNAPSHOT_CRS,
+    SnapshotSpec,
+    choropleth_fills,
+    draw_points,
+    events_in,
+    render_snapshot,
+    snapshot_extent,
+)
 from dashboard.filters import EventFilter, filter_mask
 from dashboard.geo.join import Boundaries
+from dashboard.geo.units import unit_shapes
+from dashboard.summary.units import INTEGER_MEASURES, Classes, choropleth, quantile_classes, unit_figures
 from dashboard.timeframes import Frame, FramesError, frames
-from dashboard.vocab import REPRESENTATIONS
+from dashboard.vocab import REPRESENTATIONS, UNIT_COLUMNS
 
 # (frames drawn, frames in all): called after each frame, so that a caller can show how far it is.
 Progress = Callable[[int, int], None]
@@ -49,6 +69,7 @@ Progress = Callable[[int, int], None]
 POINTS = "points"
 # Drawn over the events (zorder 5) on a snapshot: the "×N" counts, towns, scale bar, north arrow.
 OVER_EVENTS_ZORDER = 5
+CHOROPLETH_GIDS = ("choropleth",)  # a choropleth's fill (snapshot.draw_choropleth), replaced per frame
 STAMP_X = 0.725  # the legend column's left edge (figure fraction)
 GIF_COLOURS = 255  # one palette entry is left for Pillow's transparency of unchanged pixels
 EXACT_COLOURS = 64  # the most frequent colours of a frame keep an entry of their own
@@ -61,7 +82,9 @@ class DrawnFrame:
     label: str  # the frame's window (Frame.label)
     stamp: tuple[str, str]  # what the stamp said: the window, and the events shown
     event_ids: tuple[str, ...]
-    marks: int  # the markers the frame's scatter holds: one per event drawn
+    marks: int  # the markers the frame's scatter holds: one per event drawn (0 on a choropleth)
+    # A choropleth's frame: each unit's fill colour (None: no events in the window), in unit order.
+    units: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,13 +139,34 @@ def check_frame_ms(frame_ms: int) -> None:
 
 
 def check_representation(representation: str) -> None:
-    """Animations draw points: a heatmap or a choropleth is refused with a sentence."""
-    if representation != POINTS:
+    """Animations draw points or a choropleth: a heatmap is refused with a sentence."""
+    if representation != POINTS and representation not in UNIT_COLUMNS:
         words = REPRESENTATIONS.get(representation, representation).lower()
         raise ExportError(
-            f"Animations draw the events as points, not as a {words}: "
-            "show them as points (--as points), or export the heatmap or choropleth as a snapshot (PNG, SVG, PDF)."
+            f"Animations draw the events as points or as a choropleth, not as a {words}: show them as points "
+            "(--as points) or by province or sector (--as provinces|sectors), or export the heatmap as a "
+            "snapshot (PNG, SVG, PDF)."
         )
+
+
+def animation_classes(
+    events: pd.DataFrame, windows: list[Frame], shapes: gpd.GeoDataFrame, kind: str, measure: str
+) -> Classes | None:
+    """A choropleth's classes for a whole animation: quantiles of every frame's figures (the units with events
+    in that frame), so that one colour means one range in every frame."""
+    pooled = []
+    for frame in windows:
+        figures = unit_figures(_in_window(events, frame), shapes, kind)
+        values = figures.values(measure)
+        pooled.append(values[(figures.table["events"] > 0) & values.notna()])
+    if not pooled:
+        return None
+    return quantile_classes(pd.concat(pooled), integer=measure in INTEGER_MEASURES)
+
+
+def _in_window(events: pd.DataFrame, frame: Frame) -> pd.DataFrame:
+    """The events a frame shows (dated shown_from..end), chosen by the filters' own date clause."""
+    return events[filter_mask(events, EventFilter(start=frame.shown_from, end=frame.end))]
 
 
 def _day(day: dt.date) -> str:
@@ -143,13 +187,30 @@ class FrameRenderer:
 
     Everything under the events is drawn once into a background image; a frame restores that
     image and draws its events, the artists that lie over events on a snapshot (the "×N" counts,
-    towns, scale bar, north arrow) and its date stamp. The extent, the towns named and the legend
-    are those of the whole period, so they stay still while the events change.
+    towns, scale bar, north arrow) and its date stamp. On a choropleth the units' fill lies under
+    the outlines and area names, so those are drawn per frame too. The extent, the towns named and
+    the legend are those of the whole period, so they stay still while the events change.
     """
 
-    def __init__(self, events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec: SnapshotSpec) -> None:
-        """Draw ``spec``'s snapshot of ``events`` (the whole period's) as the frames' background."""
-        self.spec = replace(spec, representation=POINTS)
+    def __init__(
+        self,
+        events: pd.DataFrame,
+        boundaries: Boundaries,
+        nk_boundary: str,
+        spec: SnapshotSpec,
+        windows: list[Frame] | None = None,
+    ) -> None:
+        """Draw ``spec``'s snapshot of ``events`` (the whole period's) as the frames' background. A choropleth
+        (``spec.representation`` provinces or sectors) needs the ``windows`` to be drawn, for its classes."""
+        self.kind = spec.representation if spec.representation in UNIT_COLUMNS else None
+        self.spec = spec if self.kind else replace(spec, representation=POINTS)
+        self.classes: Classes | None = None
+        if self.kind:
+            self.shapes = unit_shapes(boundaries, self.kind)
+            inside = events[events["latitude"].notna()]
+            inside = inside[events_in(inside, snapshot_extent(events, spec.bbox))]
+            self.classes = animation_classes(inside, windows or [], self.shapes, self.kind, spec.measure)
+            self.spec = replace(self.spec, classes=self.classes)  # the legend shows the animation's classes
         with rc_context({"text.parse_math": False}):
             snapshot = render_snapshot(events, boundaries, nk_boundary, self.spec)
             self.figure = snapshot.figure
@@ -158,10 +219,14 @@ class FrameRenderer:
             self.ax = self.figure.axes[0]
             for artist in self._points():
                 artist.remove()
+            if self.kind:
+                self.fill = self._unit_fill()
+            # Points lie over everything but the labels; a choropleth's fill under the outlines too.
+            under = FILL_ZORDER if self.kind else OVER_EVENTS_ZORDER
             self.over: list[Artist] = [
                 artist
                 for artist in [*self.ax.texts, *self.ax.lines, *self.ax.patches, *self.ax.collections]
-                if artist.get_zorder() > OVER_EVENTS_ZORDER
+                if artist.get_zorder() > under
             ]
             for artist in self.over:
                 artist.set_animated(True)  # left out of the background: drawn over each frame's events
@@ -191,21 +256,66 @@ class FrameRenderer:
                 text.set_text("\n".join(textwrap.wrap(title, per_line)))
                 text.set_fontsize(13)
 
+    def exact_colours(self) -> list[np.ndarray]:
+        """The colours (RGB, 0–1) the frames fill with, over the land as drawn: the event types' (full, as in
+        the legend, and as the markers blend) or a choropleth's classes (as the legend and the units show them)."""
+        land = np.array(to_rgb(style.HOME_LAND.fill or "white"))
+        if self.kind:
+            classes = self.classes.colours if self.classes else ()
+            fills = choropleth_fills([*classes, style.NO_FIGURE.fill, None])
+            solid = [np.array(to_rgb(colour)) for colour in classes]
+            return solid + [np.array(f[:3]) * f[3] + land * (1 - f[3]) for f in fills]
+        out: list[np.ndarray] = []
+        for colour in [*style.EVENT_TYPE_COLOURS.values(), style.UNKNOWN_TYPE_COLOUR]:
+            rgb = np.array(to_rgb(colour))
+            out += [rgb, rgb * MARKER_ALPHA + land * (1 - MARKER_ALPHA)]
+        return out
+
     def _points(self) -> list[Artist]:
-        return [artist for artist in self.ax.get_children() if artist.get_gid() in POINT_GIDS]
+        replaced = CHOROPLETH_GIDS if self.kind else POINT_GIDS
+        return [artist for artist in self.ax.get_children() if artist.get_gid() in replaced]
 
     def shown(self, frame: Frame) -> pd.DataFrame:
-        """The events ``frame`` shows: the period's events inside the extent dated shown_from..end,
-        chosen by the filters' own date clause."""
-        return self.events[filter_mask(self.events, EventFilter(start=frame.shown_from, end=frame.end))]
+        """The events ``frame`` shows: the period's events inside the extent dated shown_from..end."""
+        return _in_window(self.events, frame)
+
+    def _unit_fill(self) -> PathCollection:
+        """One path per unit, in the order of self.shapes, under the outlines: each frame only recolours it
+        (a GeoPandas plot per frame would also redraw the whole figure)."""
+        unit = style.CHOROPLETH_UNIT
+        projected = self.shapes.geometry.to_crs(SNAPSHOT_CRS)
+        fill = PathCollection(
+            [_unit_path(geometry) for geometry in projected],
+            facecolors=choropleth_fills([None] * len(projected)),
+            edgecolors=unit.edge,
+            linewidths=unit.width_pt,
+            zorder=FILL_ZORDER,
+            animated=True,
+        )
+        fill.set_gid("choropleth")
+        self.ax.add_collection(fill, autolim=False)
+        return fill
+
+    def _draw_units(self, shown: pd.DataFrame) -> tuple[list[Artist], tuple[tuple[str, str | None], ...]]:
+        """The frame's choropleth in the animation's classes; the fill and each unit's colour."""
+        assert self.kind is not None
+        drawn = choropleth(unit_figures(shown, self.shapes, self.kind), self.spec.measure, self.classes)
+        colours = [drawn.colours[unit] for unit in self.shapes.index]
+        self.fill.set_facecolor(choropleth_fills(colours))
+        return [self.fill], tuple(zip(self.shapes.index.astype(str), colours, strict=True))
 
     def draw(self, frame: Frame) -> tuple[np.ndarray, DrawnFrame]:
         """The frame as RGB pixels (height × width × 3, even sides) and what it drew."""
         shown = self.shown(frame)
         with rc_context({"text.parse_math": False}):
-            for artist in self._points():
-                artist.remove()
-            drawn = draw_points(self.ax, shown, self.spec.uncertainty)
+            if not self.kind:
+                for artist in self._points():
+                    artist.remove()
+            units: tuple[tuple[str, str | None], ...] = ()
+            if self.kind:
+                drawn, units = self._draw_units(shown)
+            else:
+                drawn = draw_points(self.ax, shown, self.spec.uncertainty)
             scatter = [a for a in drawn if isinstance(a, Collection) and a.get_gid() == "events"]
             marks = sum(int(np.asarray(a.get_offsets()).shape[0]) for a in scatter)
             date, count = stamp_text(frame, len(shown))
@@ -221,7 +331,27 @@ class FrameRenderer:
         ordered = shown.sort_values("event_date", kind="stable")  # the order draw_points draws them in
         ids = tuple(ordered["event_id"].astype(str))
         stamp = (self.stamp.get_text(), self.count.get_text())
-        return pixels, DrawnFrame(label=frame.label(), stamp=stamp, event_ids=ids, marks=marks)
+        return pixels, DrawnFrame(label=frame.label(), stamp=stamp, event_ids=ids, marks=marks, units=units)
+
+
+def _unit_path(geometry: BaseGeometry) -> MplPath:
+    """A unit's (multi)polygon as one matplotlib path, holes included (exteriors counter-clockwise, holes
+    clockwise, as the non-zero fill rule needs)."""
+    vertices: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for part in getattr(geometry, "geoms", [geometry]):
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        part = orient(part, 1.0)
+        for ring in [part.exterior, *part.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            ring_codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+            ring_codes[0], ring_codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            vertices.append(xy)
+            codes.append(ring_codes)
+    if not vertices:
+        return MplPath(np.empty((0, 2)))
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
 @functools.cache
@@ -252,17 +382,12 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
     return (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2]
 
 
-def _gif_palette(source: np.ndarray) -> np.ndarray:
-    """One palette for every frame (entries × 3): exact entries for the event types' colours (as the legend
-    shows them and as the markers blend over the land) and for the picture's most frequent colours (page,
+def _gif_palette(source: np.ndarray, exact: list[np.ndarray]) -> np.ndarray:
+    """One palette for every frame (entries × 3): an entry for each of the ``exact`` colours (RGB in 0–1: what
+    the frames fill with, as they blend over the land) and for the picture's most frequent colours (page,
     land, water, ink), so that flat areas keep their colour and do not flicker; then a median cut of the
     other pixels (``source``: the background with every event drawn)."""
-    land = np.array(to_rgb(style.HOME_LAND.fill or "white"))
-    exact: list[np.ndarray] = []
-    for colour in [*style.EVENT_TYPE_COLOURS.values(), style.UNKNOWN_TYPE_COLOUR]:
-        rgb = np.array(to_rgb(colour))
-        exact += [rgb, rgb * MARKER_ALPHA + land * (1 - MARKER_ALPHA)]
-    wanted = _packed((np.array(exact) * 255).round().astype(np.uint8))
+    wanted = _packed((np.array(exact).reshape(-1, 3) * 255).round().astype(np.uint8))
     pixels = _packed(source).ravel()
     values, counts = np.unique(pixels, return_counts=True)
     frequent = values[np.argsort(-counts, kind="stable")][:EXACT_COLOURS]
@@ -306,10 +431,10 @@ class _PaletteIndex:
         return indices
 
 
-def _gif_bytes(images: Iterator[np.ndarray], palette_of: np.ndarray, frame_ms: int) -> bytes:
+def _gif_bytes(images: Iterator[np.ndarray], palette_of: np.ndarray, exact: list[np.ndarray], frame_ms: int) -> bytes:
     """Every image mapped to one palette (see ``_gif_palette``; ``palette_of`` is the background with every
     event drawn), without dithering; loops for ever."""
-    entries = _gif_palette(palette_of)
+    entries = _gif_palette(palette_of, exact)
     index = _PaletteIndex(entries)
     flat = entries.ravel().tolist()
     quantised = []
@@ -395,7 +520,7 @@ def render_animation(
         raise ExportError("An animation needs at least one frame.")
     if fmt == "mp4" and ffmpeg_exe() is None:
         raise ExportError(MP4_UNAVAILABLE)
-    renderer = FrameRenderer(events, boundaries, nk_boundary, spec)
+    renderer = FrameRenderer(events, boundaries, nk_boundary, spec, windows)
     drawn: list[DrawnFrame] = []
 
     def images() -> Iterator[np.ndarray]:
@@ -409,7 +534,7 @@ def render_animation(
     if fmt == "gif":
         # The palette's colours: every event of the period drawn, over the background.
         everything, _ = renderer.draw(Frame(windows[0].shown_from, windows[-1].end, windows[0].shown_from))
-        data = _gif_bytes(images(), everything, frame_ms)
+        data = _gif_bytes(images(), everything, renderer.exact_colours(), frame_ms)
     else:
         data = _mp4_bytes(images(), renderer.size, frame_ms)
     return Animation(data=data, frames=tuple(drawn), size=renderer.size)

@@ -102,6 +102,7 @@ class SnapshotSpec:
     casualty_lines: list[str] = field(default_factory=list)
     representation: str = "points"  # a key of vocab.REPRESENTATIONS
     measure: str = "events"  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
+    classes: Classes | None = None  # a choropleth's classes when given (an animation's, fixed over its frames)
 
 
 def parse_bbox(text: str) -> BBox:
@@ -174,7 +175,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     if spec.representation in UNIT_COLUMNS:
         kind = spec.representation
         shapes = unit_shapes(boundaries, kind)
-        drawn = choropleth(unit_figures(inside, shapes, kind), spec.measure)
+        drawn = choropleth(unit_figures(inside, shapes, kind), spec.measure, spec.classes)
         draw_choropleth(ax, shapes, [drawn.colours[unit] for unit in shapes.index], frame)
         legend = (drawn.title, choropleth_legend_handles(drawn))
     elif spec.representation == "heatmap":
@@ -564,6 +565,20 @@ def choropleth_legend_handles(drawn: Choropleth) -> list[Artist]:
     return handles
 
 
+def choropleth_fills(
+    colours: Sequence[str | None], no_data: style.ShapeStyle = style.NO_EVENTS
+) -> list[tuple[float, float, float, float]]:
+    """The RGBA fill of each unit's class colour (None: ``no_data``'s fill), as draw_choropleth fills them."""
+    unit = style.CHOROPLETH_UNIT
+    # The opacity of the classes only: the "no events" and "no figure" fills are opaque greys.
+    return [
+        to_rgba(colour, unit.fill_opacity if colour != style.NO_FIGURE.fill else 1.0)
+        if colour
+        else to_rgba(no_data.fill or "none", no_data.fill_opacity)
+        for colour in colours
+    ]
+
+
 def draw_choropleth(
     ax: Axes,
     shapes: gpd.GeoDataFrame,
@@ -575,13 +590,7 @@ def draw_choropleth(
     over the land and under the boundary lines, clipped to the map ``frame`` (SNAPSHOT_CRS bounds)."""
     window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
     unit = style.CHOROPLETH_UNIT
-    # The opacity of the classes only: the "no events" and "no figure" fills are opaque greys.
-    fills = [
-        to_rgba(colour, unit.fill_opacity if colour != style.NO_FIGURE.fill else 1.0)
-        if colour
-        else to_rgba(no_data.fill or "none", no_data.fill_opacity)
-        for colour in colours
-    ]
+    fills = choropleth_fills(colours, no_data)
     layer = gpd.GeoDataFrame({"fill": fills}, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
     clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
     if clipped.empty:

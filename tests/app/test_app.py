@@ -205,6 +205,14 @@ def test_export_panel_animates_the_period_with_a_progress_bar(app):
     assert gif.n_frames == 7 and gif.info["duration"] == 800
     bar = app.get("progress")[0]
     assert bar.proto.value == 100 and bar.proto.text == "7 frames drawn"
+    # The sidebar's choropleth is animated as one; a heatmap as points, and the tab says so.
+    app.selectbox(key=keys.KEY_REPRESENTATION).set_value("provinces").run()
+    assert any("a choropleth keeps one set of classes for every frame" in c.value for c in app.caption)
+    app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
+    assert not app.exception and not app.error
+    assert Image.open(io.BytesIO(app.session_state[keys.KEY_EXPORT_FILE][2])).n_frames == 7
+    app.selectbox(key=keys.KEY_REPRESENTATION).set_value("heatmap").run()
+    assert any("A heatmap is animated as points." in c.value for c in app.caption)
     # A window too short for the period is refused with the sentence, and nothing is prepared.
     app.date_input(key=keys.KEY_DATES).set_value((dt.date(2020, 9, 27), dt.date(2023, 9, 30)))
     app.selectbox(key=keys.KEY_EXPORT_FRAME_UNIT).set_value("day").run()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from dashboard import style
 from dashboard.bbox import BBox
 from dashboard.describe import default_title
 from dashboard.export import animation
@@ -207,8 +208,7 @@ def test_impossible_animations_are_refused_with_a_sentence(bundled, boundaries, 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"representation": "heatmap"}, "Animations draw the events as points, not as a heatmap"),
-        ({"representation": "provinces"}, "not as a choropleth by province"),
+        ({"representation": "heatmap"}, "Animations draw the events as points or as a choropleth, not as a heatmap"),
         ({"frame_ms": 10}, "A frame shown for 10 ms is outside 50–5,000 ms"),
         ({"frame_mode": "backwards"}, "Unknown playback mode 'backwards'"),
     ],
@@ -226,3 +226,50 @@ def test_the_export_reports_each_frame_from_its_child_process(war, boundaries):
     data = export_bytes(request, war, WAR, NK, boundaries, None, progress=lambda *done: reports.append(done))
     assert reports == [(n, 7) for n in range(1, 8)]
     assert Image.open(io.BytesIO(data)).n_frames == 7
+
+
+@pytest.mark.parametrize(("kind", "measure"), [("provinces", "events"), ("sectors", "killed")])
+def test_a_choropleth_colours_each_frame_by_its_window_in_one_set_of_classes(bundled, boundaries, kind, measure):
+    from dashboard.geo.units import unit_shapes
+    from dashboard.summary.units import choropleth, unit_figures
+
+    selection = select_events(bundled, NK, WAR)
+    windows = animation_frames(selection.events, WAR, "week", "cumulative")
+    spec = dataclasses.replace(SPEC, representation=kind, measure=measure)
+    drawn = render_animation("gif", selection.events, windows, boundaries, NK, spec, 500)
+    renderer = FrameRenderer(selection.events, boundaries, NK, spec, windows)
+    assert renderer.classes is not None and renderer.classes.labels
+    shapes = unit_shapes(boundaries, kind)
+    for window, frame in zip(windows, drawn.frames, strict=True):
+        events = selection.events[selection.events["event_id"].isin(server_side_ids(bundled, WAR, window))]
+        expected = choropleth(unit_figures(events, shapes, kind), measure, renderer.classes).colours
+        assert dict(frame.units) == {str(unit): colour for unit, colour in expected.items()}, window
+        assert frame.marks == 0 and set(frame.event_ids) == set(events["event_id"])
+    coloured = [sum(colour is not None for _, colour in frame.units) for frame in drawn.frames]
+    assert coloured == sorted(coloured) and coloured[-1] > coloured[0]  # cumulative: units only gain events
+    # One set of classes: a unit's class never falls as its cumulative count grows.
+    ranks = {colour: rank for rank, colour in enumerate(renderer.classes.colours)}
+    for earlier, later in zip(drawn.frames, drawn.frames[1:], strict=False):
+        before, after = dict(earlier.units), dict(later.units)
+        for unit, colour in before.items():
+            if colour in ranks and after[unit] in ranks:
+                assert ranks[after[unit]] >= ranks[colour], (unit, earlier.label, later.label)
+
+
+def test_a_choropleth_frame_shows_its_fills_and_the_gif_keeps_the_class_colours(war, boundaries):
+    spec = dataclasses.replace(SPEC, representation="provinces")
+    windows = animation_frames(war.events, WAR, "week", "moving")
+    renderer = FrameRenderer(war.events, boundaries, NK, spec, windows)
+    pixels, frame = renderer.draw(windows[0])
+    drawn = render_animation("gif", war.events, windows, boundaries, NK, spec, 500)
+    gif = gif_frames(drawn.data)[0]
+    assert np.abs(gif.astype(int) - pixels.astype(int)).mean() < 1
+    used = {colour for _, colour in frame.units if colour}
+    assert used
+    for colour in used:  # each class's fill over the land, as drawn, is in the GIF
+        rgba = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        alpha = style.CHOROPLETH_UNIT.fill_opacity
+        over_land = np.array([int(style.HOME_LAND.fill[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        blended = tuple((rgba * alpha + over_land * (1 - alpha)) * 255)
+        near = np.abs(gif.astype(float) - blended).max(axis=2) <= 1
+        assert near.sum() > 100, colour
