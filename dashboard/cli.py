@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dashboard.basemaps import BASEMAPS
@@ -20,7 +20,15 @@ from dashboard.describe import default_title
 from dashboard.errors import AreaError, PlaceError
 from dashboard.export.batch import Outcome, build_batch
 from dashboard.export.compare import CHANGE, COMPARE_FORMATS, COMPARE_MAPS, comparison_file
-from dashboard.export.formats import FORMATS, PRINT_DPI, SCREEN_DPI
+from dashboard.export.formats import (
+    ANIMATION_FORMATS,
+    DEFAULT_FRAME_MS,
+    FORMATS,
+    MAX_FRAME_MS,
+    MIN_FRAME_MS,
+    PRINT_DPI,
+    SCREEN_DPI,
+)
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, format_for
 from dashboard.export.report import COMPARE, DEFAULT_SECTIONS, PAPERS, SECTIONS, ReportSpec, parse_sections, report_pdf
 from dashboard.export.snapshot import SnapshotError, parse_bbox
@@ -32,6 +40,7 @@ from dashboard.geo.places import Gazetteer
 from dashboard.load.events import EventFileError, EventTable
 from dashboard.pipeline import load_joined_events, select_events
 from dashboard.summary.compare import BY_PROVINCE, DEFAULT_MIN_EVENTS, UNITS, Period
+from dashboard.timeframes import DEFAULT_FRAME_MODE, DEFAULT_FRAME_UNIT, FRAME_MODES, FRAME_UNITS
 from dashboard.vocab import (
     CHOROPLETH_MEASURES,
     DEFAULT_MEASURE,
@@ -153,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         help="png, svg, pdf (map snapshots), html (interactive map, self-contained), csv (plain), "
-        "zip (data package: events.csv, claims.csv, datapackage.json, README.txt), geojson (data)",
+        "zip (data package: events.csv, claims.csv, datapackage.json, README.txt), geojson (data), "
+        "gif, mp4 (the period animated frame by frame: see --frame)",
     )
     export.add_argument("--title", help="title of the snapshot or map (default: describes the selection)")
     export.add_argument(
@@ -199,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"{key}: {label}" for key, label in CHOROPLETH_MEASURES.items())
         + f" (default {DEFAULT_MEASURE})",
     )
+    _add_animation_arguments(export)
     compare = commands.add_parser(
         "compare", help="events per province or border sector in two periods, the change and its band"
     )
@@ -339,6 +350,64 @@ def _run_batch(args: argparse.Namespace, table: EventTable, boundaries: Boundari
     return 1 if failed else 0
 
 
+def _frame_ms(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of milliseconds") from None
+
+
+def _fps(text: str) -> int:
+    """Frames a second, as the milliseconds each frame is shown."""
+    try:
+        fps = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of frames a second") from None
+    if fps <= 0:
+        raise argparse.ArgumentTypeError(f"{text} frames a second: give a number above 0")
+    return round(1000 / fps)
+
+
+def _add_animation_arguments(export: argparse.ArgumentParser) -> None:
+    """--frame, --mode and the speed (--fps or --frame-ms) of a GIF or MP4 animation."""
+    animation = export.add_argument_group("animations (--format gif|mp4)")
+    animation.add_argument(
+        "--frame",
+        dest="frame_unit",
+        choices=list(FRAME_UNITS),
+        default=DEFAULT_FRAME_UNIT,
+        help=f"each frame's window: a day, 7 days or a calendar month (default {DEFAULT_FRAME_UNIT})",
+    )
+    animation.add_argument(
+        "--mode",
+        dest="frame_mode",
+        choices=list(FRAME_MODES),
+        default=DEFAULT_FRAME_MODE,
+        help="moving: a frame shows its own window's events; cumulative: every event since the period's start "
+        f"(default {DEFAULT_FRAME_MODE})",
+    )
+    speed = animation.add_mutually_exclusive_group()
+    speed.add_argument(
+        "--frame-ms",
+        type=_frame_ms,
+        default=DEFAULT_FRAME_MS,
+        metavar="MS",
+        help=f"how long each frame is shown, {MIN_FRAME_MS}–{MAX_FRAME_MS} ms (default {DEFAULT_FRAME_MS})",
+    )
+    speed.add_argument("--fps", type=_fps, dest="frame_ms", metavar="N", help="frames a second instead of --frame-ms")
+
+
+def _animation_progress(fmt: str) -> Callable[[int, int], None] | None:
+    """On a terminal, 'drawing frame 12 of 45' rewritten in place while an animation renders."""
+    if fmt not in ANIMATION_FORMATS or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\rdrawing frame {done} of {total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _selection_filter(args: argparse.Namespace, table: EventTable) -> EventFilter:
     """The filter the arguments ask for (dates only where the command has them)."""
     near = None
@@ -406,9 +475,13 @@ def run_export(args: argparse.Namespace) -> int:
             uncertainty=args.uncertainty,
             representation=args.representation,
             measure=args.measure,
+            frame_unit=args.frame_unit,
+            frame_mode=args.frame_mode,
+            frame_ms=args.frame_ms,
         )
         layers = base_layers(boundaries) if fmt == "html" else None
-        data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers)
+        progress = _animation_progress(fmt)
+        data = export_bytes(request, selection, flt, args.nk_boundary, boundaries, layers, progress=progress)
         args.out.write_bytes(data)
     except (EventFileError, ExportError, PlaceError, AreaError) as exc:
         print(f"error: {exc}", file=sys.stderr)

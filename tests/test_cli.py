@@ -111,3 +111,48 @@ def test_export_by_border_sector_takes_a_plain_hyphen_and_names_the_sectors_it_h
     assert main(["export", "--out", str(out), "--sector", "Lori – Qazax"]) == 1
     err = capsys.readouterr().err
     assert "No event lies in the border sector 'Lori – Qazax'" in err and "Syunik – Laçın" in err
+
+
+WAR_DATES = ["--start", "2020-09-27", "--end", "2020-11-10"]
+
+
+def test_export_animates_the_period_frame_by_frame(tmp_path, capsys):
+    from PIL import Image
+
+    out = tmp_path / "war.gif"  # the extension chooses the format
+    args = ["export", "--out", str(out), *WAR_DATES, "--frame", "week", "--mode", "cumulative", "--fps", "2"]
+    assert main(args) == 0
+    gif = Image.open(out)
+    assert gif.format == "GIF" and gif.n_frames == 7 and gif.size == (1100, 850)
+    assert gif.info["duration"] == 500 and gif.info["loop"] == 0
+    err = capsys.readouterr().err
+    assert "25 shown · 33 filtered out" in err and f"wrote GIF to {out}" in err
+    assert main(["export", "--format", "gif", "--out", str(out), *WAR_DATES, "--frame-ms", "250"]) == 0
+    gif = Image.open(out)
+    assert gif.n_frames == 45 and gif.info["duration"] == 250
+    assert main(["export", "--out", str(out), *WAR_DATES, "--frame", "month", "--as", "sectors"]) == 0
+    assert Image.open(out).n_frames == 3  # Sep, Oct, Nov: a choropleth by border sector
+
+
+def test_an_animation_it_cannot_draw_exits_non_zero_with_a_sentence(tmp_path, capsys):
+    out = tmp_path / "long.gif"
+    assert main(["export", "--out", str(out), "--start", "2020-09-27", "--end", "2023-09-30"]) == 1
+    err = capsys.readouterr().err
+    assert "is 1,099 frames; an animation draws at most 1,000: pick a longer window (week or month)" in err
+    assert main(["export", "--out", str(out), *WAR_DATES, "--as", "heatmap"]) == 1
+    assert "error: Animations draw the events as points or as a choropleth, not as a heatmap" in capsys.readouterr().err
+    assert main(["export", "--out", str(out), *WAR_DATES, "--frame-ms", "20"]) == 1
+    assert "A frame shown for 20 ms is outside 50–5,000 ms" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_animation_speeds_are_checked_by_the_parser(capsys):
+    import pytest
+
+    for speed in (["--fps", "0"], ["--fps", "fast"], ["--fps", "2", "--frame-ms", "500"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["export", "--out", "x.gif", *speed])
+        assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "give a number above 0" in err and "'fast' is not a number of frames a second" in err
+    assert "not allowed with argument" in err

@@ -45,6 +45,10 @@ KEY_REPORT_FILE: Final = "report_file"
 KEY_FIGURES_FILE: Final = "report_figures_file"
 PORTRAIT: Final = "Portrait"
 LANDSCAPE: Final = "Landscape"
+# Animations (GIF, MP4): each frame's window, moving or cumulative, seconds per frame.
+KEY_EXPORT_FRAME_UNIT: Final = "export_frame_unit"
+KEY_EXPORT_FRAME_MODE: Final = "export_frame_mode"
+KEY_EXPORT_FRAME_SECONDS: Final = "export_frame_seconds"
 
 AREA_VIEW: Final = "The current map view"
 AREA_ALL: Final = "All filtered events"

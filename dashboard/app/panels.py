@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -16,9 +17,10 @@ from dashboard.app.link_panel import current_link
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
 from dashboard.describe import default_title, export_filename, literal_markdown
+from dashboard.export.animation import MP4_UNAVAILABLE, animation_frames, ffmpeg_exe
 from dashboard.export.compare import CHANGE, PAIR, comparison_file, comparison_of
 from dashboard.export.datafiles import table_csv_bytes
-from dashboard.export.formats import EXPORT_FORMATS
+from dashboard.export.formats import DEFAULT_FRAME_MS, EXPORT_FORMATS, MAX_FRAME_MS, MIN_FRAME_MS
 from dashboard.export.registry import ExportError, ExportRequest, export_bytes, representation_words
 from dashboard.export.report import DEFAULT_SECTIONS as REPORT_DEFAULT_SECTIONS
 from dashboard.export.report import PAPERS as REPORT_PAPERS
@@ -30,7 +32,8 @@ from dashboard.load.events import EventTable
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
-from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION
+from dashboard.timeframes import FRAME_MODES, FRAME_UNITS
+from dashboard.vocab import DATE_PRESETS, DEFAULT_MEASURE, DEFAULT_REPRESENTATION, UNIT_COLUMNS
 from dashboard.webmap.base_map import events_view
 from dashboard.webmap.pair import build_change_map, build_pair_map
 
@@ -239,6 +242,7 @@ def show_export(
         basemap = None if picked == keys.NO_TILES else picked
     if area == keys.AREA_VIEW and view is None:
         st.caption("The map has not reported its view yet; the export covers all filtered events.")
+    animated = EXPORT_FORMATS[fmt].animation
     request = ExportRequest(
         fmt=fmt,
         title=title.strip() or default_title(flt),
@@ -246,18 +250,29 @@ def show_export(
         bbox=bbox,
         basemap=basemap,
         uncertainty=uncertainty,
-        representation=representation,
+        # Animations draw points or a choropleth; a heatmap is animated as points.
+        representation=DEFAULT_REPRESENTATION if animated and representation not in UNIT_COLUMNS else representation,
         measure=measure,
     )
+    if animated:
+        timed = _animation_settings(request, selection, flt, representation)
+        if timed is None:
+            return
+        request = timed
     wanted = (request, flt, nk_boundary)
     if st.button("Prepare the file", type="primary"):
+        progress = _frame_progress(fmt) if animated else None
         with st.spinner(f"Preparing the {fmt.upper()} file…"):
             try:
-                data = export_bytes(request, selection, flt, nk_boundary, cached_boundaries(), cached_base_layers())
+                data = export_bytes(
+                    request, selection, flt, nk_boundary, cached_boundaries(), cached_base_layers(), progress=progress
+                )
             except ExportError as exc:
                 st.error(literal_markdown(str(exc)))
                 return
         suffix = "print" if fmt == "png" and dpi >= 300 else ("view" if bbox else "")
+        if animated:
+            suffix = f"by {request.frame_unit} {request.frame_mode} {suffix}"
         st.session_state[keys.KEY_EXPORT_FILE] = (wanted, export_filename(flt, fmt, suffix), data)
     prepared = st.session_state.get(keys.KEY_EXPORT_FILE)
     if prepared and prepared[0] == wanted:
@@ -391,6 +406,57 @@ def show_report(
     st.caption(
         "The map and the timeline as PNG (300 dpi) and SVG, and the report's tables as CSV, for your own layout."
     )
+
+
+def _animation_settings(
+    request: ExportRequest, selection: Selection, flt: EventFilter, representation: str
+) -> ExportRequest | None:
+    """``request`` with the animation's window, mode and speed, and the frames they make said; None, with
+    the sentence shown, when the period cannot be animated so (or MP4 has no encoder here)."""
+    fmt = request.fmt
+    if fmt == "mp4" and ffmpeg_exe() is None:
+        st.warning(MP4_UNAVAILABLE)
+        return None
+    window, mode, speed = st.columns(3)
+    unit = window.selectbox(
+        "Each frame shows", list(FRAME_UNITS), format_func=FRAME_UNITS.__getitem__, key=keys.KEY_EXPORT_FRAME_UNIT
+    )
+    shown = mode.radio("Events", list(FRAME_MODES), format_func=FRAME_MODES.__getitem__, key=keys.KEY_EXPORT_FRAME_MODE)
+    seconds = speed.number_input(
+        "Seconds per frame",
+        min_value=MIN_FRAME_MS / 1000,
+        max_value=MAX_FRAME_MS / 1000,
+        value=DEFAULT_FRAME_MS / 1000,
+        step=0.1,
+        format="%.2f",
+        key=keys.KEY_EXPORT_FRAME_SECONDS,
+    )
+    frame_ms = round(seconds * 1000)
+    try:
+        windows = animation_frames(selection.events, flt, unit, shown)
+    except ExportError as exc:
+        st.error(literal_markdown(str(exc)))
+        return None
+    st.caption(
+        f"{len(windows):,} frames, {windows[0].label()} to {windows[-1].label()}, "
+        f"{len(windows) * frame_ms / 1000:,.1f} s to play"
+        + (f"; {fmt.upper()} loops." if fmt == "gif" else ".")
+        + " Each frame is the snapshot with its window's events and its dates"
+        + ("; a choropleth keeps one set of classes for every frame." if representation in UNIT_COLUMNS else ".")
+        + ("" if representation in (DEFAULT_REPRESENTATION, *UNIT_COLUMNS) else " A heatmap is animated as points.")
+    )
+    return replace(request, frame_unit=unit, frame_mode=shown, frame_ms=frame_ms)
+
+
+def _frame_progress(fmt: str) -> Callable[[int, int], None]:
+    """A progress bar that follows the frames drawn (in the child process that draws them)."""
+    bar = st.progress(0.0, text=f"Drawing the {fmt.upper()}: starting…")
+
+    def show(done: int, total: int) -> None:
+        last = done == total
+        bar.progress(done / total, text=f"{total:,} frames drawn" if last else f"Drawing frame {done:,} of {total:,}…")
+
+    return show
 
 
 def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:

@@ -22,6 +22,7 @@ class ExportFormat:
     # holds the interpreter lock for about a second per this many events, stalling other sessions.
     # None: always fast enough to build in the session (the HTML export draws grid cells above 250k).
     in_child_above: int | None = None
+    animation: bool = False  # the period frame by frame (dashboard/export/animation.py)
 
 
 EXPORT_FORMATS: Final[dict[str, ExportFormat]] = {
@@ -48,11 +49,26 @@ EXPORT_FORMATS: Final[dict[str, ExportFormat]] = {
             False,
             50_000,
         ),
+        # Always in a child (above 0 events): tens of frames hold the interpreter lock for seconds.
+        ExportFormat("gif", "GIF — animation, frame by frame", "image/gif", (".gif",), False, 0, animation=True),
+        ExportFormat("mp4", "MP4 — video, frame by frame (H.264)", "video/mp4", (".mp4",), False, 0, animation=True),
     )
 }
 FORMATS: Final = tuple(EXPORT_FORMATS)
 SNAPSHOT_FORMATS: Final = tuple(key for key, f in EXPORT_FORMATS.items() if f.snapshot)
 FORMAT_BY_EXTENSION: Final[dict[str, str]] = {ext: f.key for f in EXPORT_FORMATS.values() for ext in f.extensions}
+ANIMATION_FORMATS: Final = tuple(key for key, f in EXPORT_FORMATS.items() if f.animation)
+
+# Animations: the snapshot's page at 100 dpi is 1100 × 850 pixels (even, as H.264 needs), legible
+# on a screen and a few hundred KB per GIF frame at most.
+ANIMATION_DPI: Final = 100
+DEFAULT_FRAME_MS: Final = 500
+# 20 frames a second at most (GIF viewers slow down shorter frames), 5 s a frame at least.
+MIN_FRAME_MS: Final = 50
+MAX_FRAME_MS: Final = 5000
+# A frame takes about 0.1–0.3 s to draw and encode: a thousand fit in the export's time limit,
+# and the GIF writer holds every frame (1 byte a pixel) until it writes the file.
+MAX_ANIMATION_FRAMES: Final = 1000
 
 
 def panel_choices() -> dict[str, tuple[str, int]]:

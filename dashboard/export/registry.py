@@ -11,8 +11,15 @@ import pandas as pd
 from dashboard.bbox import BBox
 from dashboard.describe import filter_lines
 from dashboard.errors import ExportError
+from dashboard.export.animation import (
+    Progress,
+    animation_file,
+    animation_frames,
+    check_frame_ms,
+    check_representation,
+)
 from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
-from dashboard.export.formats import EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
+from dashboard.export.formats import DEFAULT_FRAME_MS, EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
 from dashboard.export.package import package_bytes
 from dashboard.export.snapshot import (
     SnapshotError,
@@ -26,6 +33,7 @@ from dashboard.geo.join import Boundaries
 from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import claim_figures, claims_of
+from dashboard.timeframes import DEFAULT_FRAME_MODE, DEFAULT_FRAME_UNIT
 from dashboard.vocab import (
     CHOROPLETH_MEASURES,
     DEFAULT_MEASURE,
@@ -54,6 +62,10 @@ class ExportRequest:
     uncertainty: bool = True  # circles of uncertainty around approximate locations (snapshots, HTML)
     representation: str = DEFAULT_REPRESENTATION  # snapshots and HTML; the data files are always per event
     measure: str = DEFAULT_MEASURE  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
+    # Animations (GIF, MP4): each frame's window, moving or cumulative (timeframes.py), and its duration.
+    frame_unit: str = DEFAULT_FRAME_UNIT
+    frame_mode: str = DEFAULT_FRAME_MODE
+    frame_ms: int = DEFAULT_FRAME_MS
 
 
 def format_for(path: Path, fmt: str | None) -> str:
@@ -148,11 +160,13 @@ def export_bytes(
     boundaries: Boundaries,
     layers: BaseLayers | None,
     now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The file for ``request`` built from the shown events (restricted to ``request.bbox`` if given).
 
     Large selections are built in a child process (see ``ExportFormat.in_child_above``), so that other
-    sessions keep answering, and stopped with a sentence after ``EXPORT_TIMEOUT_S``.
+    sessions keep answering, and stopped with a sentence after ``EXPORT_TIMEOUT_S``. An animation
+    tells ``progress`` (frames drawn, frames in all) after each frame.
     """
     export_format = EXPORT_FORMATS.get(request.fmt)
     if export_format is None:
@@ -182,6 +196,8 @@ def export_bytes(
         representation=request.representation,
         measure=request.measure,
     )
+    if export_format.animation:
+        return _animation_bytes(request, selection, flt, events, spec, nk_boundary, boundaries, progress)
     if casualties and not export_format.snapshot:  # data files say it in their header
         lines = [*lines, "Reported killed (latest figure per reporter): " + "; ".join(casualties)]
     with_claims = request.fmt in ("geojson", "zip")
@@ -199,4 +215,37 @@ def export_bytes(
         what=f"Building the {export_format.label.split(' — ')[0]} file",
         advice="narrow the filters or the area" + (", or export the data as CSV." if export_format.snapshot else "."),
         error=ExportError,
+    )
+
+
+def _animation_bytes(
+    request: ExportRequest,
+    selection: Selection,
+    flt: EventFilter,
+    events: pd.DataFrame,
+    spec: SnapshotSpec,
+    nk_boundary: str,
+    boundaries: Boundaries,
+    progress: Progress | None,
+) -> bytes:
+    """The GIF or MP4 of the filtered period, drawn in a child process frame by frame."""
+    check_representation(request.representation)
+    check_frame_ms(request.frame_ms)
+    # The stamps say each frame's window: a caption line more would run into the attribution.
+    windows = animation_frames(selection.events, flt, request.frame_unit, request.frame_mode)
+    label = EXPORT_FORMATS[request.fmt].label.split(" — ")[0]
+    return in_child_process(
+        animation_file,
+        request.fmt,
+        events,
+        windows,
+        boundaries,
+        nk_boundary,
+        spec,
+        request.frame_ms,
+        timeout_s=EXPORT_TIMEOUT_S,
+        what=f"Drawing the {label} animation",
+        advice="pick a longer window (week or month), a shorter period or fewer events.",
+        error=ExportError,
+        progress=progress,
     )

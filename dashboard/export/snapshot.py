@@ -102,6 +102,7 @@ class SnapshotSpec:
     casualty_lines: list[str] = field(default_factory=list)
     representation: str = "points"  # a key of vocab.REPRESENTATIONS
     measure: str = "events"  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
+    classes: Classes | None = None  # a choropleth's classes when given (an animation's, fixed over its frames)
 
 
 def parse_bbox(text: str) -> BBox:
@@ -174,7 +175,7 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
     if spec.representation in UNIT_COLUMNS:
         kind = spec.representation
         shapes = unit_shapes(boundaries, kind)
-        drawn = choropleth(unit_figures(inside, shapes, kind), spec.measure)
+        drawn = choropleth(unit_figures(inside, shapes, kind), spec.measure, spec.classes)
         draw_choropleth(ax, shapes, [drawn.colours[unit] for unit in shapes.index], frame)
         legend = (drawn.title, choropleth_legend_handles(drawn))
     elif spec.representation == "heatmap":
@@ -389,7 +390,9 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
     x, y = xy.x.to_numpy(), xy.y.to_numpy()
     sizes = [(marker_radius(f) * 1.25) ** 2 for f in ordered["fatalities"]]
     colours = ordered["event_type"].map(EVENT_TYPE_COLOURS).fillna(style.UNKNOWN_TYPE_COLOUR).tolist()
-    marks = ax.scatter(x, y, s=sizes, c=colours, edgecolors=style.MARKER_EDGE, linewidths=0.6, zorder=5, alpha=0.9)
+    marks = ax.scatter(
+        x, y, s=sizes, c=colours, edgecolors=style.MARKER_EDGE, linewidths=0.6, zorder=5, alpha=MARKER_ALPHA
+    )
     marks.set_gid("events")
     # Events at the same place overlap exactly: say how many there are (while that stays readable).
     places = pd.DataFrame({"x": x.round(0), "y": y.round(0)}).value_counts()
@@ -406,7 +409,23 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
                 color=style.INK,
                 zorder=6,
                 fontweight="bold",
+                gid="stacked",
             )
+
+
+MARKER_ALPHA = 0.9  # the markers' opacity: where they overlap, both stay visible
+# What draw_points adds to a map: an animation removes exactly these before it draws the next frame's.
+POINT_GIDS = ("uncertainty", "events", "stacked")
+
+
+def draw_points(ax: Axes, events: pd.DataFrame, uncertainty: bool = True) -> list[Artist]:
+    """Draw ``events`` on a snapshot's map as the points representation does (circles of uncertainty
+    under the markers when ``uncertainty``, "×N" where events share a place); returns the point
+    artists now on the map (their gids are POINT_GIDS)."""
+    if uncertainty:
+        _draw_uncertainty(ax, events)
+    _draw_events(ax, events)
+    return [artist for artist in ax.get_children() if artist.get_gid() in POINT_GIDS]
 
 
 def _nice_length_km(span_km: float) -> float:
@@ -546,6 +565,20 @@ def choropleth_legend_handles(drawn: Choropleth) -> list[Artist]:
     return handles
 
 
+def choropleth_fills(
+    colours: Sequence[str | None], no_data: style.ShapeStyle = style.NO_EVENTS
+) -> list[tuple[float, float, float, float]]:
+    """The RGBA fill of each unit's class colour (None: ``no_data``'s fill), as draw_choropleth fills them."""
+    unit = style.CHOROPLETH_UNIT
+    # The opacity of the classes only: the "no events" and "no figure" fills are opaque greys.
+    return [
+        to_rgba(colour, unit.fill_opacity if colour != style.NO_FIGURE.fill else 1.0)
+        if colour
+        else to_rgba(no_data.fill or "none", no_data.fill_opacity)
+        for colour in colours
+    ]
+
+
 def draw_choropleth(
     ax: Axes,
     shapes: gpd.GeoDataFrame,
@@ -557,13 +590,7 @@ def draw_choropleth(
     over the land and under the boundary lines, clipped to the map ``frame`` (SNAPSHOT_CRS bounds)."""
     window = box(*frame).buffer((frame[2] - frame[0]) * 0.02)
     unit = style.CHOROPLETH_UNIT
-    # The opacity of the classes only: the "no events" and "no figure" fills are opaque greys.
-    fills = [
-        to_rgba(colour, unit.fill_opacity if colour != style.NO_FIGURE.fill else 1.0)
-        if colour
-        else to_rgba(no_data.fill or "none", no_data.fill_opacity)
-        for colour in colours
-    ]
+    fills = choropleth_fills(colours, no_data)
     layer = gpd.GeoDataFrame({"fill": fills}, geometry=shapes.geometry.to_numpy(), crs=shapes.crs)
     clipped = gpd.clip(layer.to_crs(SNAPSHOT_CRS), window)
     if clipped.empty:
@@ -668,7 +695,8 @@ def _draw_texts(
 ) -> None:
     fig.text(0.03, 0.955, spec.title, fontsize=15, fontweight="bold", va="center")
     caption = (spec.caption_lines or [f"{n_shown} events shown"]) + notes
-    fig.text(0.03, 0.145, "\n".join(caption), fontsize=7.5, va="top", linespacing=1.45)
+    for x, lines in _caption_columns(caption):
+        fig.text(x, 0.145, "\n".join(lines), fontsize=7.5, va="top", linespacing=1.45)
     if spec.casualty_lines:
         _draw_casualties(fig, spec.casualty_lines)
     attribution = ATTRIBUTION
@@ -687,6 +715,20 @@ def _draw_texts(
     )
     footer = "\n".join([*textwrap.wrap(attribution, 165), *textwrap.wrap(disclaimer, 165)])
     fig.text(0.03, 0.035, footer, fontsize=6.5, color="#444444", va="center", linespacing=1.4)
+
+
+CAPTION_ROWS = 4  # caption lines that fit between the map and the attribution at 7.5 pt
+CAPTION_COLUMN_CHARS = 88  # what fits in half the page's width at 7.5 pt
+
+
+def _caption_columns(caption: list[str]) -> list[tuple[float, list[str]]]:
+    """The caption in one column, or, when it has more lines than fit above the attribution, in two
+    (each line wrapped to half the page), so that it never runs into the attribution."""
+    if len(caption) <= CAPTION_ROWS:
+        return [(0.03, caption)]
+    wrapped = [part for line in caption for part in textwrap.wrap(line, CAPTION_COLUMN_CHARS, subsequent_indent="  ")]
+    rows = max(CAPTION_ROWS, math.ceil(len(wrapped) / 2))
+    return [(0.03, wrapped[:rows]), (0.5, wrapped[rows:])]
 
 
 MAX_CASUALTY_PARTIES = 6  # in the column under the legend; the rest is in the claims table and the data export

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
@@ -167,6 +168,8 @@ SIGNATURES = {
     "csv": "\ufeffevent_id,".encode(),
     "zip": b"PK\x03\x04",
     "geojson": b"{",
+    "gif": b"GIF89a",
+    "mp4": b"\x00\x00\x00 ftypisom",  # the file type box of an MP4
 }
 
 
@@ -182,6 +185,40 @@ def test_export_panel_prepares_each_format_for_the_current_filters(app, choice):
     assert data.startswith(SIGNATURES[fmt])
     assert name.startswith("events_2022-09-12_2022-09-14") and name.endswith("." + fmt)
     assert any(b.label.startswith(f"Download {name}") for b in app.get("download_button"))
+
+
+def test_export_panel_animates_the_period_with_a_progress_bar(app):
+    from PIL import Image
+
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2020, 9, 27), dt.date(2020, 11, 10))).run()
+    open_tab(app, keys.TAB_EXPORT)
+    app.selectbox(key=keys.KEY_EXPORT_FORMAT).set_value(next(c for c in keys.EXPORT_CHOICES if c.startswith("GIF")))
+    app.run()
+    app.selectbox(key=keys.KEY_EXPORT_FRAME_UNIT).set_value("week")
+    app.radio(key=keys.KEY_EXPORT_FRAME_MODE).set_value("cumulative")
+    app.number_input(key=keys.KEY_EXPORT_FRAME_SECONDS).set_value(0.8).run()
+    assert any(c.value.startswith("7 frames, 27 Sep – 3 Oct 2020 to 8–10 Nov 2020, 5.6 s to play") for c in app.caption)
+    app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
+    assert not app.exception and not app.error
+    _, name, data = app.session_state[keys.KEY_EXPORT_FILE]
+    assert name.startswith("events_2020-09-27_2020-11-10_by-week-cumulative") and name.endswith(".gif")
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == 7 and gif.info["duration"] == 800
+    bar = app.get("progress")[0]
+    assert bar.proto.value == 100 and bar.proto.text == "7 frames drawn"
+    # The sidebar's choropleth is animated as one; a heatmap as points, and the tab says so.
+    app.selectbox(key=keys.KEY_REPRESENTATION).set_value("provinces").run()
+    assert any("a choropleth keeps one set of classes for every frame" in c.value for c in app.caption)
+    app.button[[b.label for b in app.button].index("Prepare the file")].click().run()
+    assert not app.exception and not app.error
+    assert Image.open(io.BytesIO(app.session_state[keys.KEY_EXPORT_FILE][2])).n_frames == 7
+    app.selectbox(key=keys.KEY_REPRESENTATION).set_value("heatmap").run()
+    assert any("A heatmap is animated as points." in c.value for c in app.caption)
+    # A window too short for the period is refused with the sentence, and nothing is prepared.
+    app.date_input(key=keys.KEY_DATES).set_value((dt.date(2020, 9, 27), dt.date(2023, 9, 30)))
+    app.selectbox(key=keys.KEY_EXPORT_FRAME_UNIT).set_value("day").run()
+    assert "an animation draws at most 1,000: pick a longer window" in unescaped(app.error[0].value)
+    assert not [b for b in app.button if b.label == "Prepare the file"]
 
 
 def as_read(markdown: str) -> str:

@@ -288,3 +288,20 @@ def test_map_view_is_read_from_the_map_reply():
     assert view_bbox(reply) == SYUNIK
     assert view_bbox(None) is None
     assert view_bbox({"bounds": {"_southWest": {"lat": None, "lng": None}, "_northEast": {}}}) is None
+
+
+def test_a_long_caption_flows_into_a_second_column_clear_of_the_attribution(sept, boundaries):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from dashboard.export.snapshot import ATTRIBUTION, SnapshotSpec, render_snapshot
+
+    lines = [f"Caption line {n}: " + " ".join(["words"] * 12) for n in range(1, 8)]
+    figure = render_snapshot(sept.events, boundaries, "nkao_1991", SnapshotSpec(title="x", caption_lines=lines)).figure
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    footer = next(t for t in figure.texts if t.get_text().startswith(ATTRIBUTION[:40]))
+    captions = [t for t in figure.texts if t.get_text().startswith("Caption line")]
+    assert len(captions) == 2
+    assert "\n".join(t.get_text() for t in captions) == "\n".join(lines)  # every line, in order
+    boxes = [t.get_window_extent(renderer) for t in captions]
+    assert not any(box.overlaps(footer.get_window_extent(renderer)) for box in boxes)
+    assert not boxes[0].overlaps(boxes[1])

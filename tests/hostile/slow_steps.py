@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 from dashboard.errors import EventFileError
 
@@ -42,3 +43,14 @@ def unpicklable_result() -> object:
 
 def fail_with_a_bug() -> None:
     raise KeyError("latitude")
+
+
+def report_then(steps: int, then: str, progress: Callable[[int, int], None]) -> str:
+    """Report ``steps`` steps of progress, then return "done", sleep for a minute or die."""
+    for done in range(1, steps + 1):
+        progress(done, steps)
+    if then == "sleep":
+        time.sleep(60)
+    if then == "die":
+        os._exit(3)
+    return "done"

@@ -14,6 +14,7 @@ from tests.hostile.slow_steps import (
     fail_with_a_bug,
     raise_two_part,
     refuse,
+    report_then,
     sleep,
     unpicklable_result,
 )
@@ -118,3 +119,23 @@ def test_a_large_selections_snapshot_is_drawn_in_a_child_process(monkeypatch, bu
             None,
         )
     assert children == ["Building the PNG file", "Building the PNG file"]
+
+
+def test_a_steps_progress_reaches_the_parent_in_order_and_a_dying_worker_still_ends_with_its_sentence():
+    seen: list[tuple[int, int]] = []
+    kept = {"what": "Drawing", "advice": "try again.", "error": EventFileError}
+    done = in_child_process(report_then, 3, "return", timeout_s=120, progress=lambda *d: seen.append(d), **kept)
+    assert done == "done" and seen == [(1, 3), (2, 3), (3, 3)]
+    seen.clear()
+    with pytest.raises(EventFileError, match=r"Drawing stopped unexpectedly \(the worker process ended with code 3\)"):
+        in_child_process(report_then, 2, "die", timeout_s=120, progress=lambda *d: seen.append(d), **kept)
+    assert seen == [(1, 2), (2, 2)]  # sent before it died: read before the end of the pipe
+
+
+def test_the_time_limit_holds_for_a_step_that_reports_progress():
+    # Whether the reports come before the limit depends on how fast the child starts: not asserted.
+    kept = {"what": "Drawing", "advice": "try again.", "error": EventFileError}
+    started = time.perf_counter()
+    with pytest.raises(EventFileError, match=r"^Drawing took longer than 3 s and was stopped"):
+        in_child_process(report_then, 2, "sleep", timeout_s=3, progress=lambda *d: None, **kept)
+    assert time.perf_counter() - started < 30
