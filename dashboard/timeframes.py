@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
+import pandas as pd
+
 # How long one frame's window is; a frame steps on by its own length.
 FRAME_UNITS: Final[dict[str, str]] = {"day": "Day", "week": "Week (7 days)", "month": "Calendar month"}
 DEFAULT_FRAME_UNIT: Final = "day"
@@ -46,16 +48,29 @@ class Frame:
 def span_label(start: dt.date, end: dt.date) -> str:
     """Days ``start`` to ``end`` in words, each part said once: '12–18 Sep 2022', '30 Dec 2022 – 2 Jan 2023'."""
     if start == end:
-        return _day(start)
+        return day_label(start)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{_day(end)}"
+        return f"{start.day}–{day_label(end)}"
     if start.year == end.year:
-        return f"{start.day} {start:%b} – {_day(end)}"
-    return f"{_day(start)} – {_day(end)}"
+        return f"{start.day} {start:%b} – {day_label(end)}"
+    return f"{day_label(start)} – {day_label(end)}"
 
 
-def _day(day: dt.date) -> str:
+def day_label(day: dt.date) -> str:
+    """'14 Sep 2022': how frames, stamps and the playback control write a day."""
     return f"{day.day} {day:%b %Y}"
+
+
+def played_period(start: dt.date | None, end: dt.date | None, dates: pd.Series) -> tuple[dt.date, dt.date] | None:
+    """The period a playback or an animation steps through: the filter's ``start`` and ``end``; where it
+    leaves one open, the first or last of the events' ``dates`` (datetimes); None when one is needed and
+    there are no dates."""
+    if start is not None and end is not None:
+        return start, end
+    dates = dates.dropna()
+    if dates.empty:
+        return None
+    return start or dates.min().date(), end or dates.max().date()
 
 
 class FramesError(ValueError):

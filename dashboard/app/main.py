@@ -57,6 +57,7 @@ from dashboard.summary.charts import (
 )
 from dashboard.summary.table import display_table
 from dashboard.text import precision_radii_text
+from dashboard.timeframes import played_period
 from dashboard.vocab import (
     BORDER_SECTOR_KM,
     CHOROPLETH_MEASURES,
@@ -472,7 +473,7 @@ def main() -> None:
         )
         st.info(f"No mapped event matches the filters. {why}")
 
-    period = (flt.start, flt.end) if flt.start is not None and flt.end is not None else None
+    period = played_period(flt.start, flt.end, selection.events["event_date"])
     view = show_map(selection, table.key, nk_boundary, place, uncertainty, representation, measure, period, flt.area)
     share_link()
 

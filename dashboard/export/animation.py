@@ -60,7 +60,7 @@ from dashboard.filters import EventFilter, filter_mask
 from dashboard.geo.join import Boundaries
 from dashboard.geo.units import unit_shapes
 from dashboard.summary.units import INTEGER_MEASURES, Classes, choropleth, quantile_classes, unit_figures
-from dashboard.timeframes import Frame, FramesError, frames
+from dashboard.timeframes import Frame, FramesError, day_label, frames, played_period
 from dashboard.vocab import REPRESENTATIONS, UNIT_COLUMNS
 
 # (frames drawn, frames in all): called after each frame, so that a caller can show how far it is.
@@ -97,17 +97,15 @@ class Animation:
 
 
 def animation_period(events: pd.DataFrame, flt: EventFilter) -> tuple[dt.date, dt.date]:
-    """The filter's start and end; where it leaves one open, the first or last date of ``events``."""
-    if flt.start is not None and flt.end is not None:
-        return flt.start, flt.end
-    if events.empty:
+    """The filter's start and end; where it leaves one open, the first or last date of ``events``
+    (timeframes.played_period, as the map's playback)."""
+    period = played_period(flt.start, flt.end, events["event_date"])
+    if period is None:
         raise ExportError(
             "No event passes the filters and they set no period, so there is nothing to animate: "
             "widen the filters or set the period's start and end dates."
         )
-    start = flt.start or events["event_date"].min().date()
-    end = flt.end or events["event_date"].max().date()
-    return start, end
+    return period
 
 
 def animation_frames(events: pd.DataFrame, flt: EventFilter, unit: str, mode: str) -> list[Frame]:
@@ -123,7 +121,7 @@ def animation_frames(events: pd.DataFrame, flt: EventFilter, unit: str, mode: st
         raise ExportError(str(exc)) from None
     if len(windows) > MAX_ANIMATION_FRAMES:
         raise ExportError(
-            f"{_day(start)} to {_day(end)} by {unit} is {len(windows):,} frames; an animation draws at most "
+            f"{day_label(start)} to {day_label(end)} by {unit} is {len(windows):,} frames; an animation draws at most "
             f"{MAX_ANIMATION_FRAMES:,}: pick a longer window (week or month) or a shorter period."
         )
     return windows
@@ -169,16 +167,12 @@ def _in_window(events: pd.DataFrame, frame: Frame) -> pd.DataFrame:
     return events[filter_mask(events, EventFilter(start=frame.shown_from, end=frame.end))]
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def stamp_text(frame: Frame, shown: int) -> tuple[str, str]:
     """The date stamp of a frame: its window, and how many events it shows (since when, if cumulative)."""
     noun = "event" if shown == 1 else "events"
     count = f"{shown:,} {noun}"
     if frame.shown_from != frame.start:
-        count += f" since {_day(frame.shown_from)}"
+        count += f" since {day_label(frame.shown_from)}"
     return frame.label(), count
 
 

@@ -33,7 +33,7 @@ from dashboard.geo.join import Boundaries
 from dashboard.isolation import in_child_process
 from dashboard.pipeline import Selection
 from dashboard.summary.claims import claim_figures, claims_of
-from dashboard.timeframes import DEFAULT_FRAME_MODE, DEFAULT_FRAME_UNIT
+from dashboard.timeframes import DEFAULT_FRAME_MODE, DEFAULT_FRAME_UNIT, played_period
 from dashboard.vocab import (
     CHOROPLETH_MEASURES,
     DEFAULT_MEASURE,
@@ -142,6 +142,7 @@ def build_file(
             spec.uncertainty,
             representation=spec.representation,
             measure=spec.measure,
+            period=spec.period,
         )
         return page.encode("utf-8")
     if boundaries is None:
@@ -195,6 +196,7 @@ def export_bytes(
         uncertainty=request.uncertainty,
         representation=request.representation,
         measure=request.measure,
+        period=played_period(flt.start, flt.end, events["event_date"]),
     )
     if export_format.animation:
         return _animation_bytes(request, selection, flt, events, spec, nk_boundary, boundaries, progress)

@@ -100,6 +100,8 @@ class SnapshotSpec:
     uncertainty: bool = True  # circles of uncertainty around approximate locations, with their legend entry
     # Reported killed per party in the filtered period, one clause per party (summary/claims.py).
     casualty_lines: list[str] = field(default_factory=list)
+    # The filter's period (timeframes.played_period): what the HTML export's playback steps through.
+    period: tuple[dt.date, dt.date] | None = None
     representation: str = "points"  # a key of vocab.REPRESENTATIONS
     measure: str = "events"  # what a choropleth colours by (vocab.CHOROPLETH_MEASURES)
     classes: Classes | None = None  # a choropleth's classes when given (an animation's, fixed over its frames)

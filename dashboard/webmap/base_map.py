@@ -39,7 +39,13 @@ from dashboard.vocab import (
 )
 from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
 from dashboard.webmap.elements import ScriptElement
-from dashboard.webmap.event_layers import DASHBOARD_HINTS, MapScripts, ReaderHints, build_selection_layer
+from dashboard.webmap.event_layers import (
+    DASHBOARD_HINTS,
+    DateSpan,
+    MapScripts,
+    ReaderHints,
+    build_selection_layer,
+)
 
 NO_BASEMAP = "None (boundaries only, works offline)"
 MIN_ZOOM = 5  # the live map's zoom limits (a link's zoom is checked against them)
@@ -371,11 +377,13 @@ def build_event_map(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    period: DateSpan | None = None,
 ) -> tuple[folium.Map, str | None]:
     """A complete map (base + events + layer control), e.g. for a standalone HTML file,
     and the note saying how the events are drawn when there are too many for markers (or, for a
     choropleth, which events are in no unit); ``uncertainty`` draws circles of uncertainty around
-    approximate locations; ``representation`` and ``measure`` as in build_selection_layer."""
+    approximate locations; ``representation``, ``measure`` and ``period`` (the playback's) as in
+    build_selection_layer."""
     fmap = build_base_map(layers, nk_boundary, view or events_view(events))
     layer, note = build_selection_layer(
         events,
@@ -384,6 +392,7 @@ def build_event_map(
         representation=representation,
         units=layers.units,
         measure=measure,
+        period=period,
     )
     layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)

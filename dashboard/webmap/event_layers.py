@@ -44,6 +44,7 @@ from dashboard.timeframes import (
     FRAME_UNITS,
     PLAYBACK_SPEEDS,
     frame_days,
+    played_period,
 )
 from dashboard.vocab import DEFAULT_MEASURE, REPRESENTATIONS, UNIT_COLUMNS
 from dashboard.webmap.assets import LOCAL_ASSETS, MAP_SCRIPTS, MAP_STYLESHEETS
@@ -343,9 +344,8 @@ def build_selection_layer(
             raise ValueError("A choropleth needs the unit tables of the base layers.")
         return choropleth_layer(choropleth(unit_figures(events, units[representation], representation), measure))
     located = int(events["latitude"].notna().sum())
-    if period is None and located:
-        dates = events.loc[events["latitude"].notna(), "event_date"]
-        period = (dates.min().date(), dates.max().date())
+    if period is None:
+        period = played_period(None, None, events.loc[events["latitude"].notna(), "event_date"])
     if representation == "heatmap":
         return _heat_selection(events, located, encode, hints, period)
     if located <= MAX_MARKERS:

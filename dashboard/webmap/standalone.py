@@ -14,7 +14,7 @@ from dashboard.geo.display import BaseLayers
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.assets import inline_local_assets, require_offline
 from dashboard.webmap.base_map import LEGEND_WIDTH_PX, HtmlControl, build_event_map
-from dashboard.webmap.event_layers import STANDALONE_HINTS
+from dashboard.webmap.event_layers import STANDALONE_HINTS, DateSpan
 
 
 def info_html(title: str, lines: list[str]) -> str:
@@ -33,10 +33,12 @@ def standalone_html(
     uncertainty: bool = True,
     representation: str = DEFAULT_REPRESENTATION,
     measure: str = DEFAULT_MEASURE,
+    period: DateSpan | None = None,
 ) -> str:
     """The page opens on ``bbox`` if given, else fitted to the events, in whatever window it is opened;
     ``uncertainty`` draws circles of uncertainty around approximate locations, as the dashboard does;
-    ``representation`` and ``measure`` choose how the events are shown (vocab.REPRESENTATIONS)."""
+    ``representation`` and ``measure`` choose how the events are shown (vocab.REPRESENTATIONS); the
+    playback steps through ``period`` (by default the events' own dates)."""
     fmap, note = build_event_map(
         events,
         layers,
@@ -45,6 +47,7 @@ def standalone_html(
         uncertainty=uncertainty,
         representation=representation,
         measure=measure,
+        period=period,
     )
     located = events[events["latitude"].notna()]
     opening: FitBounds | None = None

@@ -76,3 +76,18 @@ def test_grid_cells_have_no_playback(bundled, monkeypatch):
     layer, note = build_selection_layer(bundled.mapped, period=WAR)
     assert note and "grid cells" in note
     assert playback_of(layer) is None
+
+
+def test_the_html_export_plays_the_filters_period_not_only_its_events_days(bundled, boundaries, layers):
+    from dashboard.export.registry import ExportRequest, export_bytes
+    from dashboard.filters import EventFilter
+    from dashboard.pipeline import select_events
+
+    flt = EventFilter(start=dt.date(2022, 9, 1), end=dt.date(2022, 9, 30))
+    selection = select_events(bundled, "nkao_1991", flt)
+    assert selection.events["event_date"].min().date() > flt.start  # the events start later in the month
+    page = export_bytes(ExportRequest(fmt="html", title="Sept 2022"), selection, flt, "nkao_1991", boundaries, layers)
+    match = re.search(rb"L\.ccm\.playback\(\w+, \w+, (\{.*?\})\);\n", page, re.S)
+    assert match
+    days = json.loads(match.group(1))["frames"]["day"]
+    assert len(days) == 30 and days[0][2] == "1 Sep 2022" and days[-1][2] == "30 Sep 2022"
