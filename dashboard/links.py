@@ -290,7 +290,7 @@ def area_values(polygons: Sequence[Sequence[Sequence[Sequence[float]]]]) -> list
         spelled = []
         for ring in rings:
             points = [(_coordinate_text(p[0]), _coordinate_text(p[1])) for p in ring]
-            if len(points) > 1 and points[0] == points[-1]:
+            while len(points) > 1 and points[0] == points[-1]:  # a ring closed twice is still closed once
                 points.pop()
             spelled.append(";".join(f"{lon},{lat}" for lon, lat in points))
         values.append("|".join(spelled))
@@ -311,7 +311,7 @@ def area_rings(value: str) -> list[list[tuple[float, float]]] | None:
             if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
                 return None
             ring.append((lon, lat))
-        if len(ring) > 1 and ring[0] == ring[-1]:
+        while len(ring) > 1 and ring[0] == ring[-1]:
             ring.pop()
         if len(set(ring)) < 3:
             return None

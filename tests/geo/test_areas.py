@@ -227,9 +227,12 @@ def test_every_export_says_the_drawn_area_and_holds_only_its_events(bundled, bou
     said = "Area: inside the area drawn on the map (polygon, 142 km², 3 vertices, lon 45.800–45.950, lat 40.050–40.250)"
     assert said in filter_lines(flt, "nkao_1991")
     selection = select_events(bundled, "nkao_1991", flt)
-    csv = export_bytes(ExportRequest(fmt="csv", title="t"), selection, flt, "nkao_1991", boundaries, None).decode()
-    assert f"# {said}" in csv
-    assert set(pd.read_csv(io.StringIO(csv), comment="#")["event_id"]) == IN_TRIANGLE
+    csv = export_bytes(ExportRequest(fmt="csv", title="t"), selection, flt, "nkao_1991", boundaries, None)
+    assert set(pd.read_csv(io.BytesIO(csv))["event_id"]) == IN_TRIANGLE
+    package = export_bytes(ExportRequest(fmt="zip", title="t"), selection, flt, "nkao_1991", boundaries, None)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert said in archive.read("README.txt").decode("utf-8")  # the plain CSV's description travels beside it
+        assert set(pd.read_csv(io.BytesIO(archive.read("events.csv")))["event_id"]) == IN_TRIANGLE
     geojson = json.loads(
         export_bytes(ExportRequest(fmt="geojson", title="t"), selection, flt, "nkao_1991", boundaries, None)
     )
