@@ -43,6 +43,7 @@ KEY_REPORT_ORIENTATION: Final = "report_orientation"
 KEY_REPORT_SECTIONS: Final = "report_sections"
 KEY_REPORT_FILE: Final = "report_file"
 KEY_FIGURES_FILE: Final = "report_figures_file"
+KEY_COMPARE_REPORT_FILE: Final = "compare_report_file"  # the Compare tab's report with its comparison
 PORTRAIT: Final = "Portrait"
 LANDSCAPE: Final = "Landscape"
 # Animations (GIF, MP4): each frame's window, moving or cumulative, seconds per frame.

@@ -29,7 +29,7 @@ from dashboard.export.report import ReportSpec, figures_zip, report_pdf
 from dashboard.filters import EventFilter
 from dashboard.isolation import in_child_process
 from dashboard.load.events import EventTable
-from dashboard.pipeline import Selection
+from dashboard.pipeline import Selection, select_events
 from dashboard.summary.claims import PARTIES_NOT_ADDED, claims_chart, claims_display
 from dashboard.summary.compare import DEFAULT_MIN_EVENTS, UNITS, Period, comparison_display
 from dashboard.timeframes import FRAME_MODES, FRAME_UNITS
@@ -206,6 +206,57 @@ def show_compare(
             mime="application/pdf",
             on_click="ignore",
         )
+    _prepared(
+        keys.KEY_COMPARE_REPORT_FILE,
+        (flt, nk_boundary, a, b, by, int(min_events), uncertainty),
+        "Prepare a report of period A with this comparison (PDF)",
+        f"report_{name}.pdf",
+        "application/pdf",
+        _comparison_report(table, flt, nk_boundary, a, b, by, int(min_events), uncertainty),
+    )
+    st.caption(
+        "The report of the Export tab (map, timeline, where, events, data and method) for period A, with this "
+        "comparison on a page of its own."
+    )
+
+
+def _comparison_report(
+    table: EventTable,
+    flt: EventFilter,
+    nk_boundary: str,
+    a: Period,
+    b: Period,
+    by: str,
+    min_events: int,
+    uncertainty: bool,
+) -> Callable[[], bytes]:
+    """Builds, when the download is clicked, the report of period A (the other filters as set) with the
+    comparison page of A against B; large selections in a child process, like the Export tab's report."""
+
+    def build() -> bytes:
+        period_a = replace(flt, start=a.start, end=a.end)
+        selection = select_events(table, nk_boundary, period_a)
+        spec = ReportSpec(
+            title=default_title(period_a),
+            uncertainty=uncertainty,
+            compare=(a, b),
+            by=by,
+            min_events=min_events,
+            link=current_link() or None,
+        )
+        args = (selection, period_a, nk_boundary, cached_boundaries(), spec, None, table)
+        if len(selection.events) <= REPORT_IN_CHILD_ABOVE:
+            return report_pdf(*args)
+        return in_child_process(
+            report_pdf,
+            *args,
+            timeout_s=REPORT_TIMEOUT_S,
+            what="Building the report",
+            advice="narrow the filters or the area.",
+            error=ExportError,
+        )
+
+    return build
 
 
 def show_export(

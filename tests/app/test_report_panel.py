@@ -58,3 +58,20 @@ def test_the_report_figures_are_prepared_as_a_zip(export_tab):
     assert name.endswith("_report-figures.zip")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert {"map.png", "map.svg", "timeline.png", "timeline.svg", "events.csv"} <= set(archive.namelist())
+
+
+def test_the_compare_tab_prepares_a_report_of_period_a_with_its_comparison_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.selectbox(key=keys.KEY_PRESET).set_value(next(n for n in DATE_PRESETS if "Sep 2022" in n)).run()
+    at.session_state[keys.KEY_TAB] = keys.TAB_COMPARE
+    at.run()
+    click(at, "Prepare a report of period A with this comparison (PDF)")
+    _, name, data = at.session_state[keys.KEY_COMPARE_REPORT_FILE]
+    assert name == "report_compare_2022-09-12_2022-09-14_vs_2022-09-09_2022-09-11_province.pdf"
+    reader = PdfReader(io.BytesIO(data))
+    titles = [item.title for item in reader.outline]
+    assert SECTIONS["compare"] in titles and titles[0] == SECTIONS["map"]
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "12–14 Sep 2022" in text and "9–11 Sep 2022" in text
+    assert "15 shown" in text  # the report's events are period A's
