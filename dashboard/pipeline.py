@@ -64,7 +64,8 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     """The events that pass ``flt``, with ``region`` for the chosen Nagorno-Karabakh boundary, and the accounting.
 
     ``nk_boundary`` is a key of vocab.NK_BOUNDARIES. Nothing is dropped silently: every row of the
-    file is shown, filtered out, unmapped, rejected or merged as a duplicate (``Selection.counts``).
+    file is shown, filtered out, unmapped, rejected, outside the study area or merged as a duplicate
+    (``Selection.counts``).
     """
     events = table.events.assign(region=assign_region(table.events, nk_boundary))
     mask = filter_mask(events, flt)
@@ -76,7 +77,7 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     return Selection(
         events=events[mask],
         all_events=events,
-        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank),
+        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank, table.n_outside),
         reported=reported,
         claims=claims_of(table.claims, reported),
     )
