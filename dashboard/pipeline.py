@@ -17,6 +17,7 @@ from dashboard.load.events import EventTable, load_events
 from dashboard.load.formats import ColumnMapping
 from dashboard.load.reading import Limits
 from dashboard.summary.claims import claims_of, with_claims_text
+from dashboard.tablecache import TableCache, table_key
 from dashboard.vocab import DEFAULT_NK_BOUNDARY
 
 
@@ -40,17 +41,29 @@ def load_joined_events(
     mapping: ColumnMapping | None = None,
     limits: Limits | None = None,
     claims: str | Path | bytes | None = None,
+    cache: TableCache | None = None,
+    key: str = "",
 ) -> EventTable:
     """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
 
     The file arguments (and ``claims``, the file's claims table) are those of ``load_events``. Raises
     ``EventFileError`` for a file that cannot be read as events at all (rows that fail validation are
-    rejected, not raised).
+    rejected, not raised). With ``cache``, the joined table is read from disk when this content was
+    joined before (by this process or another), and stored there otherwise; the table's ``key`` is then
+    ``key`` (``tablecache.table_key`` of the arguments, computed when not given).
     """
+    if cache is not None:
+        key = key or table_key(source, name, headerless_ucdp, mapping, claims)
+        stored = cache.get(key, boundaries.version)
+        if stored is not None:
+            return stored
     table = load_events(
         source, name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, limits=limits, claims=claims
     )
-    return join_table(table, boundaries)
+    joined = replace(join_table(table, boundaries), key=key or table.key)
+    if cache is not None:
+        cache.put(key, boundaries.version, joined)
+    return joined
 
 
 def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
