@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -26,7 +27,6 @@ import tempfile
 import time
 import zipfile
 from dataclasses import asdict, dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -52,8 +52,8 @@ def code_version() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
     for library in LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{library} {metadata.version(library)}".encode())
+        # The modules' own versions: importlib.metadata would scan site-packages on every start.
+        digest.update(f"{library} {getattr(importlib.import_module(library), '__version__', '')}".encode())
     return digest.hexdigest()
 
 
