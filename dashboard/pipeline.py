@@ -52,9 +52,11 @@ def load_joined_events(
     joined before (by this process or another), and stored there otherwise; the table's ``key`` is then
     ``key`` (``tablecache.table_key`` of the arguments, computed when not given).
     """
+    # A table loaded under other limits (CCM_MAX_ROWS …) is another entry: it might not load under these.
+    variant = repr(limits or Limits.from_env())
     if cache is not None:
         key = key or table_key(source, name, headerless_ucdp, mapping, claims)
-        stored = cache.get(key, boundaries.version)
+        stored = cache.get(key, boundaries.version, variant)
         if stored is not None:
             return stored
     table = load_events(
@@ -62,7 +64,7 @@ def load_joined_events(
     )
     joined = replace(join_table(table, boundaries), key=key or table.key)
     if cache is not None:
-        cache.put(key, boundaries.version, joined)
+        cache.put(key, boundaries.version, joined, variant)
     return joined
 
 

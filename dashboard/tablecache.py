@@ -5,13 +5,13 @@ One entry per table: an uncompressed ZIP holding ``meta.json`` and the events, r
 claims as Parquet (pyarrow; nothing is pickled), named by a digest of everything the table depends
 on: the file's content (and its name, format options and claims table: ``table_key``), the boundary
 layers (``Boundaries.version``), the code (``code_version``: every module of the package and the
-libraries' versions) and the study-area margin. An entry is written to a temporary file in the
-cache directory and renamed into place, so that a reader (another process too) sees a whole
-entry or none. An entry is used only if its ZIP checksums hold and its ``meta.json`` names the
-same key and versions; anything else (a damaged, truncated or foreign file) is ignored and
-replaced by the next write. The directory holds at most CCM_CACHE_MB; the entries used longest
-ago go first. It must be writable by the dashboard's user only: whoever writes there decides
-what every session is shown.
+libraries' versions), the study-area margin and the loader's limits (the pipeline's ``variant``).
+An entry is written to a temporary file in the cache directory and renamed into place, so that a
+reader (another process too) sees a whole entry or none. An entry is used only if its ZIP
+checksums hold and its ``meta.json`` names the same key and versions; anything else (a damaged,
+truncated or foreign file) is ignored and replaced by the next write. The directory holds at most
+CCM_CACHE_MB; the entries used longest ago go first. It must be writable by the dashboard's user
+only: whoever writes there decides what every session is shown.
 """
 
 from __future__ import annotations
@@ -101,15 +101,16 @@ class TableCache:
         megabytes = cache_mb()
         return cls(cache_dir(), int(megabytes * 2**20)) if megabytes > 0 else None
 
-    def path_for(self, key: str, boundary_version: str) -> Path:
-        """Where the entry of ``key`` for these boundaries, this code and this margin lives."""
-        return self.directory / (_entry_name(key, boundary_version) + SUFFIX)
+    def path_for(self, key: str, boundary_version: str, variant: str = "") -> Path:
+        """Where the entry of ``key`` for these boundaries, this code and this margin lives; ``variant``
+        names anything else the table depends on (the pipeline gives the loader's limits)."""
+        return self.directory / (_entry_name(key, boundary_version, variant) + SUFFIX)
 
-    def get(self, key: str, boundary_version: str) -> EventTable | None:
+    def get(self, key: str, boundary_version: str, variant: str = "") -> EventTable | None:
         """The table stored under ``key``, or None (never stored, evicted, damaged or foreign)."""
-        path = self.path_for(key, boundary_version)
+        path = self.path_for(key, boundary_version, variant)
         try:
-            table = _read_entry(path, _meta_expected(key, boundary_version))
+            table = _read_entry(path, _meta_expected(key, boundary_version, variant))
         except FileNotFoundError:
             table = None
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, pa.ArrowException):
@@ -124,17 +125,18 @@ class TableCache:
             os.utime(path)  # used now: the last to be evicted
         return replace(table, key=key)
 
-    def put(self, key: str, boundary_version: str, table: EventTable) -> None:
+    def put(self, key: str, boundary_version: str, table: EventTable, variant: str = "") -> None:
         """Store ``table`` under ``key``; a cache that cannot be written is skipped, never an error."""
         with contextlib.suppress(OSError, ValueError, pa.ArrowException):
             self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=SUFFIX, dir=self.directory)
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    _write_entry(stream, _meta_expected(key, boundary_version), table)
+                    _write_entry(stream, _meta_expected(key, boundary_version, variant), table)
                     stream.flush()
                     os.fsync(stream.fileno())
-                os.replace(temporary, self.path_for(key, boundary_version))  # atomic: readers see all or nothing
+                # Atomic: a reader sees the whole entry or none.
+                os.replace(temporary, self.path_for(key, boundary_version, variant))
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
@@ -162,16 +164,17 @@ class TableCache:
             total -= size
 
 
-def _entry_name(key: str, boundary_version: str) -> str:
-    parts = (key, boundary_version, code_version(), repr(study_area_margin_km()))
+def _entry_name(key: str, boundary_version: str, variant: str) -> str:
+    parts = (key, boundary_version, variant, code_version(), repr(study_area_margin_km()))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _meta_expected(key: str, boundary_version: str) -> dict[str, object]:
+def _meta_expected(key: str, boundary_version: str, variant: str) -> dict[str, object]:
     return {
         "format": FORMAT,
         "key": key,
         "boundaries": boundary_version,
+        "variant": variant,
         "code": code_version(),
         "margin_km": study_area_margin_km(),
     }

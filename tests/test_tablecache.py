@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.generate_events import generate
 from dashboard.config import BUNDLED_EVENTS_PATH
+from dashboard.load.reading import Limits
 from dashboard.pipeline import load_joined_events
 from dashboard.tablecache import TableCache, table_key
 from tests.helpers import ROOT
@@ -22,6 +23,11 @@ from tests.helpers import ROOT
 @pytest.fixture
 def cache(tmp_path: Path) -> TableCache:
     return TableCache(tmp_path / "cache", max_bytes=1 << 30)
+
+
+def entry(cache: TableCache, key: str, boundaries) -> Path:
+    """Where the pipeline keeps ``key``'s table, loaded under the limits of the environment."""
+    return cache.path_for(key, boundaries.version, repr(Limits.from_env()))
 
 
 def assert_same_table(a, b) -> None:
@@ -53,11 +59,13 @@ def test_what_the_table_depends_on_is_in_its_key(boundaries, cache, synthetic, m
     load_joined_events(synthetic, boundaries, name="a.csv", cache=cache)
     load_joined_events(synthetic, boundaries, name="b.csv", cache=cache)  # another name: another table
     load_joined_events(synthetic + b"\n", boundaries, name="a.csv", cache=cache)  # other bytes
+    monkeypatch.setenv("CCM_MAX_ROWS", "100000")  # other limits
+    load_joined_events(synthetic, boundaries, name="a.csv", cache=cache)
     monkeypatch.setenv("CCM_STUDY_AREA_MARGIN_KM", "20")
     load_joined_events(synthetic, boundaries, name="a.csv", cache=cache)
-    assert (cache.hits, cache.misses) == (0, 4)
+    assert (cache.hits, cache.misses) == (0, 5)
     key = table_key(synthetic, "a.csv")
-    assert cache.path_for(key, boundaries.version) != cache.path_for(key, "other boundaries")
+    assert entry(cache, key, boundaries) != cache.path_for(key, "other boundaries", repr(Limits.from_env()))
 
 
 def flipped(data: bytes) -> bytes:
@@ -76,7 +84,7 @@ def flipped(data: bytes) -> bytes:
 )
 def test_a_damaged_entry_is_ignored_and_replaced(boundaries, cache, synthetic, damage):
     fresh = load_joined_events(synthetic, boundaries, name="s.csv", cache=cache)
-    path = cache.path_for(fresh.key, boundaries.version)
+    path = entry(cache, fresh.key, boundaries)
     damage(path)
     again = load_joined_events(synthetic, boundaries, name="s.csv", cache=cache)
     assert cache.hits == 0
@@ -91,7 +99,7 @@ def test_a_foreign_entry_under_the_name_is_not_trusted(boundaries, cache, synthe
     key = table_key(synthetic, "s.csv")
     cache.directory.mkdir(parents=True)
     # The bundled table's entry, copied under the synthetic file's name: its meta.json names another key.
-    other.path_for(bundled.key, boundaries.version).replace(cache.path_for(key, boundaries.version))
+    entry(other, bundled.key, boundaries).replace(entry(cache, key, boundaries))
     table = load_joined_events(synthetic, boundaries, name="s.csv", cache=cache)
     assert cache.hits == 0 and len(table.events) > len(bundled.events)
 
@@ -101,11 +109,11 @@ def test_the_cache_keeps_to_its_size_oldest_out_first(boundaries, tmp_path, synt
     keys = []
     for i in range(3):
         keys.append(load_joined_events(synthetic, boundaries, name=f"{i}.csv", cache=cache).key)
-        os.utime(cache.path_for(keys[-1], boundaries.version), (1_000_000 + i, 1_000_000 + i))
-    sizes = [cache.path_for(k, boundaries.version).stat().st_size for k in keys]
+        os.utime(entry(cache, keys[-1], boundaries), (1_000_000 + i, 1_000_000 + i))
+    sizes = [entry(cache, k, boundaries).stat().st_size for k in keys]
     cache.max_bytes = sizes[1] + sizes[2]
     cache.evict()
-    assert [cache.path_for(k, boundaries.version).exists() for k in keys] == [False, True, True]
+    assert [entry(cache, k, boundaries).exists() for k in keys] == [False, True, True]
 
 
 def test_an_unwritable_cache_is_skipped(boundaries, tmp_path, synthetic):
@@ -119,6 +127,7 @@ def test_an_unwritable_cache_is_skipped(boundaries, tmp_path, synthetic):
 LOAD = """
 import json, sys
 from dashboard.geo.join import load_boundaries
+from dashboard.load.reading import Limits
 from dashboard.pipeline import load_joined_events
 from dashboard.tablecache import TableCache
 cache = TableCache.from_env()
