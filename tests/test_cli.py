@@ -71,7 +71,10 @@ def test_rows_outside_the_study_area_are_counted_in_the_line(tmp_path, capsys, c
     assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.csv")]) == 0
     err = capsys.readouterr().err
     assert "1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in err
-    assert "1 shown" in (tmp_path / "o.csv").read_text(encoding="utf-8")  # the export's header states the counts
+    # The export's header states the same accounting.
+    assert "# 1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in (
+        tmp_path / "o.csv"
+    ).read_text(encoding="utf-8")
 
 
 def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
