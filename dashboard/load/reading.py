@@ -102,6 +102,9 @@ def read_source(
         name = name or path.name
         try:
             check_file(path, limits)
+            kept = _prefiltered_file(path, name.lower(), header, limits, area) if area is not None else None
+            if kept is not None:
+                return kept
             data = path.read_bytes()
         except FileNotFoundError:
             raise EventFileError(f"The events file {path} does not exist.") from None
@@ -258,6 +261,23 @@ def _prefiltered(
     numbered, blank = _number_lines(frame, first_line=1, lines=kept.lines)
     encoding = "utf-8-sig" if bom else "utf-8"
     return RawTable(numbered, encoding, delimiter, container, blank_lines=blank + kept.n_blank, outside=kept.n_outside)
+
+
+def _prefiltered_file(path: Path, name: str, header: bool, limits: Limits, area: StudyArea) -> RawTable | None:
+    """``_prefiltered`` on a plain or gzip-compressed CSV file read from disk in steps, so that a global
+    export is never held whole; None for other files, or when the pre-filter steps aside."""
+    with path.open("rb") as stream:
+        magic = stream.read(len(GZIP_MAGIC))
+    if magic.startswith(XLSX_MAGIC[:2]):
+        return None
+    if magic == GZIP_MAGIC or name.endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as inflating:
+                return _prefiltered(inflating, header, limits, area, "gzip")
+        except (OSError, EOFError, zlib.error):
+            return None  # the whole-file reader words what is wrong with it
+    with path.open("rb") as stream:
+        return _prefiltered(stream, header, limits, area, "csv")
 
 
 def _drop_outside(frame: pd.DataFrame, area: StudyArea | None) -> tuple[pd.DataFrame, int]:

@@ -87,6 +87,11 @@ def numbers(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def distance_outside_km(lat: np.ndarray, lon: np.ndarray, bbox: BBox) -> np.ndarray:
     """Approximate distance (km) from each point to ``bbox``; 0 inside, NaN without coordinates."""
+    with np.errstate(over="ignore", invalid="ignore"):  # a cell such as 1e308 is out of range: inf will do
+        return _distance_outside_km(lat, lon, bbox)
+
+
+def _distance_outside_km(lat: np.ndarray, lon: np.ndarray, bbox: BBox) -> np.ndarray:
     dlat = np.maximum(bbox.south - lat, 0) + np.maximum(lat - bbox.north, 0)
     dlon = np.maximum(bbox.west - lon, 0) + np.maximum(lon - bbox.east, 0)
     nearest_lat = np.clip(lat, bbox.south, bbox.north)

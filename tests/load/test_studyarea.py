@@ -217,3 +217,21 @@ def test_a_clean_file_takes_the_pre_filter_and_a_two_line_cell_the_whole_file_re
     kept = _prefiltered(data, True, Limits(), area, "csv")
     assert kept is not None and kept.outside == len(expected("outside"))
     assert _prefiltered(data.replace(b"Paris", b'"Pa\nris"'), True, Limits(), area, "csv") is None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_global_file_read_by_path_is_filtered_in_steps_too(tmp_path, monkeypatch, suffix):
+    monkeypatch.setattr(studyarea, "CHUNK_BYTES", 64)
+    data = csv_bytes([row for row, _ in ROWS])
+    path = tmp_path / f"world{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    table = load_events(path)
+    check_global_table(table)
+    assert table.detections[0].read_as.startswith("gzip-compressed CSV" if suffix.endswith(".gz") else "CSV")
+
+
+def test_a_damaged_gzip_file_read_by_path_is_refused_with_a_sentence(tmp_path):
+    path = tmp_path / "world.csv.gz"
+    path.write_bytes(gzip.compress(csv_bytes([row for row, _ in ROWS]))[:-20])
+    with pytest.raises(EventFileError, match="cannot be decompressed"):
+        load_events(path)
