@@ -398,11 +398,15 @@ def _decode_mixed(data: bytes) -> tuple[str, str] | None:
 
 def _sniff_delimiter(text: str) -> str:
     sample = "\n".join(text[:65_536].splitlines()[:50])
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    in_first = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
     try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        return max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+        return in_first
+    # The first record sets the columns: a delimiter it never uses (the sniffer can take a ';' inside a
+    # quoted cell of a later row for one) would read the whole header as one column.
+    return sniffed if sniffed in first or in_first not in first else in_first
 
 
 def _parse_text(data: bytes, header: bool, limits: Limits, area: StudyArea | None = None) -> RawTable:
