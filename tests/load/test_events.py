@@ -179,5 +179,5 @@ def test_arbitrary_bytes_never_crash(data):
 def test_a_semicolon_inside_a_later_row_does_not_change_the_headers_delimiter():
     # Found by test_any_rows_are_accounted_for: the sniffer took ";" from ";'" in the data row and read
     # the comma-separated header as one column, refusing the file.
-    table = load_events(b"event_id,event_date,event_type,latitude,longitude\r\n,,,;',\'\r\n")
+    table = load_events(b"event_id,event_date,event_type,latitude,longitude\r\n,,,;','\r\n")
     assert table.n_rows == 1 and len(table.rejected) == 1 and table.events.empty
