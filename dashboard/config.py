@@ -7,6 +7,11 @@ Every CCM_* variable is read here and nowhere else:
 * CCM_MAX_ROWS: the most data rows it reads from one file (default 2,000,000);
 * CCM_CHILD_MEMORY_MB: the address space a child process of ``isolation`` may map, in MB
   (default 8,192; at least 3,072, since the interpreter with its libraries maps about 1,800).
+* CCM_STUDY_AREA_MARGIN_KM: how far beyond the study area's box a point may lie and still be read
+  (default vocab.STUDY_AREA_MARGIN_KM, 50 km; 0 or more); rows farther out are counted, not loaded;
+* CCM_CACHE_DIR: where joined tables are kept on disk between restarts and shared by processes
+  (default: caucasus-conflict-map in $XDG_CACHE_HOME or ~/.cache);
+* CCM_CACHE_MB: the most the disk cache holds, in MB (default 4,096; 0 turns it off), oldest out first.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import math
 import os
 from pathlib import Path
 from typing import Final
+
+from dashboard.vocab import STUDY_AREA_MARGIN_KM
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 DATA_DIR: Final = PACKAGE_DIR.parent / "data"
@@ -27,6 +34,8 @@ DEFAULT_MAX_UPLOAD_MB: Final = 200.0
 DEFAULT_MAX_ROWS: Final = 2_000_000
 DEFAULT_CHILD_MEMORY_MB: Final = 8_192
 MIN_CHILD_MEMORY_MB: Final = 3_072
+DEFAULT_CACHE_MB: Final = 4_096.0
+CACHE_DIR_NAME: Final = "caucasus-conflict-map"
 
 
 def default_events_path() -> Path:
@@ -78,11 +87,46 @@ def child_memory_mb() -> int:
     return int(value)
 
 
+def _non_negative(name: str, default: float) -> float:
+    """A CCM_* number that may be 0 (a margin of none, a cache turned off)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a number; unset it or give a number such as {default:g}.") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name}={text!r} must be a finite number, 0 or more.")
+    return value
+
+
+def study_area_margin_km() -> float:
+    """$CCM_STUDY_AREA_MARGIN_KM, or vocab.STUDY_AREA_MARGIN_KM."""
+    return _non_negative("CCM_STUDY_AREA_MARGIN_KM", STUDY_AREA_MARGIN_KM)
+
+
+def cache_mb() -> float:
+    """$CCM_CACHE_MB (0: no disk cache), or the default."""
+    return _non_negative("CCM_CACHE_MB", DEFAULT_CACHE_MB)
+
+
+def cache_dir() -> Path:
+    """$CCM_CACHE_DIR, or caucasus-conflict-map in the user's cache directory ($XDG_CACHE_HOME or ~/.cache)."""
+    chosen = os.environ.get("CCM_CACHE_DIR", "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / CACHE_DIR_NAME
+
+
 def check_settings() -> None:
     """Read every CCM_* number once, so that a bad one is named at start; raises ValueError."""
     max_upload_mb()
     max_rows()
     child_memory_mb()
+    study_area_margin_km()
+    cache_mb()
 
 
 def upload_limit_mismatch(streamlit_max_upload_mb: float) -> str | None:

@@ -1,7 +1,8 @@
 """Filter joined events and account for every row of the file.
 
-A filter applies to mapped events only; unmapped and rejected rows are counted
-on their own, so that shown + filtered out + unmapped + rejected = rows in file.
+A filter applies to mapped events only; unmapped and rejected rows, and rows outside the study
+area, are counted on their own, so that shown + filtered out + unmapped + rejected + outside the
+study area (+ duplicates merged) = rows in file.
 """
 
 from __future__ import annotations
@@ -77,19 +78,21 @@ class Counts:
     rejected: int
     duplicates: int = 0  # exact repeats dropped when files are merged
     blank: int = 0  # blank lines skipped: not rows, but said so that the file's lines add up
+    outside: int = 0  # rows outside the study area (load/studyarea.py): counted, never loaded
     total: int = field(init=False)
 
     def __post_init__(self) -> None:
-        total = self.shown + self.filtered_out + self.unmapped + self.rejected + self.duplicates
+        total = self.shown + self.filtered_out + self.unmapped + self.rejected + self.duplicates + self.outside
         object.__setattr__(self, "total", total)
 
     def line(self) -> str:
         """The accounting every view and export states: its parts always add up to the rows in the file."""
         merged = f" · {self.duplicates:,} duplicates merged" if self.duplicates else ""
+        outside = f" · {self.outside:,} outside the study area" if self.outside else ""
         blank = f" ({self.blank:,} blank line{'s' if self.blank != 1 else ''} skipped)" if self.blank else ""
         return (
             f"{self.shown:,} shown · {self.filtered_out:,} filtered out · {self.unmapped:,} unmapped · "
-            f"{self.rejected:,} rejected{merged} = {self.total:,} rows in file{blank}"
+            f"{self.rejected:,} rejected{outside}{merged} = {self.total:,} rows in file{blank}"
         )
 
 
@@ -210,7 +213,12 @@ def _text_match(events: pd.DataFrame, text: str) -> pd.Series:
 
 
 def count_rows(
-    events: pd.DataFrame, mask: pd.Series, n_rejected: int, n_duplicates: int = 0, n_blank: int = 0
+    events: pd.DataFrame,
+    mask: pd.Series,
+    n_rejected: int,
+    n_duplicates: int = 0,
+    n_blank: int = 0,
+    n_outside: int = 0,
 ) -> Counts:
     """The accounting for ``events`` (all accepted rows) when ``mask`` selects the shown ones."""
     mapped = int(events["latitude"].notna().sum())
@@ -222,6 +230,7 @@ def count_rows(
         rejected=n_rejected,
         duplicates=n_duplicates,
         blank=n_blank,
+        outside=n_outside,
     )
 
 

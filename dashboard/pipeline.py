@@ -17,6 +17,7 @@ from dashboard.load.events import EventTable, load_events
 from dashboard.load.formats import ColumnMapping
 from dashboard.load.reading import Limits
 from dashboard.summary.claims import claims_of, with_claims_text
+from dashboard.tablecache import TableCache, table_key
 from dashboard.vocab import DEFAULT_NK_BOUNDARY
 
 
@@ -40,17 +41,31 @@ def load_joined_events(
     mapping: ColumnMapping | None = None,
     limits: Limits | None = None,
     claims: str | Path | bytes | None = None,
+    cache: TableCache | None = None,
+    key: str = "",
 ) -> EventTable:
     """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
 
     The file arguments (and ``claims``, the file's claims table) are those of ``load_events``. Raises
     ``EventFileError`` for a file that cannot be read as events at all (rows that fail validation are
-    rejected, not raised).
+    rejected, not raised). With ``cache``, the joined table is read from disk when this content was
+    joined before (by this process or another), and stored there otherwise; the table's ``key`` is then
+    ``key`` (``tablecache.table_key`` of the arguments, computed when not given).
     """
+    # A table loaded under other limits (CCM_MAX_ROWS …) is another entry: it might not load under these.
+    variant = repr(limits or Limits.from_env())
+    if cache is not None:
+        key = key or table_key(source, name, headerless_ucdp, mapping, claims)
+        stored = cache.get(key, boundaries.version, variant)
+        if stored is not None:
+            return stored
     table = load_events(
         source, name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, limits=limits, claims=claims
     )
-    return join_table(table, boundaries)
+    joined = replace(join_table(table, boundaries), key=key or table.key)
+    if cache is not None:
+        cache.put(key, boundaries.version, joined, variant)
+    return joined
 
 
 def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
@@ -64,7 +79,8 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     """The events that pass ``flt``, with ``region`` for the chosen Nagorno-Karabakh boundary, and the accounting.
 
     ``nk_boundary`` is a key of vocab.NK_BOUNDARIES. Nothing is dropped silently: every row of the
-    file is shown, filtered out, unmapped, rejected or merged as a duplicate (``Selection.counts``).
+    file is shown, filtered out, unmapped, rejected, outside the study area or merged as a duplicate
+    (``Selection.counts``).
     """
     events = table.events.assign(region=assign_region(table.events, nk_boundary))
     mask = filter_mask(events, flt)
@@ -76,7 +92,7 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     return Selection(
         events=events[mask],
         all_events=events,
-        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank),
+        counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank, table.n_outside),
         reported=reported,
         claims=claims_of(table.claims, reported),
     )

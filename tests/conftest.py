@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +17,12 @@ from dashboard.load.events import EventTable
 from dashboard.pipeline import load_joined_events
 
 HEADER = "event_id,event_date,event_type,latitude,longitude"
+
+# The suite's joined tables go to a disk cache of its own (dashboard/tablecache.py), never the user's;
+# set before any fixture starts a dashboard process, so that those inherit it too.
+if not os.environ.get("CCM_CACHE_DIR"):
+    os.environ["CCM_CACHE_DIR"] = tempfile.mkdtemp(prefix="ccm-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CCM_CACHE_DIR"], True)
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,20 @@ def test_rejected_rows_are_reported(tmp_path, capsys, csv_file):
     assert "rejected line 3: unreadable date 'soon'" in err
 
 
+def test_rows_outside_the_study_area_are_counted_in_the_line(tmp_path, capsys, csv_file):
+    events = csv_file(
+        "event_id,event_date,event_type,latitude,longitude\n"
+        "A,2022-09-13,Battle,40,45.5\nP,2022-09-13,Battle,48.85,2.35\nS,2022-09-13,Battle,-33.9,151.2\n"
+    )
+    assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in err
+    # The export's header states the same accounting.
+    assert "# 1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in (
+        tmp_path / "o.csv"
+    ).read_text(encoding="utf-8")
+
+
 def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\xff\xfe garbage")

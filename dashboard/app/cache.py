@@ -7,8 +7,6 @@ the result depends on: a file's content, a table's key (a digest of its bytes) a
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +23,7 @@ from dashboard.load.events import EventTable, merge_tables
 from dashboard.load.formats import ColumnMapping
 from dashboard.pipeline import Selection, load_joined_events
 from dashboard.summary.claims import ClaimFigures, claim_figures
+from dashboard.tablecache import TableCache, table_key
 from dashboard.webmap.packing import EventCodes, encode_events
 
 # Loaded tables (and what is derived from them) are shared by every session that opens the same
@@ -50,17 +49,21 @@ def _loaded(
     claims: bytes | None = None,
 ) -> EventTable | EventFileError:
     # A refused file is remembered as well: every rerun would otherwise read (or inflate) it again.
+    key = table_key(data, name, headerless_ucdp, mapping, claims)
     try:
-        table = load_joined_events(
-            data, cached_boundaries(), name=name, headerless_ucdp=headerless_ucdp, mapping=mapping, claims=claims
+        # The disk cache (tablecache.py) outlives this process and is shared with other replicas.
+        return load_joined_events(
+            data,
+            cached_boundaries(),
+            name=name,
+            headerless_ucdp=headerless_ucdp,
+            mapping=mapping,
+            claims=claims,
+            cache=TableCache.from_env(),
+            key=key,
         )
     except EventFileError as exc:
         return exc
-    digest = hashlib.sha256(data)
-    digest.update(repr((name, headerless_ucdp, mapping)).encode())
-    if claims is not None:
-        digest.update(hashlib.sha256(claims).digest())
-    return replace(table, key=digest.hexdigest())
 
 
 def cached_file(

@@ -16,6 +16,7 @@ from dashboard.app.data_panel import SourceReport
 from dashboard.app.link_panel import current_link
 from dashboard.basemaps import BASEMAPS
 from dashboard.bbox import BBox
+from dashboard.config import study_area_margin_km
 from dashboard.describe import default_title, export_filename, literal_markdown
 from dashboard.export.animation import MP4_UNAVAILABLE, animation_frames, ffmpeg_exe
 from dashboard.export.compare import CHANGE, PAIR, comparison_file, comparison_of
@@ -515,12 +516,19 @@ def show_data_quality(table: EventTable, reports: list[SourceReport]) -> None:
         if report.table is None:
             continue
         t = report.table
+        outside = f", {t.n_outside:,} outside the study area (counted, not loaded)" if t.n_outside else ""
         st.markdown(
             f"**{literal_markdown(report.name)}** — {t.n_rows:,} rows read: {len(t.events):,} accepted "
-            f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected."
+            f"({len(t.unmapped):,} of them unmapped), {len(t.rejected):,} rejected{outside}."
         )
         for detection in t.detections:
             st.caption(literal_markdown(detection.sentence()))
+    if table.n_outside:
+        st.caption(
+            f"Outside the study area: rows whose point lies more than {study_area_margin_km():g} km beyond the box "
+            "around Armenia and Azerbaijan (CCM_STUDY_AREA_MARGIN_KM), as in global ACLED or UCDP exports. They "
+            "are counted and not read further; rows without usable coordinates are unmapped or rejected as usual."
+        )
     if table.n_duplicates:
         st.markdown(
             f"{table.n_duplicates:,} rows were exact repeats of an event already loaded "

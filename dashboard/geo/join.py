@@ -6,6 +6,7 @@ names in the data: spellings and administrative levels differ between sources.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class Boundaries:
     segment_sectors: np.ndarray  # per border segment (tree order): "Armenian unit – Azerbaijani unit"
     provinces_metric: shapely.STRtree  # the provinces in METRIC_CRS (same order), to snap nearby points
     sectors: gpd.GeoDataFrame  # border sectors as areas (sector_shapes): border_sector, area_km2, geometry (WGS84)
+    version: str = ""  # a digest of the layer files read: joined tables cached on disk are keyed by it
 
     def nk_polygon(self, key: str) -> BaseGeometry:
         """The Nagorno-Karabakh outline for a key of vocab.NK_BOUNDARIES (KeyError for another key)."""
@@ -192,7 +194,16 @@ def load_boundaries(geo_dir: Path = GEO_DIR) -> Boundaries:
         segment_sectors=segment_sectors,
         provinces_metric=shapely.STRtree(provinces_metric.geometry.values),
         sectors=with_area_km2(sectors.to_crs(WGS84)),
+        version=layers_version(geo_dir),
     )
+
+
+def layers_version(geo_dir: Path = GEO_DIR) -> str:
+    """A digest of the boundary files ``load_boundaries`` reads (their names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted([*geo_dir.glob("*.geojson"), *(geo_dir / "crisisgroup").glob("*.geojson")]):
+        digest.update(str(path.relative_to(geo_dir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _read(path: Path) -> gpd.GeoDataFrame:

@@ -18,19 +18,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute
 
-from dashboard.config import claims_path_beside
+from dashboard.config import claims_path_beside, study_area_margin_km
 from dashboard.errors import EventFileError
 from dashboard.load.claims import claims_from_events, empty_claims, read_claims, typed_claims
-from dashboard.load.formats import UCDP_CLAIM_PREFIX, ColumnMapping, Detection, name_headerless_ucdp, to_project
+from dashboard.load.formats import (
+    ACLED,
+    UCDP,
+    UCDP_CLAIM_PREFIX,
+    UCDP_COLUMNS,
+    ColumnMapping,
+    Detection,
+    name_headerless_ucdp,
+    to_project,
+)
 from dashboard.load.reading import Limits, read_source
+from dashboard.load.studyarea import StudyArea, distance_outside_km
 from dashboard.vocab import (
     EARLIEST_EVENT_DATE,
     EVENT_TYPES,
-    KM_PER_DEGREE,
     PRECISION_LEVELS,
     REQUIRED_COLUMNS,
     STUDY_AREA_BBOX,
-    STUDY_AREA_MARGIN_KM,
     UCDP_WHERE_PREC_LEVELS,
     PrecisionLevel,
 )
@@ -70,8 +78,9 @@ class EventTable:
 
     ``events``: accepted rows (mapped and unmapped), typed, with ``line``, ``file`` and ``dataset``.
     ``rejected``: one row per rejected input row: line, event_id, column, reason, then its cells.
-    ``n_rows`` counts the data rows read; ``n_duplicates`` the rows dropped as exact duplicates
-    when files are merged, so that events + rejected + duplicates = rows read; ``n_blank`` the
+    ``n_rows`` counts the data rows of the file(s); ``n_outside`` those outside the study area, counted
+    and never read (load/studyarea.py); ``n_duplicates`` the rows dropped as exact duplicates when
+    files are merged, so that events + rejected + outside + duplicates = rows; ``n_blank`` the
     blank lines skipped, which the accounting states beside them.
     ``key`` names the content the table came from (set by whoever loaded it, e.g. a digest of
     the file's bytes), so that work derived from the table can be cached under it.
@@ -87,6 +96,7 @@ class EventTable:
     key: str = ""
     n_blank: int = 0  # blank lines skipped in the file(s), counted so that the accounting adds up
     claims: pd.DataFrame = field(default_factory=empty_claims)
+    n_outside: int = 0  # rows outside the study area: counted, not loaded
 
     @property
     def mapped(self) -> pd.DataFrame:
@@ -112,14 +122,28 @@ def load_events(
     ``claims`` is the file's claims table (data/claims.csv's format), when it has one; a file read
     by path has the ``claims.csv`` beside it, if there is one. Without a table, the file's own
     figures become its claims (ACLED's and a project file's ``fatalities``, UCDP's deaths).
+    Rows outside the study area (with CCM_STUDY_AREA_MARGIN_KM) are counted in ``n_outside``, not read.
     """
     if claims is None and isinstance(source, (str, Path)):
         claims = claims_path_beside(Path(source))
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
-    raw = read_source(source, name, header=not headerless_ucdp, limits=limits)
+    margin_km = study_area_margin_km()
+    area = study_area(margin_km, headerless_ucdp, mapping)
+    raw = read_source(source, name, header=not headerless_ucdp, limits=limits, area=area)
     frame = name_headerless_ucdp(raw.frame) if headerless_ucdp else raw.frame
     projected, detection = to_project(frame, mapping)
-    table = validate_events(projected)
+    n_outside = raw.outside
+    if detection.dataset in (ACLED, UCDP):
+        # Their coordinates come from a gazetteer, never typed by hand: a point that would fit if swapped
+        # is an event elsewhere (southern Russia), not a mistake to point out.
+        far = area.outside(
+            pa.array(projected["latitude"], type=pa.string()),
+            pa.array(projected["longitude"], type=pa.string()),
+            swapped_kept=False,
+        )
+        if far.any():
+            projected, n_outside = projected[~far], n_outside + int(far.sum())
+    table = validate_events(projected, margin_km)
     events = table.events.assign(file=name)
     if claims is not None:
         dataset = str(events["dataset"].iloc[0]) if len(events) else ""
@@ -138,14 +162,31 @@ def load_events(
         events=events,
         rejected=rejected,
         detections=(detection,),
-        n_rows=table.n_rows + len(raw.malformed),
+        n_rows=table.n_rows + len(raw.malformed) + n_outside,
         n_blank=raw.blank_lines,
         claims=claim_table,
+        n_outside=n_outside,
     )
 
 
-def validate_events(raw: pd.DataFrame) -> EventTable:
-    """Type and check every row of a frame in the project schema (text cells, plus ``line``)."""
+def study_area(margin_km: float, headerless_ucdp: bool = False, mapping: ColumnMapping | None = None) -> StudyArea:
+    """The study area rows are read in, with the columns that hold their coordinates in this file."""
+    if mapping is not None:
+        return StudyArea(STUDY_AREA_BBOX, margin_km, mapping.latitude, mapping.longitude)
+    if headerless_ucdp:  # columns are named column_1 … until name_headerless_ucdp names them
+        lat, lon = UCDP_COLUMNS.index("latitude") + 1, UCDP_COLUMNS.index("longitude") + 1
+        return StudyArea(STUDY_AREA_BBOX, margin_km, f"column_{lat}", f"column_{lon}")
+    return StudyArea(STUDY_AREA_BBOX, margin_km)  # ACLED, UCDP GED and the project's schema name them alike
+
+
+def validate_events(raw: pd.DataFrame, margin_km: float | None = None) -> EventTable:
+    """Type and check every row of a frame in the project schema (text cells, plus ``line``).
+
+    A point farther than ``margin_km`` (default: CCM_STUDY_AREA_MARGIN_KM) from the study area is
+    rejected; reading sets most such rows aside before (``load_events``), all but those that fit
+    once latitude and longitude are swapped, which are rejected with that hint.
+    """
+    margin = study_area_margin_km() if margin_km is None else margin_km
     raw = raw.copy()
     for column in TEXT_COLUMNS + NUMBER_COLUMNS:
         if column not in raw.columns:
@@ -234,7 +275,7 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
     in_range = (lat.abs() <= 90) & (lon.abs() <= 180)
 
     def outside(rows: np.ndarray) -> pd.Series:
-        swapped_fits = distance_outside_study_area_km(lon[rows], lat[rows]) <= STUDY_AREA_MARGIN_KM
+        swapped_fits = distance_outside_study_area_km(lon[rows], lat[rows]) <= margin
         hint = np.where(swapped_fits, "; are latitude and longitude swapped?", "")
         return (
             "point "
@@ -243,11 +284,11 @@ def validate_events(raw: pd.DataFrame) -> EventTable:
             + lon_text[rows]
             + " lies "
             + off_km[rows].map("{:,.0f}".format)
-            + f" km outside the study area (Armenia and Azerbaijan, {STUDY_AREA_MARGIN_KM:.0f} km margin)"
+            + f" km outside the study area (Armenia and Azerbaijan, {margin:g} km margin)"
             + hint
         )
 
-    check(in_range & (off_km > STUDY_AREA_MARGIN_KM), "latitude", outside)
+    check(in_range & (off_km > margin), "latitude", outside)
 
     precision_text = stripped["geo_precision"]
     precision = _numbers(precision_text)
@@ -346,13 +387,8 @@ def _radius_of(levels: pd.Series, scale: dict[int, PrecisionLevel]) -> np.ndarra
 
 def distance_outside_study_area_km(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """Approximate distance (km) from each point to the study-area box; 0 inside, NaN without coordinates."""
-    area = STUDY_AREA_BBOX
-    lon_min, lat_min, lon_max, lat_max = area.west, area.south, area.east, area.north
-    dlat = np.maximum(lat_min - lat, 0) + np.maximum(lat - lat_max, 0)
-    dlon = np.maximum(lon_min - lon, 0) + np.maximum(lon - lon_max, 0)
-    nearest_lat = lat.clip(lat_min, lat_max)
-    km_lon = dlon * KM_PER_DEGREE * np.cos(np.radians(nearest_lat))
-    return np.hypot(dlat * KM_PER_DEGREE, km_lon)
+    distance = distance_outside_km(lat.to_numpy(dtype=float), lon.to_numpy(dtype=float), STUDY_AREA_BBOX)
+    return pd.Series(distance, index=lat.index)
 
 
 def _rejected_rows(rows: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
@@ -388,6 +424,7 @@ def merge_tables(tables: list[EventTable]) -> EventTable:
         n_rows=sum(t.n_rows for t in tables),
         detections=tuple(d for t in tables for d in t.detections),
         n_duplicates=int(exact.sum()) + sum(t.n_duplicates for t in tables),
+        n_outside=sum(t.n_outside for t in tables),
         key="+".join(t.key for t in tables),
         n_blank=sum(t.n_blank for t in tables),
         # The same file twice gives the same claims twice: kept once, like its events.

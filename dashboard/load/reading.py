@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 from dashboard.config import DEFAULT_MAX_ROWS, DEFAULT_MAX_UPLOAD_MB, max_rows, max_upload_mb
 from dashboard.errors import EventFileError
 from dashboard.isolation import in_child_process
+from dashboard.load.studyarea import StudyArea, TooManyRows, keep_inside
 
 MAX_BYTES = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)
 MAX_ROWS = DEFAULT_MAX_ROWS
@@ -39,6 +40,7 @@ CODEPAGE_NAMES = {"cp1251": "Windows-1251", "cp1252": "Windows-1252"}
 # A workbook is parsed in a child process (openpyxl holds the interpreter lock) and stopped after this.
 WORKBOOK_TIMEOUT_S = 120.0
 INFLATE_CHUNK = 1 << 20  # decompressed bytes produced per read
+IRREGULAR_STEP = 100_000  # rows the record-by-record reader collects before it sets aside those outside the area
 # What a damaged or hostile ZIP raises while it is opened or a member is inflated.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error)
 
@@ -71,6 +73,7 @@ class RawTable:
     # Records the reader could not take as a row (line, first field, reason): more fields than the header.
     malformed: tuple[tuple[int, str, str], ...] = ()
     blank_lines: int = 0  # empty (or delimiter-only) lines, skipped and counted
+    outside: int = 0  # rows outside the study area, counted and not read into the frame (load/studyarea.py)
 
     def description(self) -> str:
         """How the file was read, e.g. 'gzip-compressed CSV, utf-8, semicolon-separated'."""
@@ -82,15 +85,26 @@ class RawTable:
 
 
 def read_source(
-    source: str | Path | bytes, name: str = "", header: bool = True, limits: Limits | None = None
+    source: str | Path | bytes,
+    name: str = "",
+    header: bool = True,
+    limits: Limits | None = None,
+    area: StudyArea | None = None,
 ) -> RawTable:
-    """Read a path or bytes (``name`` tells the file type of bytes)."""
+    """Read a path or bytes (``name`` tells the file type of bytes).
+
+    With ``area``, rows outside the study area are counted in ``RawTable.outside`` instead of being
+    read, and the row limit applies to the rows kept.
+    """
     limits = limits or Limits.from_env()
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
         try:
             check_file(path, limits)
+            kept = _prefiltered_file(path, name.lower(), header, limits, area) if area is not None else None
+            if kept is not None:
+                return kept
             data = path.read_bytes()
         except FileNotFoundError:
             raise EventFileError(f"The events file {path} does not exist.") from None
@@ -100,7 +114,7 @@ def read_source(
         data = source
     if len(data) > limits.max_bytes:
         raise EventFileError(_too_big(len(data), limits))
-    return _unpack(data, name.lower(), header, limits)
+    return _unpack(data, name.lower(), header, limits, area)
 
 
 def check_file(path: Path, limits: Limits) -> None:
@@ -151,23 +165,135 @@ def inflate_bounded(stream: Readable, limit: int) -> bytes:
             )
 
 
-def _unpack(data: bytes, name: str, header: bool, limits: Limits) -> RawTable:
+def _unpack(data: bytes, name: str, header: bool, limits: Limits, area: StudyArea | None = None) -> RawTable:
     if data.startswith(GZIP_MAGIC) or name.endswith(".gz"):
         try:
+            if area is not None:
+                with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                    kept = _prefiltered(stream, header, limits, area, "gzip")
+                if kept is not None:
+                    return kept
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
                 inner = inflate_bounded(stream, limits.max_bytes)
         except (OSError, EOFError, zlib.error) as exc:
             raise EventFileError(f"The file looks gzip-compressed but cannot be decompressed ({exc}).") from None
-        return _with_container(_parse_text(inner, header, limits), "gzip")
+        return _with_container(_parse_text(inner, header, limits, area), "gzip")
     if data.startswith(XLSX_MAGIC):
         try:
-            return _unzip(data, header, limits)
+            return _unzip(data, header, limits, area)
         except ZIP_ERRORS as exc:
             raise EventFileError(f"The file looks like a ZIP archive but cannot be opened ({exc}).") from None
-    return _parse_text(data, header, limits)
+    if area is not None:
+        kept = _prefiltered(data, header, limits, area, "csv")
+        if kept is not None:
+            return kept
+    return _parse_text(data, header, limits, area)
 
 
-def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
+class _Bounded:
+    """A decompressing stream read through ``read(n)``, refused once it yields more than ``limit`` bytes."""
+
+    def __init__(self, stream: Readable, limit: int) -> None:
+        self.stream, self.limit, self.produced = stream, limit, 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        chunk = self.stream.read(min(size, self.limit + 1 - self.produced) if size >= 0 else self.limit + 1)
+        self.produced += len(chunk)
+        if self.produced > self.limit:
+            raise EventFileError(
+                f"The file expands to more than {_megabytes(self.limit)} when decompressed, over the limit. "
+                "Split it, or raise the limit with the CCM_MAX_UPLOAD_MB environment variable."
+            )
+        return chunk
+
+
+class _Replayed:
+    """A stream whose first bytes were already read (to look at them): they come again first."""
+
+    def __init__(self, head: bytes, rest: Readable) -> None:
+        self.head, self.rest = head, rest
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.head:
+            chunk, self.head = self.head, b""
+            return chunk
+        return self.rest.read(size)
+
+
+HEAD_BYTES = 256 << 10  # what is decoded to check a file's encoding and guess its delimiter
+
+
+def _prefiltered(
+    source: bytes | Readable, header: bool, limits: Limits, area: StudyArea, container: str
+) -> RawTable | None:
+    """The file's rows inside the study area, read in chunks (a stream is never held whole), or None when
+    the file is not a UTF-8 CSV of one record per line (then the whole-file readers take it)."""
+    if isinstance(source, bytes):
+        head = source[:HEAD_BYTES]
+        rest: bytes | Readable = source
+    else:
+        bounded = _Bounded(source, limits.max_bytes)
+        head = bounded.read(HEAD_BYTES)
+        rest = _Replayed(head, bounded)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+        return None
+    bom = head.startswith(b"\xef\xbb\xbf")
+    complete = head if len(head) < HEAD_BYTES else head[: head.rfind(b"\n") + 1]
+    try:
+        text = complete[3 if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.strip() or text.lstrip()[:200].lower().startswith(("<!doctype html", "<html", "<?xml", "{", "[")):
+        return None
+    delimiter = _sniff_delimiter(text)
+    try:
+        kept = keep_inside(rest, delimiter, header, area, limits.max_rows)
+    except TooManyRows:
+        raise EventFileError(_too_many_rows(limits)) from None
+    if kept is None:
+        return None
+    frame = _read_clean_csv(kept.data, delimiter, header)
+    if frame is None or len(frame) != len(kept.lines):
+        return None
+    if not header:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    numbered, blank = _number_lines(frame, first_line=1, lines=kept.lines)
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return RawTable(numbered, encoding, delimiter, container, blank_lines=blank + kept.n_blank, outside=kept.n_outside)
+
+
+def _prefiltered_file(path: Path, name: str, header: bool, limits: Limits, area: StudyArea) -> RawTable | None:
+    """``_prefiltered`` on a plain or gzip-compressed CSV file read from disk in steps, so that a global
+    export is never held whole; None for other files, or when the pre-filter steps aside."""
+    with path.open("rb") as stream:
+        magic = stream.read(len(GZIP_MAGIC))
+    if magic.startswith(XLSX_MAGIC[:2]):
+        return None
+    if magic == GZIP_MAGIC or name.endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as inflating:
+                return _prefiltered(inflating, header, limits, area, "gzip")
+        except (OSError, EOFError, zlib.error):
+            return None  # the whole-file reader words what is wrong with it
+    with path.open("rb") as stream:
+        return _prefiltered(stream, header, limits, area, "csv")
+
+
+def _drop_outside(frame: pd.DataFrame, area: StudyArea | None) -> tuple[pd.DataFrame, int]:
+    """A read frame (with ``line``) without its rows outside the study area, and how many they were."""
+    cells = [c for c in frame.columns if c != "line"]
+    columns = area.columns_in(cells) if area is not None else None
+    if area is None or columns is None or frame.empty:
+        return frame, 0
+    lat, lon = (pa.array(frame[cells[i]].astype(object).to_numpy(), type=pa.string()) for i in columns)
+    outside = area.outside(lat, lon)
+    if not outside.any():
+        return frame, 0
+    return frame[~outside].reset_index(drop=True), int(outside.sum())
+
+
+def _unzip(data: bytes, header: bool, limits: Limits, area: StudyArea | None = None) -> RawTable:
     """A ZIP is either an xlsx workbook or an archive holding one CSV (UCDP ships these)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
@@ -177,6 +303,7 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
                 data,
                 header,
                 limits,
+                area,
                 timeout_s=WORKBOOK_TIMEOUT_S,
                 what="Reading the workbook",
                 advice="save the sheet as CSV, which reads much faster, or split it.",
@@ -192,9 +319,14 @@ def _unzip(data: bytes, header: bool, limits: Limits) -> RawTable:
         if info.file_size > limits.max_bytes:
             raise EventFileError(_too_big(info.file_size, limits))
         # The declared size may lie: the member is inflated in bounded chunks all the same.
+        if area is not None:
+            with archive.open(info) as stream:
+                kept = _prefiltered(stream, header, limits, area, "zip")
+            if kept is not None:
+                return kept
         with archive.open(info) as stream:
             inner = inflate_bounded(stream, limits.max_bytes)
-        return _with_container(_parse_text(inner, header, limits), "zip")
+        return _with_container(_parse_text(inner, header, limits, area), "zip")
 
 
 def _with_container(table: RawTable, container: str) -> RawTable:
@@ -277,7 +409,7 @@ def _sniff_delimiter(text: str) -> str:
     return sniffed if sniffed in first or in_first not in first else in_first
 
 
-def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
+def _parse_text(data: bytes, header: bool, limits: Limits, area: StudyArea | None = None) -> RawTable:
     text, encoding = decode(data)
     if not text.strip():
         raise EventFileError("The events file is empty.")
@@ -288,14 +420,16 @@ def _parse_text(data: bytes, header: bool, limits: Limits) -> RawTable:
     utf8 = data if encoding == "utf-8" else text.encode("utf-8")
     frame = _read_clean_csv(utf8, delimiter, header)
     if frame is None:
-        return _without_nul_rows(_read_irregular_csv(text, delimiter, header, limits, encoding), text)
-    if len(frame) > limits.max_rows:
-        raise EventFileError(_too_many_rows(limits))
+        return _without_nul_rows(_read_irregular_csv(text, delimiter, header, limits, encoding, area), text)
     if not header:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     numbered, blank = _number_lines(frame, first_line=2 if header else 1)
-    return _without_nul_rows(RawTable(numbered, encoding, delimiter, "csv", blank_lines=blank), text)
+    numbered, outside = _drop_outside(numbered, area)
+    if len(numbered) + blank > limits.max_rows:
+        raise EventFileError(_too_many_rows(limits))
+    table = RawTable(numbered, encoding, delimiter, "csv", blank_lines=blank, outside=outside)
+    return _without_nul_rows(table, text)
 
 
 def _without_nul_rows(table: RawTable, text: str) -> RawTable:
@@ -329,7 +463,9 @@ def _too_many_rows(limits: Limits, what: str = "file") -> str:
     )
 
 
-def _read_irregular_csv(text: str, delimiter: str, header: bool, limits: Limits, encoding: str) -> RawTable:
+def _read_irregular_csv(
+    text: str, delimiter: str, header: bool, limits: Limits, encoding: str, area: StudyArea | None = None
+) -> RawTable:
     """A CSV that is not clean, record by record: each row keeps its first line; a record with more
     fields than the header is set aside with its line and reason (the rest loads); blank lines are counted.
 
@@ -342,6 +478,23 @@ def _read_irregular_csv(text: str, delimiter: str, header: bool, limits: Limits,
     malformed: list[tuple[int, str, str]] = []
     blank = 0
     end = 0
+    outside = 0
+    checked = 0  # rows[:checked] have been tested against the study area
+
+    def drop_outside() -> None:
+        # In steps, so that the row limit counts kept rows and a global file is never held whole.
+        nonlocal outside, checked
+        columns = area.columns_in(names) if area is not None and names is not None else None
+        if area is not None and columns is not None and len(rows) > checked:
+            lat, lon = (pa.array([row[i] for row in rows[checked:]], type=pa.string()) for i in columns)
+            far = area.outside(lat, lon)
+            if far.any():
+                near = np.flatnonzero(~far) + checked
+                rows[checked:] = [rows[i] for i in near]
+                lines[checked:] = [lines[i] for i in near]
+                outside += int(far.sum())
+        checked = len(rows)
+
     try:
         for record in reader:
             start, end = end + 1, reader.line_num
@@ -361,16 +514,21 @@ def _read_irregular_csv(text: str, delimiter: str, header: bool, limits: Limits,
             else:
                 rows.append(record + [""] * (len(names) - len(record)))
                 lines.append(start)
-            if len(rows) + len(malformed) > limits.max_rows:
+                if len(rows) - checked >= IRREGULAR_STEP:
+                    drop_outside()
+            if checked + len(malformed) > limits.max_rows:
                 raise EventFileError(_too_many_rows(limits))
     except csv.Error as exc:
         raise EventFileError(f"The file is not a readable CSV table: line {reader.line_num}: {exc}.") from None
     if names is None:
         raise EventFileError("The events file has no header row.")
     _check_unique(names)
+    drop_outside()
+    if len(rows) + len(malformed) > limits.max_rows:
+        raise EventFileError(_too_many_rows(limits))
     frame = pd.DataFrame(rows, columns=names, dtype=str) if rows else pd.DataFrame(columns=names, dtype=str)
     frame.insert(0, "line", pd.Series(lines, dtype="int64"))
-    return RawTable(frame, encoding, delimiter, "csv", tuple(malformed), blank)
+    return RawTable(frame, encoding, delimiter, "csv", tuple(malformed), blank, outside)
 
 
 def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame | None:
@@ -420,7 +578,7 @@ def _read_clean_csv(utf8: bytes, delimiter: str, header: bool) -> pd.DataFrame |
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
 
 
-def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
+def _parse_xlsx(data: bytes, header: bool, limits: Limits, area: StudyArea | None = None) -> RawTable:
     """The first sheet, read row by row with its size checked first and the limits applied while reading.
 
     A workbook is a ZIP of XML: its members' declared sizes bound what zipfile will inflate, so their
@@ -472,7 +630,8 @@ def _parse_xlsx(data: bytes, header: bool, limits: Limits) -> RawTable:
     frame = frame.loc[:, [not (str(c).startswith("Unnamed:") and (frame[c] == "").all()) for c in frame.columns]]
     # One sheet row per record: a line break inside a cell (Alt+Enter) is not a new row.
     numbered, blank = _number_lines(frame, first_line=2 if header else 1, multiline_cells=False)
-    return RawTable(numbered, "xlsx", "", "xlsx", blank_lines=blank)
+    numbered, outside = _drop_outside(numbered, area)
+    return RawTable(numbered, "xlsx", "", "xlsx", blank_lines=blank, outside=outside)
 
 
 def _too_many_columns(columns: int, limits: Limits) -> str:
@@ -492,16 +651,23 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _number_lines(frame: pd.DataFrame, first_line: int, multiline_cells: bool = True) -> tuple[pd.DataFrame, int]:
-    """Add the line of each record (in a CSV, quoted cells may span lines); drop blank records
-    (empty, or only spaces between the delimiters) and count them."""
+def _number_lines(
+    frame: pd.DataFrame, first_line: int, multiline_cells: bool = True, lines: np.ndarray | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Add the line of each record (in a CSV, quoted cells may span lines) unless ``lines`` gives them;
+    drop blank records (empty, or only spaces between the delimiters) and count them."""
     frame = frame.astype(str)
     if frame.empty:
         return frame.assign(line=pd.Series(dtype="int64"))[["line", *frame.columns]], 0
     cells = frame.columns[
-        [multiline_cells and bool(frame[c].str.contains("\n", regex=False).any()) for c in frame.columns]
+        [
+            lines is None and multiline_cells and bool(frame[c].str.contains("\n", regex=False).any())
+            for c in frame.columns
+        ]
     ]
-    if len(cells):
+    if lines is not None:
+        lines = np.asarray(lines, dtype=np.int64)
+    elif len(cells):
         newlines = frame[cells].apply(lambda col: col.str.count("\n")).sum(axis=1).to_numpy()
         lines = first_line + np.concatenate([[0], np.cumsum(1 + newlines[:-1])])
     else:  # no quoted multi-line cell: one record per line

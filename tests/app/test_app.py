@@ -243,6 +243,17 @@ def test_uploaded_acled_file_alone_shows_its_detection_and_report(app):
     assert set(events_table(app)["ID"]) == {"ARM1001", "ARM1002", "AZE2001"}
 
 
+def test_a_global_upload_counts_its_rows_outside_the_study_area(app):
+    rows = "".join(f"P{i},2022-09-13,Battle,48.85,2.35\n" for i in range(40))
+    data = ("event_id,event_date,event_type,latitude,longitude\nA1,2022-09-13,Battle,40,45.5\n" + rows).encode()
+    app.file_uploader(key=keys.KEY_UPLOAD).set_value([("world.csv", data, "text/csv")]).run()
+    assert not app.exception
+    line = "1 shown · 0 filtered out · 0 unmapped · 0 rejected · 40 outside the study area = 41 rows in file"
+    assert counts_line(app) == line
+    open_tab(app, keys.TAB_QUALITY)
+    assert any("40 outside the study area" in as_read(m.value) for m in app.markdown)
+
+
 def test_uploads_merge_with_the_bundled_events(app):
     upload(app, "acled_2023_text_inter.csv", "ucdp_ged_241.zip")
     assert app.radio(key=keys.KEY_DATA_MODE).value == keys.UPLOADS_ALONE

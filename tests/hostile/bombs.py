@@ -22,6 +22,15 @@ def gzip_bomb(path: Path, expands_to: int) -> Path:
     return path
 
 
+def outside_rows_bomb(path: Path, expands_to: int) -> Path:
+    """A .csv.gz of one row outside the study area repeated: what the study-area pre-filter streams."""
+    row = b"P1,2022-09-13,Battle,48.85,2.35\n"
+    block = row * (10 * MB // len(row))
+    member = zlib.compress(block, 9, wbits=31)
+    path.write_bytes(zlib.compress(HEADER, 9, wbits=31) + member * max(1, expands_to // len(block)))
+    return path
+
+
 def lying_zip(path: Path, actual: int, declared: int = 1_000) -> Path:
     """A ZIP holding one CSV whose headers declare ``declared`` bytes while it inflates to ``actual``."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as in ZIP

@@ -13,7 +13,7 @@ from dashboard.errors import EventFileError
 from dashboard.load.events import load_events
 from dashboard.load.reading import Limits
 from tests.helpers import ROOT, is_sentence
-from tests.hostile.bombs import HEADER, gzip_bomb, lying_zip
+from tests.hostile.bombs import HEADER, gzip_bomb, lying_zip, outside_rows_bomb
 
 LIMIT_MB = 20
 # Loads one file in a fresh interpreter and reports the outcome and how much its peak memory grew.
@@ -46,6 +46,14 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path):
     result = probe(bomb)
     assert result["outcome"].startswith(f"The file expands to more than {LIMIT_MB} MB when decompressed")
     assert result["grown_mb"] < 3 * LIMIT_MB + 40  # the limit's worth of data, not gigabytes
+
+
+def test_a_bomb_of_rows_outside_the_study_area_is_refused_at_the_limit_while_streamed(tmp_path):
+    bomb = outside_rows_bomb(tmp_path / "world.csv.gz", expands_to=2_000_000_000)
+    assert bomb.stat().st_size < 10_000_000
+    result = probe(bomb)
+    assert result["outcome"].startswith(f"The file expands to more than {LIMIT_MB} MB when decompressed")
+    assert result["grown_mb"] < 3 * LIMIT_MB + 40
 
 
 def test_a_zip_member_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_path):

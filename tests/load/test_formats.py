@@ -149,7 +149,7 @@ def test_merging_deduplicates_by_dataset_and_id_and_flags_conflicts(tmp_path):
     changed = load_events(changed_file)
     merged = merge_tables([first, same, changed])
     assert merged.n_rows == 12 and merged.n_duplicates == 3 + 2
-    assert len(merged.events) + len(merged.rejected) + merged.n_duplicates == merged.n_rows
+    assert len(merged.events) + len(merged.rejected) + merged.n_outside + merged.n_duplicates == merged.n_rows
     conflicts = merged.events[merged.events["conflict"]]
     assert sorted(conflicts["event_id"]) == ["ARM1002", "ARM1002"]
     assert set(conflicts["fatalities"]) == {3, 5}
@@ -201,7 +201,7 @@ def test_garbage_rows_in_real_formats_are_accounted_for(header, data):
     if table is None:
         assert refusal is not None and is_sentence(refusal), refusal
         return
-    assert len(table.events) + len(table.rejected) == table.n_rows
+    assert len(table.events) + len(table.rejected) + table.n_outside == table.n_rows
     assert table.detections[0].dataset in ("ACLED", "UCDP GED")
 
 
@@ -225,4 +225,4 @@ def test_arbitrary_bytes_in_any_packaging_never_crash(prefix, body, name):
     if table is None:
         assert refusal is not None and is_sentence(refusal), refusal
     else:
-        assert len(table.events) + len(table.rejected) == table.n_rows
+        assert len(table.events) + len(table.rejected) + table.n_outside == table.n_rows
