@@ -69,10 +69,11 @@ def test_rows_outside_the_study_area_are_counted_in_the_line(tmp_path, capsys, c
     assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.csv")]) == 0
     err = capsys.readouterr().err
     assert "1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in err
-    # The export's header states the same accounting.
-    assert "# 1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in (
-        tmp_path / "o.csv"
-    ).read_text(encoding="utf-8")
+    # The data package's README states the same accounting beside the plain CSV.
+    assert main(["export", "--events", str(events), "--out", str(tmp_path / "o.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "o.zip") as package:
+        readme = package.read("README.txt").decode("utf-8")
+    assert "1 shown · 0 filtered out · 0 unmapped · 0 rejected · 2 outside the study area = 3 rows in file" in readme
 
 
 def test_unreadable_file_exits_non_zero_with_a_sentence(tmp_path):
