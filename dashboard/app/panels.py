@@ -245,19 +245,33 @@ def _comparison_report(
             min_events=min_events,
             link=current_link() or None,
         )
-        args = (selection, period_a, nk_boundary, cached_boundaries(), spec, None, table)
-        if len(selection.events) <= REPORT_IN_CHILD_ABOVE:
-            return report_pdf(*args)
-        return in_child_process(
-            report_pdf,
-            *args,
-            timeout_s=REPORT_TIMEOUT_S,
-            what="Building the report",
-            advice="narrow the filters or the area.",
-            error=ExportError,
-        )
+        return _report_step(report_pdf, "Building the report", selection, period_a, nk_boundary, spec, table)
 
     return build
+
+
+def _report_step(
+    step: Callable[..., bytes],
+    what: str,
+    selection: Selection,
+    flt: EventFilter,
+    nk_boundary: str,
+    spec: ReportSpec,
+    table: EventTable | None = None,
+) -> bytes:
+    """``step`` (report_pdf or figures_zip) of ``selection``: in this session for a few events, in a child
+    process (time-limited, stopped with a sentence) above REPORT_IN_CHILD_ABOVE, so other sessions keep answering."""
+    args = (selection, flt, nk_boundary, cached_boundaries(), spec, None, table)
+    if len(selection.events) <= REPORT_IN_CHILD_ABOVE:
+        return step(*args)
+    return in_child_process(
+        step,
+        *args,
+        timeout_s=REPORT_TIMEOUT_S,
+        what=what,
+        advice="narrow the filters or the area.",
+        error=ExportError,
+    )
 
 
 def show_export(
@@ -419,20 +433,7 @@ def show_report(
     wanted = (spec, flt, nk_boundary)
 
     def isolated(step: Callable[..., bytes], what: str) -> Callable[[], bytes]:
-        def build() -> bytes:
-            args = (selection, flt, nk_boundary, cached_boundaries(), spec)
-            if len(selection.events) <= REPORT_IN_CHILD_ABOVE:
-                return step(*args)
-            return in_child_process(
-                step,
-                *args,
-                timeout_s=REPORT_TIMEOUT_S,
-                what=what,
-                advice="narrow the filters or the area.",
-                error=ExportError,
-            )
-
-        return build
+        return lambda: _report_step(step, what, selection, flt, nk_boundary, spec)
 
     _prepared(
         keys.KEY_REPORT_FILE,
