@@ -698,7 +698,8 @@ def _draw_heat(
     if events.empty:
         return [*entries, Line2D([], [], linestyle="", label="No events to draw")]
     bins = _hex_bins(ax, events, frame)
-    bins.set_gid("heat")
+    # A points snapshot's density has draw_points' gid: an animation drawn over it replaces it per frame.
+    bins.set_gid("density" if explained else "heat")
     most = int(bins.get_clim()[1] or 1)
     bar_axes = fig.add_axes((MAP_AXES[0] + MAP_AXES[2] + 0.02, 0.84, 0.18, 0.018))
     bar = fig.colorbar(bins, cax=bar_axes, orientation="horizontal")

@@ -30,7 +30,7 @@ def many(events: pd.DataFrame, n: int) -> pd.DataFrame:
 
 
 def hexagon_counts(snapshot) -> np.ndarray:
-    (bins,) = [c for ax in snapshot.figure.axes for c in ax.collections if c.get_gid() == "heat"]
+    (bins,) = [c for ax in snapshot.figure.axes for c in ax.collections if c.get_gid() == "density"]
     return np.asarray(bins.get_array())
 
 
@@ -63,7 +63,7 @@ def test_at_the_threshold_events_are_points_as_before(located, boundaries, monke
     snapshot = render_snapshot(located, boundaries, "nkao_1991", SnapshotSpec(title="t"))
     svg = snapshot_bytes(snapshot, "svg").decode()
     texts = svg_texts(svg)
-    assert 'id="events"' in svg and 'id="heat"' not in svg
+    assert 'id="events"' in svg and 'id="density"' not in svg
     assert "Event type" in texts and "Density of" not in texts
 
 
@@ -75,3 +75,24 @@ def test_an_animation_frame_above_the_threshold_draws_hexagons(located, monkeypa
     (bins,) = draw_points(ax, located)
     assert bins.get_gid() == "density"
     assert np.asarray(bins.get_array()).sum() == len(located)
+
+
+def test_an_animation_over_the_threshold_draws_its_big_frames_as_hexagons_and_still_plays(
+    bundled, boundaries, monkeypatch
+):
+    import datetime as dt
+
+    from dashboard.export.animation import animation_frames, render_animation
+    from dashboard.filters import EventFilter
+    from dashboard.pipeline import select_events
+
+    war = EventFilter(start=dt.date(2020, 9, 27), end=dt.date(2020, 11, 10))
+    events = select_events(bundled, "nkao_1991", war).events
+    windows = animation_frames(events, war, "week", "cumulative")
+    monkeypatch.setattr(style, "SNAPSHOT_MAX_POINTS", 10)
+    drawn = render_animation("gif", events, windows, boundaries, "nkao_1991", SnapshotSpec(title="War"), 400)
+    assert len(drawn.frames) == len(windows)
+    small = [f for f in drawn.frames if 0 < len(f.event_ids) <= 10]
+    big = [f for f in drawn.frames if len(f.event_ids) > 10]
+    assert big and all(f.marks == 0 for f in big)  # hexagons, not markers
+    assert all(f.marks == len(f.event_ids) for f in small)
