@@ -654,7 +654,8 @@ def density_sentence(n_events: int, hex_km: float) -> str:
     """What a points snapshot drawn as a density says in its legend and caption: that each event is not a dot."""
     return (
         f"Density of {n_events:,} events: more than {style.SNAPSHOT_MAX_POINTS:,} are drawn as hexagons "
-        f"of about {_round_km(hex_km)} km; colour = events per hexagon (empty hexagons are not drawn)."
+        # A no-break space: the legend's wrapping keeps the number with its unit.
+        f"of about {_round_km(hex_km)}\u00a0km; colour = events per hexagon (empty hexagons are not drawn)."
     )
 
 
