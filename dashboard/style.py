@@ -36,6 +36,10 @@ LARGEST_CELL_RADIUS_PX: Final = 22.0
 
 PRINT_POINTS_PER_PX: Final = 0.65
 
+# Above this many events a points snapshot (and an animation's frame) draws their density as hexagons
+# instead of one marker each: a million markers take minutes and gigabytes to draw and read as one blot.
+SNAPSHOT_MAX_POINTS: Final = 20_000
+
 
 @dataclass(frozen=True)
 class ShapeStyle:

@@ -22,6 +22,7 @@ from dashboard.export.datafiles import csv_bytes, generated_stamp, geojson_bytes
 from dashboard.export.formats import DEFAULT_FRAME_MS, EXPORT_FORMATS, FORMAT_BY_EXTENSION, FORMATS, SCREEN_DPI
 from dashboard.export.package import package_bytes
 from dashboard.export.snapshot import (
+    DRAWN_COLUMNS,
     SnapshotError,
     SnapshotSpec,
     events_in,
@@ -207,10 +208,15 @@ def export_bytes(
     args = (request.fmt, events, request.title, lines, generated_stamp(now), spec, nk_boundary, request.dpi, claims)
     if export_format.in_child_above is None or len(events) <= export_format.in_child_above:
         return build_file(*args, boundaries, layers)
-    # Only what the format draws travels to the child.
+    # Only what the format draws travels to the child: a snapshot's columns and boundaries, the HTML's layers.
+    sent = (
+        events[[column for column in DRAWN_COLUMNS if column in events.columns]] if export_format.snapshot else events
+    )
     return in_child_process(
         build_file,
-        *args,
+        request.fmt,
+        sent,
+        *args[2:],
         boundaries if export_format.snapshot else None,
         layers if request.fmt == "html" else None,
         timeout_s=EXPORT_TIMEOUT_S,

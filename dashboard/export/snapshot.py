@@ -24,7 +24,7 @@ from matplotlib import patheffects, rc_context
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import EllipseCollection
+from matplotlib.collections import EllipseCollection, PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -74,6 +74,19 @@ BASEMAP_ZORDER = 1  # land, neighbours, water
 FILL_ZORDER = 1.5  # a choropleth's units or a heatmap's bins: over the land, under the outlines
 OUTLINE_ZORDER = 2  # boundary lines and area names
 HEX_ACROSS = 36  # a heatmap's hexagons across the map's width
+# The event columns a snapshot reads (its points, towns, circles of uncertainty and units): all an
+# export's child process is sent, so that a million events' other columns are neither pickled nor held twice.
+DRAWN_COLUMNS = (
+    "longitude",
+    "latitude",
+    "event_date",
+    "event_type",
+    "fatalities",
+    "location",
+    "precision_km",
+    *UNIT_COLUMNS.values(),
+    "border_distance_km",  # why an event has no border sector
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +194,11 @@ def _render(events: pd.DataFrame, boundaries: Boundaries, nk_boundary: str, spec
         draw_choropleth(ax, shapes, [drawn.colours[unit] for unit in shapes.index], frame)
         legend = (drawn.title, choropleth_legend_handles(drawn))
     elif spec.representation == "heatmap":
-        legend = ("Event density", _draw_heat(fig, ax, inside, frame))
+        legend = (DENSITY_TITLE, _draw_heat(fig, ax, inside, frame))
+    elif len(inside) > style.SNAPSHOT_MAX_POINTS:
+        density = density_sentence(len(inside), _hex_km(frame))
+        notes.append(density)
+        legend = (DENSITY_TITLE, _draw_heat(fig, ax, inside, frame, explained=density))
     else:
         circled = _draw_uncertainty(ax, inside) if spec.uncertainty else False
         _draw_events(ax, inside)
@@ -343,10 +360,19 @@ def _draw_towns(
     return tuple(placed)
 
 
-def _to_map_crs(longitude: list[float], latitude: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Lon/lat to the snapshot's Web Mercator x and y."""
-    points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs="EPSG:4326").to_crs(SNAPSHOT_CRS)
-    return points.x.to_numpy(), points.y.to_numpy()
+EARTH_RADIUS_M = 6378137.0  # Web Mercator's sphere
+
+
+def _to_map_crs(
+    longitude: Sequence[float] | np.ndarray, latitude: Sequence[float] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat to the snapshot's Web Mercator x and y.
+
+    EPSG:3857's formulas on its sphere, in numpy: the same numbers as pyproj, without building a
+    shapely point per event (a million points took seconds that way)."""
+    lon = np.radians(np.asarray(longitude, dtype=float))
+    lat = np.radians(np.asarray(latitude, dtype=float))
+    return EARTH_RADIUS_M * lon, EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + lat / 2))
 
 
 def _draw_uncertainty(ax: Axes, events: pd.DataFrame) -> bool:
@@ -417,13 +443,22 @@ def _draw_events(ax: Axes, events: pd.DataFrame) -> None:
 
 MARKER_ALPHA = 0.9  # the markers' opacity: where they overlap, both stay visible
 # What draw_points adds to a map: an animation removes exactly these before it draws the next frame's.
-POINT_GIDS = ("uncertainty", "events", "stacked")
+POINT_GIDS = ("uncertainty", "events", "stacked", "density")
 
 
 def draw_points(ax: Axes, events: pd.DataFrame, uncertainty: bool = True) -> list[Artist]:
     """Draw ``events`` on a snapshot's map as the points representation does (circles of uncertainty
     under the markers when ``uncertainty``, "×N" where events share a place); returns the point
-    artists now on the map (their gids are POINT_GIDS)."""
+    artists now on the map (their gids are POINT_GIDS).
+
+    Above style.SNAPSHOT_MAX_POINTS events, their density as hexagons over the axes' current limits
+    (gid "density"), as a points snapshot draws them."""
+    if len(events) > style.SNAPSHOT_MAX_POINTS:
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        bins = _hex_bins(ax, events, (x0, y0, x1, y1))
+        bins.set_gid("density")
+        return [bins]
     if uncertainty:
         _draw_uncertainty(ax, events)
     _draw_events(ax, events)
@@ -612,18 +647,27 @@ def heat_colormap() -> LinearSegmentedColormap:
     return LinearSegmentedColormap.from_list("ccm_heat", list(style.HEAT_GRADIENT))
 
 
-def _draw_heat(fig: Figure, ax: Axes, events: pd.DataFrame, frame: tuple[float, float, float, float]) -> list[Artist]:
-    """The events' density as hexagonal bins (count of events per hexagon, empty ones not drawn) over the
-    land and under the outlines, with a colour bar in the legend column; returns the legend's entries."""
-    width_km = (frame[2] - frame[0]) / 1000 / _mercator_stretch(frame)
-    hex_km = width_km / HEX_ACROSS
-    explained: list[Artist] = [
-        Line2D([], [], linestyle="", label=f"Events per hexagon (about {_round_km(hex_km)} km across);"),
-        Line2D([], [], linestyle="", label="empty hexagons are not drawn"),
-    ]
-    if events.empty:
-        return [*explained, Line2D([], [], linestyle="", label="No events to draw")]
-    x, y = _to_map_crs(events["longitude"].tolist(), events["latitude"].tolist())
+DENSITY_TITLE = "Event density"
+
+
+def density_sentence(n_events: int, hex_km: float) -> str:
+    """What a points snapshot drawn as a density says in its legend and caption: that each event is not a dot."""
+    return (
+        f"Density of {n_events:,} events: more than {style.SNAPSHOT_MAX_POINTS:,} are drawn as hexagons "
+        # A no-break space: the legend's wrapping keeps the number with its unit.
+        f"of about {_round_km(hex_km)}\u00a0km; colour = events per hexagon (empty hexagons are not drawn)."
+    )
+
+
+def _hex_km(frame: tuple[float, float, float, float]) -> float:
+    """The hexagons' width on the ground, in km, for a map of ``frame``."""
+    return (frame[2] - frame[0]) / 1000 / _mercator_stretch(frame) / HEX_ACROSS
+
+
+def _hex_bins(ax: Axes, events: pd.DataFrame, frame: tuple[float, float, float, float]) -> PolyCollection:
+    """The events counted in HEX_ACROSS hexagons across ``frame`` (empty ones not drawn), over the land
+    and under the outlines, coloured from 1 to the fullest hexagon's count."""
+    x, y = _to_map_crs(events["longitude"].to_numpy(dtype=float), events["latitude"].to_numpy(dtype=float))
     bins = ax.hexbin(
         x,
         y,
@@ -636,15 +680,34 @@ def _draw_heat(fig: Figure, ax: Axes, events: pd.DataFrame, frame: tuple[float, 
         linewidths=0.3,
         zorder=FILL_ZORDER,
     )
-    bins.set_gid("heat")
-    most = int(max(bins.get_array().max(), 1))  # type: ignore[union-attr]
-    bins.set_clim(1, most)
+    counts = bins.get_array()
+    bins.set_clim(1, int(max(counts.max(), 1)) if counts is not None and counts.size else 1)
+    return bins
+
+
+def _draw_heat(
+    fig: Figure, ax: Axes, events: pd.DataFrame, frame: tuple[float, float, float, float], explained: str = ""
+) -> list[Artist]:
+    """The events' density as hexagonal bins (count of events per hexagon, empty ones not drawn) over the
+    land and under the outlines, with a colour bar in the legend column; returns the legend's entries,
+    ``explained`` (wrapped) in place of the heatmap's own words when given."""
+    if explained:  # one entry, so that its lines keep a text's spacing
+        words = ["\n".join(textwrap.wrap(explained, 40))]
+    else:
+        words = [f"Events per hexagon (about {_round_km(_hex_km(frame))} km across);", "empty hexagons are not drawn"]
+    entries: list[Artist] = [Line2D([], [], linestyle="", label=line) for line in words]
+    if events.empty:
+        return [*entries, Line2D([], [], linestyle="", label="No events to draw")]
+    bins = _hex_bins(ax, events, frame)
+    # A points snapshot's density has draw_points' gid: an animation drawn over it replaces it per frame.
+    bins.set_gid("density" if explained else "heat")
+    most = int(bins.get_clim()[1] or 1)
     bar_axes = fig.add_axes((MAP_AXES[0] + MAP_AXES[2] + 0.02, 0.84, 0.18, 0.018))
     bar = fig.colorbar(bins, cax=bar_axes, orientation="horizontal")
     bar.set_ticks(sorted({1, max(1, most // 2), most}))
     bar.ax.tick_params(labelsize=7)
     bar.outline.set_linewidth(0.5)
-    return explained
+    return entries
 
 
 def _mercator_stretch(frame: tuple[float, float, float, float]) -> float:
@@ -675,7 +738,7 @@ def _draw_legend(fig: Figure, title: str, entries: list[Artist], nk_boundary: st
             label="\n".join(textwrap.wrap(f"Provinces ({PROVINCE_LINES_SHORT})", 36)),
         ),
     ]
-    heat_bar = title == "Event density"  # the colour bar sits under the title
+    heat_bar = title == DENSITY_TITLE  # the colour bar sits under the title
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -321,6 +321,9 @@ NEAR_EVENT_KM = 6.0  # a town this close to an event's point is the town that na
 SAME_TOWN_KM = 2.0  # within this, the largest place names the point (Yerevan, not its district Kentron)
 
 
+NAMING_POINTS_MAX = 5_000  # the distinct event points towns_to_label looks up, busiest first
+
+
 def towns_to_label(
     longitude: np.ndarray,
     latitude: np.ndarray,
@@ -338,6 +341,7 @@ def towns_to_label(
     SAME_TOWN_KM, else the nearest within NEAR_EVENT_KM; the towns with most events first. Then
     the largest towns of the area, each at least a 25th of the area's width from the towns before
     it, so that a city's districts do not crowd it. The drawing keeps those whose labels fit.
+    Only the NAMING_POINTS_MAX busiest distinct points are looked up.
     """
     towns = [t for t in geonames_places() if west <= t.longitude <= east and south <= t.latitude <= north]
     if not towns:
@@ -350,7 +354,9 @@ def towns_to_label(
     lon_values, lat_values = np.asarray(longitude, float), np.asarray(latitude, float)
     names = list(locations) if locations is not None else [""] * len(lon_values)
     points = pd.DataFrame({"lon": lon_values, "lat": lat_values, "name": names}).dropna(subset=["lon", "lat"])
-    per_point = points.value_counts(["lon", "lat", "name"], dropna=False)
+    # Busiest first (value_counts sorts so). Looking up every distinct point of a million events took
+    # seconds; past the busiest NAMING_POINTS_MAX each holds only a few events, and they are left out.
+    per_point = points.value_counts(["lon", "lat", "name"], dropna=False).iloc[:NAMING_POINTS_MAX]
     index = per_point.index
     for lon, lat, name, count in zip(
         index.get_level_values("lon"),

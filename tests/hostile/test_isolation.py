@@ -139,3 +139,21 @@ def test_the_time_limit_holds_for_a_step_that_reports_progress():
     with pytest.raises(EventFileError, match=r"^Drawing took longer than 3 s and was stopped"):
         in_child_process(report_then, 2, "sleep", timeout_s=3, progress=lambda *d: None, **kept)
     assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("representation", ["points", "heatmap", "provinces", "sectors"])
+def test_a_snapshot_drawn_in_a_child_from_its_drawn_columns_is_the_sessions_file(
+    monkeypatch, bundled, boundaries, representation
+):
+    import datetime as dt
+
+    from dashboard.export.registry import ExportRequest, export_bytes
+    from dashboard.filters import EventFilter
+    from dashboard.pipeline import select_events
+
+    selection = select_events(bundled, "nkao_1991", EventFilter())
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    request = ExportRequest(fmt="png", title="Child", representation=representation)
+    in_session = export_bytes(request, selection, EventFilter(), "nkao_1991", boundaries, None, now=now)
+    in_child_for_every_size(monkeypatch, "png")  # the child gets snapshot.DRAWN_COLUMNS only
+    assert export_bytes(request, selection, EventFilter(), "nkao_1991", boundaries, None, now=now) == in_session
