@@ -1,6 +1,12 @@
 """Scale benchmark: load, join, filter, map and export at 1k, 10k, 100k and 1M synthetic events.
 
     python benchmarks/run.py [--sizes 1000 10000 100000 1000000]
+    python benchmarks/run.py --join [--baseline OTHER_CHECKOUT]
+
+``--join`` measures only the spatial join of 1M events, ACLED-like (coded to few places) and with
+every point distinct, and writes its own section; ``--baseline`` also times another checkout's
+``dashboard/geo/join.py`` on the same events in the same process (before/after), checking that both
+give the same table.
 
 Each size runs in its own process (so peak memory is per size) on events from
 benchmarks/generate_events.py. Prints a table and writes benchmarks/RESULTS.md
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -130,11 +137,76 @@ def table(rows: list[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+JOIN_EVENTS = 1_000_000
+JOIN_REPEATS = 3  # the best of three: the machine is shared
+
+
+def join_figures(baseline: Path | None) -> str:
+    """Join throughput at JOIN_EVENTS, for ACLED-like coding and every point distinct, as a table."""
+    import importlib.util
+
+    import numpy as np
+    import pandas as pd
+
+    from benchmarks.generate_events import sample_locations, sample_points
+    from dashboard.geo.join import join_regions, load_boundaries
+    from dashboard.vocab import DEFAULT_NK_BOUNDARY
+
+    rng = np.random.default_rng(1)
+    boundaries = load_boundaries()
+    kinds = {}
+    lat, lon, _ = sample_locations(JOIN_EVENTS, rng)
+    kinds["ACLED-like (90 % at ~N/50 places)"] = pd.DataFrame(
+        {"latitude": np.round(lat, 5), "longitude": np.round(lon, 5)}
+    )
+    lat, lon = sample_points(JOIN_EVENTS, rng)
+    kinds["every point distinct"] = pd.DataFrame({"latitude": np.round(lat, 5), "longitude": np.round(lon, 5)})
+    joins = {"this checkout": join_regions}
+    if baseline is not None:
+        spec = importlib.util.spec_from_file_location("baseline_join", baseline / "dashboard" / "geo" / "join.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["baseline_join"] = module
+        spec.loader.exec_module(module)
+        joins = {"baseline": module.join_regions, **joins}
+    lines = ["| events | places | join | best s | M events/s |", "|---|---|---|---|---|"]
+    for kind, events in kinds.items():
+        places = len(events.drop_duplicates())
+        tables = {}
+        for name, join in joins.items():
+            times = []
+            for _ in range(JOIN_REPEATS):
+                started = time.perf_counter()
+                tables[name] = join(events, boundaries, DEFAULT_NK_BOUNDARY)
+                times.append(time.perf_counter() - started)
+            best = min(times)
+            lines.append(f"| {kind} | {places:,} | {name} | {best:.2f} | {JOIN_EVENTS / best / 1e6:.2f} |")
+            print(lines[-1], flush=True)
+        if baseline is not None:
+            pd.testing.assert_frame_equal(tables["baseline"], tables["this checkout"])
+    load = os.getloadavg()[0]
+    return f"Load average (1 min) when the joins ended: {load:.1f} on {os.cpu_count()} cores.\n\n" + "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # internal: SIZE PATH, print JSON
+    parser.add_argument("--join", action="store_true", help="only the join of 1M events, two kinds")
+    parser.add_argument("--baseline", type=Path, help="with --join: another checkout to time on the same events")
     args = parser.parse_args()
+    if args.join:
+        text = join_figures(args.baseline)
+        write_section(
+            "Join, 1M events",
+            "python benchmarks/run.py --join" + (" --baseline OTHER_CHECKOUT" if args.baseline else ""),
+            "Only `join_regions` on a million located points from `benchmarks/generate_events.py`: ACLED-like\n"
+            "(90 % coded to ~20,000 places, 10 % a point of their own) and every point distinct; best of three.\n"
+            "Baseline: the checkout before the join's grids, timed in the same process on the same points\n"
+            "(both tables checked equal).\n\n" + text,
+        )
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        return
     if args.one:
         print(json.dumps(measure(int(args.one[0]), Path(args.one[1]))))
         return

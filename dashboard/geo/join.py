@@ -252,17 +252,24 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
     """The join columns (all but ``region``) for distinct lon/lat points."""
     points = shapely.points(lon, lat)
     n = len(points)
-    unit = np.full(n, -1)
-    # Query a tree of the points with each (prepared) unit polygon: much faster than
-    # testing every point against the tree of complex polygons.
-    hit_unit, hit_point = shapely.STRtree(points).query(boundaries.provinces.geometry.values, predicate="intersects")
-    # A point on a shared edge touches two units: keep the first, deterministically.
-    first_hit, first_idx = np.unique(hit_point, return_index=True)
-    unit[first_hit] = hit_unit[first_idx]
+    unit = first_unit(points, lon, lat, boundaries.provinces.geometry.values)
 
     metric_points = gpd.GeoSeries(points, crs=WGS84).to_crs(METRIC_CRS).values
     snapped = np.zeros(n, dtype=bool)
     orphans = np.flatnonzero(unit < 0)
+    if len(orphans) and n > GRID_ABOVE:
+        # Most points outside every outline are beyond reach of all units, or within reach of one,
+        # which is then the nearest: a prepared within-distance test settles them at a fraction of
+        # the cost of measuring distances to complex polygons. Only the rest are measured.
+        reach_point, reach_unit = _in_threads(
+            lambda chunk: boundaries.provinces_metric.query(chunk, predicate="dwithin", distance=SNAP_DISTANCE_M),
+            metric_points[orphans],
+        )
+        reachable = np.bincount(reach_point, minlength=len(orphans))
+        one = reachable[reach_point] == 1
+        unit[orphans[reach_point[one]]] = reach_unit[one]
+        snapped[orphans[reach_point[one]]] = True
+        orphans = orphans[reachable > 1]
     if len(orphans):
         near_point, near_unit = _in_threads(
             lambda chunk: boundaries.provinces_metric.query_nearest(
@@ -297,6 +304,56 @@ def join_locations(lon: np.ndarray, lat: np.ndarray, boundaries: Boundaries) -> 
     columns["on_border"] = distance_km <= ON_BORDER_KM
     columns["snapped"] = snapped
     return pd.DataFrame(columns).astype(JOIN_DTYPES)
+
+
+def first_unit(points: np.ndarray, lon: np.ndarray, lat: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """For each point, the lowest index of a unit polygon it intersects, or -1.
+
+    Above GRID_ABOVE points, a grid of UNIT_CELL_DEG cells settles most of them at once: a cell
+    that lies inside one unit and touches no other gives every point in it that unit, exactly as
+    the point-by-point test would; only points in the other cells are tested one by one.
+    """
+    unit = np.full(len(points), -1)
+    todo = np.arange(len(points))
+    if len(points) > GRID_ABOVE:
+        column = np.floor(lon / UNIT_CELL_DEG)
+        row = np.floor(lat / UNIT_CELL_DEG)
+        cell_of_point, cells = pd.factorize(column + 1j * row)
+        shapely.prepare(units)  # in place, once: the containment tests of cells need it to be fast
+        unit = _pure_cells(cells.real, cells.imag, units)[cell_of_point]
+        todo = np.flatnonzero(unit < 0)
+    # Query a tree of the points with each (prepared) unit polygon: much faster than
+    # testing every point against the tree of complex polygons.
+    hit_unit, hit_point = shapely.STRtree(points[todo]).query(units, predicate="intersects")
+    # A point on a shared edge touches two units: keep the first, deterministically.
+    first_hit, first_idx = np.unique(hit_point, return_index=True)
+    unit[todo[first_hit]] = hit_unit[first_idx]
+    return unit
+
+
+GRID_ABOVE = 20_000  # fewer points: the grid would cost more than it saves
+UNIT_CELL_DEG = 0.01  # about 1 km: most cells along the border and the line of contact lie in one unit
+# Cells are widened by this much (degrees) so that a point that rounding puts in a cell lies inside its box.
+_CELL_MARGIN_DEG = 1e-9
+
+
+def _pure_cells(column: np.ndarray, row: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Per grid cell (column, row in UNIT_CELL_DEG steps), the one unit that contains it and no other
+    unit touches, else -1 (the cell's points are tested one by one)."""
+    boxes = shapely.box(
+        column * UNIT_CELL_DEG - _CELL_MARGIN_DEG,
+        row * UNIT_CELL_DEG - _CELL_MARGIN_DEG,
+        (column + 1) * UNIT_CELL_DEG + _CELL_MARGIN_DEG,
+        (row + 1) * UNIT_CELL_DEG + _CELL_MARGIN_DEG,
+    )
+    hit_unit, hit_box = shapely.STRtree(boxes).query(units, predicate="intersects")
+    touching = np.bincount(hit_box, minlength=len(boxes))
+    single = touching[hit_box] == 1
+    hit_unit, hit_box = hit_unit[single], hit_box[single]
+    inside = shapely.contains(units[hit_unit], boxes[hit_box])
+    pure = np.full(len(boxes), -1)
+    pure[hit_box[inside]] = hit_unit[inside]
+    return pure
 
 
 def _nearest_distance(tree: shapely.STRtree, points: np.ndarray) -> tuple[np.ndarray, ...]:
