@@ -51,6 +51,7 @@ CHANGE_TIMEOUT_MS = 60_000
 OPEN_TIMEOUT_MS = 300_000
 RSS_LIMIT = 8 * 2**30
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # The filters each session changes in turn; every change alters the counts of the synthetic data.
 # The period moves to the next preset (from all dates: the 2020 war, the Sept 2022 attack, all dates
@@ -59,8 +60,8 @@ KINDS = [("Period", ""), ("Event type", "Battle"), ("Region", "Armenia")]
 PERIODS = [PRESETS[2], PRESETS[0], PRESETS[1]]  # All dates first: where a session opens
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants, from /proc."""
+def tree(root: int) -> list[int]:
+    """``root`` and all its descendants' process ids, from /proc."""
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -71,15 +72,35 @@ def tree_rss(root: int) -> int:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         parents.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants."""
+    total = 0
+    for pid in tree(root):
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
         except OSError:
             continue
-        todo += parents.get(pid, [])
     return total
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its living descendants."""
+    total = 0
+    for pid in tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
 
 
 class RssSampler(threading.Thread):
@@ -89,14 +110,21 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.process, self.interval, self.limit = process, interval, limit
         self.samples: list[tuple[float, int]] = []
+        self.loads: list[float] = []  # the machine's 1-minute load average: other work competes for the cores
+        # (seconds since start, server CPU seconds, browser CPU seconds: chromium and Playwright's driver)
+        self.cpu: list[tuple[float, float, float]] = []
+        self.started = time.perf_counter()
+        self.changing_from: float | None = None  # when the sessions began changing filters
         self.stopped = threading.Event()
         self.killed = False
 
     def run(self) -> None:
-        started = time.perf_counter()
         while not self.stopped.is_set() and self.process.poll() is None:
             rss = tree_rss(self.process.pid)
-            self.samples.append((time.perf_counter() - started, rss))
+            at = time.perf_counter() - self.started
+            self.samples.append((at, rss))
+            self.cpu.append((at, tree_cpu(self.process.pid), tree_cpu(os.getpid()) - tree_cpu_self()))
+            self.loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
             if rss > self.limit:
                 self.killed = True
                 self.process.kill()
@@ -105,6 +133,19 @@ class RssSampler(threading.Thread):
 
     def peak(self, since: float = 0.0) -> int:
         return max((rss for at, rss in self.samples if at >= since), default=0)
+
+    def cores_used(self) -> tuple[float, float]:
+        """Cores busy on average (server, browser) while the sessions changed filters."""
+        during = [c for c in self.cpu if self.changing_from is not None and c[0] >= self.changing_from]
+        if len(during) < 2:
+            return float("nan"), float("nan")
+        (t0, s0, b0), (t1, s1, b1) = during[0], during[-1]
+        return (s1 - s0) / (t1 - t0), (b1 - b0) / (t1 - t0)
+
+
+def tree_cpu_self() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 @dataclass
@@ -183,7 +224,9 @@ async def change(page, widget: str, option: str, add: bool) -> float:
     return elapsed
 
 
-async def run_session(browser, url: str, number: int, changes: int, gate: asyncio.Barrier) -> SessionResult:
+async def run_session(
+    browser, url: str, number: int, changes: int, gate: asyncio.Barrier, sampler: RssSampler
+) -> SessionResult:
     result = SessionResult(number)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
@@ -195,6 +238,8 @@ async def run_session(browser, url: str, number: int, changes: int, gate: asynci
     except Exception as exc:
         result.errors.append(f"open: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     await gate.wait()  # every session open before the first change
+    if number == 0:
+        sampler.changing_from = time.perf_counter() - sampler.started
     if result.opened is not None:
         filters = Filters()
         for step in range(changes):
@@ -215,13 +260,13 @@ async def run_session(browser, url: str, number: int, changes: int, gate: asynci
     return result
 
 
-async def drive(url: str, sessions: int, changes: int) -> list[SessionResult]:
+async def drive(url: str, sessions: int, changes: int, sampler: RssSampler) -> list[SessionResult]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         gate = asyncio.Barrier(sessions)
-        results = await asyncio.gather(*(run_session(browser, url, n, changes, gate) for n in range(sessions)))
+        results = await asyncio.gather(*(run_session(browser, url, n, changes, gate, sampler) for n in range(sessions)))
         await browser.close()
     return list(results)
 
@@ -240,7 +285,7 @@ def measure(sessions: int, changes: int, size: int, budget: float) -> list[str]:
         sampler.start()
         started = time.perf_counter()
         try:
-            results = asyncio.run(asyncio.wait_for(drive(app.url, sessions, changes), timeout=budget))
+            results = asyncio.run(asyncio.wait_for(drive(app.url, sessions, changes, sampler), timeout=budget))
         finally:
             wall = time.perf_counter() - started
             sampler.stopped.set()
@@ -270,6 +315,11 @@ def measure(sessions: int, changes: int, size: int, budget: float) -> list[str]:
         f" ({peak / 1e9:.2f} GB), {gib(sampler.samples[0][1]) if sampler.samples else '?'} at start",
         "by change: "
         + "; ".join(f"{what} median {statistics.median(v):.2f} s (n={len(v)})" for what, v in sorted(by_kind.items())),
+        "cores busy on average while the sessions changed filters: server {:.2f}, browser {:.2f}".format(
+            *sampler.cores_used()
+        ),
+        f"machine load (1-minute load average) during the run: mean {statistics.fmean(sampler.loads or [0]):.1f}, "
+        f"max {max(sampler.loads, default=0):.1f} on {os.cpu_count()} cores (server, chromium and anything else)",
         f"whole run {wall:.0f} s; targets (0 errors, median ≤ 2 s, RSS ≤ 4 GB): {'met' if met else 'not met'}",
     ]
     lines += errors[:20]
