@@ -115,6 +115,7 @@ class RssSampler(threading.Thread):
         self.cpu: list[tuple[float, float, float]] = []
         self.started = time.perf_counter()
         self.changing_from: float | None = None  # when the sessions began changing filters
+        self.changing_until: float | None = None  # and when the last one had finished (its browser still open)
         self.stopped = threading.Event()
         self.killed = False
 
@@ -134,13 +135,14 @@ class RssSampler(threading.Thread):
     def peak(self, since: float = 0.0) -> int:
         return max((rss for at, rss in self.samples if at >= since), default=0)
 
-    def cores_used(self) -> tuple[float, float]:
-        """Cores busy on average (server, browser) while the sessions changed filters."""
-        during = [c for c in self.cpu if self.changing_from is not None and c[0] >= self.changing_from]
+    def cpu_used(self) -> tuple[float, float, float]:
+        """While the sessions changed filters: its seconds, and the CPU seconds of the server and the browser."""
+        start, end = self.changing_from, self.changing_until
+        during = [c for c in self.cpu if start is not None and end is not None and start <= c[0] <= end]
         if len(during) < 2:
-            return float("nan"), float("nan")
+            return float("nan"), float("nan"), float("nan")
         (t0, s0, b0), (t1, s1, b1) = during[0], during[-1]
-        return (s1 - s0) / (t1 - t0), (b1 - b0) / (t1 - t0)
+        return t1 - t0, s1 - s0, b1 - b0
 
 
 def tree_cpu_self() -> float:
@@ -256,7 +258,6 @@ async def run_session(
             if boxes:
                 result.errors.append(f"{what}: error box: {boxes[0].splitlines()[0][:200]}")
                 break
-    await context.close()
     return result
 
 
@@ -267,6 +268,8 @@ async def drive(url: str, sessions: int, changes: int, sampler: RssSampler) -> l
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         gate = asyncio.Barrier(sessions)
         results = await asyncio.gather(*(run_session(browser, url, n, changes, gate, sampler) for n in range(sessions)))
+        sampler.stopped.wait(2 * sampler.interval)  # one more sample with every page still open
+        sampler.changing_until = time.perf_counter() - sampler.started
         await browser.close()
     return list(results)
 
@@ -300,6 +303,7 @@ def measure(sessions: int, changes: int, size: int, budget: float) -> list[str]:
     median = statistics.median(times) if times else float("nan")
     worst = max(times, default=float("nan"))
     met = not errors and len(times) == sessions * changes and median <= 2.0 and peak <= 4 * 10**9
+    span, server_cpu, browser_cpu = sampler.cpu_used()
     by_kind: dict[str, list[float]] = {}
     for r in results:
         for what, seconds in r.changes:
@@ -315,9 +319,9 @@ def measure(sessions: int, changes: int, size: int, budget: float) -> list[str]:
         f" ({peak / 1e9:.2f} GB), {gib(sampler.samples[0][1]) if sampler.samples else '?'} at start",
         "by change: "
         + "; ".join(f"{what} median {statistics.median(v):.2f} s (n={len(v)})" for what, v in sorted(by_kind.items())),
-        "cores busy on average while the sessions changed filters: server {:.2f}, browser {:.2f}".format(
-            *sampler.cores_used()
-        ),
+        f"while the sessions changed filters ({span:.0f} s): server {server_cpu:.1f} CPU s "
+        f"({server_cpu / span:.2f} cores, {server_cpu / max(len(times), 1):.2f} CPU s per change), "
+        f"browser {browser_cpu:.1f} CPU s ({browser_cpu / span:.2f} cores)",
         f"machine load (1-minute load average) during the run: mean {statistics.fmean(sampler.loads or [0]):.1f}, "
         f"max {max(sampler.loads, default=0):.1f} on {os.cpu_count()} cores (server, chromium and anything else)",
         f"whole run {wall:.0f} s; targets (0 errors, median ≤ 2 s, RSS ≤ 4 GB): {'met' if met else 'not met'}",
