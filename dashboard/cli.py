@@ -286,6 +286,13 @@ def _sections(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _loaded(args: argparse.Namespace) -> tuple[Boundaries, EventTable]:
+    """The boundaries and the joined events of ``--events`` (the bundled file by default): what every
+    subcommand starts from."""
+    boundaries = load_boundaries()
+    return boundaries, load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+
+
 def run_report(args: argparse.Namespace) -> int:
     """One report (--out) or a batch (--spec, --out-dir); exit 1 when anything could not be built."""
     if (args.spec is None) == (args.out is None) or (args.spec is not None) != (args.out_dir is not None):
@@ -300,8 +307,7 @@ def run_report(args: argparse.Namespace) -> int:
         return 2
     try:
         check_settings()
-        boundaries = load_boundaries()
-        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        boundaries, table = _loaded(args)
         if args.spec is not None:
             return _run_batch(args, table, boundaries)
         flt = _selection_filter(args, table)
@@ -462,8 +468,7 @@ def run_export(args: argparse.Namespace) -> int:
         return 2
     try:
         fmt = format_for(args.out, args.format)
-        boundaries = load_boundaries()
-        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        boundaries, table = _loaded(args)
         flt = _selection_filter(args, table)
         selection = select_events(table, args.nk_boundary, flt)
         request = ExportRequest(
@@ -506,8 +511,7 @@ def run_compare(args: argparse.Namespace) -> int:
         fmt = format_for(args.out, None)
         if fmt not in COMPARE_FORMATS:
             raise ExportError(f"A comparison is written as {', '.join(COMPARE_FORMATS)}, not {fmt}.")
-        boundaries = load_boundaries()
-        table = load_joined_events(args.events, boundaries, headerless_ucdp=args.ucdp_candidate_without_header)
+        boundaries, table = _loaded(args)
         flt = _selection_filter(args, table)
         data, comparison = comparison_file(
             fmt,

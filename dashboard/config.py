@@ -50,7 +50,8 @@ def claims_path_beside(events_path: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def _number(name: str, default: float) -> float:
+def _number(name: str, default: float, zero_allowed: bool = False) -> float:
+    """A CCM_* number: finite and above 0, or 0 or more with ``zero_allowed`` (a margin of none, a cache off)."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -58,8 +59,9 @@ def _number(name: str, default: float) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"{name}={text!r} is not a number; unset it or give a number such as {default:g}.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}={text!r} must be a finite number above 0.")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_allowed):
+        bound = "0 or more" if zero_allowed else "above 0"
+        raise ValueError(f"{name}={text!r} must be a finite number {bound}.")
     return value
 
 
@@ -87,28 +89,14 @@ def child_memory_mb() -> int:
     return int(value)
 
 
-def _non_negative(name: str, default: float) -> float:
-    """A CCM_* number that may be 0 (a margin of none, a cache turned off)."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{name}={text!r} is not a number; unset it or give a number such as {default:g}.") from None
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name}={text!r} must be a finite number, 0 or more.")
-    return value
-
-
 def study_area_margin_km() -> float:
     """$CCM_STUDY_AREA_MARGIN_KM, or vocab.STUDY_AREA_MARGIN_KM."""
-    return _non_negative("CCM_STUDY_AREA_MARGIN_KM", STUDY_AREA_MARGIN_KM)
+    return _number("CCM_STUDY_AREA_MARGIN_KM", STUDY_AREA_MARGIN_KM, zero_allowed=True)
 
 
 def cache_mb() -> float:
     """$CCM_CACHE_MB (0: no disk cache), or the default."""
-    return _non_negative("CCM_CACHE_MB", DEFAULT_CACHE_MB)
+    return _number("CCM_CACHE_MB", DEFAULT_CACHE_MB, zero_allowed=True)
 
 
 def cache_dir() -> Path:
