@@ -32,7 +32,8 @@ class SourceReport:
     error: str | None = None
 
 
-def _bundled() -> SourceReport:
+def bundled_report() -> SourceReport:
+    """The bundled (or CCM_EVENTS_PATH) events file, loaded once per process and shared by every session."""
     path = default_events_path()
     try:
         check_file(path, Limits.from_env())
@@ -140,7 +141,7 @@ def choose_events() -> tuple[EventTable | None, list[SourceReport]]:
         headerless = sb.checkbox("Files without a header row are UCDP Candidate files", key=keys.KEY_HEADERLESS)
     reports = [_upload_report(upload, headerless) for upload in uploads or []]
     if not uploads or merged_with_bundled:
-        reports.insert(0, _bundled())
+        reports.insert(0, bundled_report())
     tables = [r.table for r in reports if r.table is not None]
     if not tables:
         return None, reports

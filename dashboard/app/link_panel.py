@@ -340,7 +340,10 @@ def share_link() -> None:
     sb = st.sidebar
     sb.header("Share")
     sb.iframe(COPY_BUTTON, height=44)
-    sb.code(current_link() or "(this page)", language=None, wrap_lines=True)
+    # Inline code, not st.code: the code block's syntax highlighter is a 1.5 MB script the page would
+    # otherwise fetch and compile on every first visit, for one line of plain text.
+    link = current_link().replace("`", "%60")  # the address is percent-encoded; a backtick would end the code
+    sb.markdown(f"`{link}`" if link else "(this page)")
     sb.caption(
         "The link holds the filters, the open tab and the map view. With uploaded files, it restores "
         "the view once the same files are uploaded again."

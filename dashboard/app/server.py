@@ -1,4 +1,5 @@
-"""The dashboard's server: Streamlit serving ``main.py``, with downloads that can be fetched once.
+"""The dashboard's server: Streamlit serving ``main.py``, the maps' bundled front end, and downloads
+that can be fetched once.
 
 Run with:  streamlit run dashboard/app/server.py  (``make run``)
 
@@ -10,23 +11,36 @@ server forgets a downloadable file ``DOWNLOAD_GRACE_S`` after it was last sent w
 ``DOWNLOAD_LIFETIME_S`` after the first time. The grace is there because Streamlit's page fetches
 the address twice per click (a check, then the download itself). A later click stores it again.
 Images and other media the page shows are left alone.
+
+As it starts listening, the server warms up in a background thread (app/warmup.py): the first visitor
+after a start then finds the libraries imported and the bundled data loaded. The maps' scripts and
+styles are one file each (webmap/assets.bundle_files), at ``/ccm/bundle/<name>``
+where the name carries the content's digest: sent gzip-compressed and cached by the browser for good.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.media_file_storage import MediaFileKind
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from dashboard.app.warmup import warm_up
+from dashboard.webmap.assets import BUNDLE_CACHE_CONTROL, BUNDLE_URL, bundle_files
 
 DOWNLOAD_GRACE_S: Final = 5.0
 # However often it is fetched, a file is forgotten this long after it was first sent whole.
@@ -117,4 +131,28 @@ class OneShotDownloads:
         forget_download(name)
 
 
-app = st.App(Path(__file__).with_name("main.py"), middleware=[Middleware(OneShotDownloads)])
+async def send_bundle(request: Request) -> Response:
+    """A bundled file by name; the name changes with the content, so the browser never asks twice."""
+    found = bundle_files().get(request.path_params["name"])
+    if found is None:
+        return PlainTextResponse("No such file: the map's scripts have changed since this page was loaded.", 404)
+    headers = {"Cache-Control": BUNDLE_CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(found.gzipped, media_type=found.media_type, headers=headers)
+    return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@asynccontextmanager
+async def warmed(_app: st.App) -> AsyncIterator[None]:
+    """Serve at once and warm up beside it: a visitor who comes first waits on the same cache entries."""
+    threading.Thread(target=warm_up, name="ccm-warm-up", daemon=True).start()
+    yield
+
+
+app = st.App(
+    Path(__file__).with_name("main.py"),
+    lifespan=warmed,
+    routes=[Route(f"{BUNDLE_URL}/{{name}}", send_bundle, methods=["GET"])],
+    middleware=[Middleware(OneShotDownloads)],
+)

@@ -15,11 +15,8 @@ from jinja2 import Template
 
 from dashboard import style
 from dashboard.geo.areas import Area
-from dashboard.webmap.assets import LOCAL_ASSETS
+from dashboard.webmap.assets import DRAW_SCRIPTS, DRAW_STYLESHEETS, LOCAL_ASSETS
 from dashboard.webmap.elements import ScriptElement
-
-DRAW_SCRIPTS = ("leaflet_draw_js", "ccm_draw_area")
-DRAW_STYLESHEETS = ("leaflet_draw_css",)
 
 
 class DrawControl(JSCSSMixin, ScriptElement):

@@ -11,9 +11,13 @@ raises, so a new plugin cannot silently bring a CDN back.
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
+import hashlib
 import mimetypes
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -55,6 +59,9 @@ MAP_SCRIPTS = (
     "ccm_packed_events",
     "ccm_playback",
 )
+# The drawing toolbar's (webmap/area_draw.py), on the dashboard's own map.
+DRAW_SCRIPTS = ("leaflet_draw_js", "ccm_draw_area")
+DRAW_STYLESHEETS = ("leaflet_draw_css",)
 # Data files an element reads (attribute ``local_data``, a path under STATIC_DIR, and ``source``):
 # the live map fetches them from the static server, the HTML export carries their tiles inline.
 PLACES_BASEMAP = "basemap/places.pmtiles"
@@ -72,6 +79,16 @@ UNUSED = frozenset(
         "awesome_rotate_css",
     }
 )
+
+
+# The dashboard's maps load these as one script and one stylesheet (``bundle_files``), in this order:
+# Leaflet first, the plugins before the project's scripts that extend them.
+BUNDLED_SCRIPTS = ("leaflet", *MAP_SCRIPTS, *DRAW_SCRIPTS)
+BUNDLED_STYLESHEETS = ("leaflet_css", *MAP_STYLESHEETS, *DRAW_STYLESHEETS)
+# URL path of the bundle (app/server.py serves it): outside Streamlit's reserved /_stcore, /static, /media, /component.
+BUNDLE_URL = "/ccm/bundle"
+# The file names carry the content's digest, so a browser may keep a bundle for good.
+BUNDLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 # What a browser fetches by itself while building a page: scripts, stylesheets, fonts,
@@ -108,20 +125,67 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
+@dataclass(frozen=True)
+class BundleFile:
+    """One of the bundled files as the server sends it."""
+
+    name: str  # e.g. "map.1f0c2d9e4a7b5c3d.js": new content, new name
+    media_type: str
+    body: bytes
+    gzipped: bytes  # for browsers that accept gzip; compressed once per process
+
+
+@functools.cache
+def bundle_files() -> dict[str, BundleFile]:
+    """The bundled script and stylesheet by file name.
+
+    streamlit-folium loads a map page's scripts one after another, each waiting for the one before, so
+    nine files cost nine round trips on every visit. Leaflet's CSS refers to its control images by
+    relative URL; those become data URIs, as in a saved map.
+    """
+    files = []
+    for names, suffix, media_type in (
+        (BUNDLED_SCRIPTS, "js", "application/javascript; charset=utf-8"),
+        (BUNDLED_STYLESHEETS, "css", "text/css; charset=utf-8"),
+    ):
+        parts = []
+        for name in names:
+            path = STATIC_DIR / LOCAL_ASSETS[name]
+            text = path.read_text(encoding="utf-8")
+            # A script that ends without a semicolon must not run into the next one.
+            text = text + "\n;" if suffix == "js" else _inline_css_urls(text, path.parent)
+            parts.append(f"/* {LOCAL_ASSETS[name]} */\n{text}")
+        body = "\n".join(parts).encode("utf-8")
+        name = f"map.{hashlib.sha256(body).hexdigest()[:16]}.{suffix}"
+        files.append(BundleFile(name, media_type, body, gzip.compress(body, compresslevel=9, mtime=0)))
+    return {file.name: file for file in files}
+
+
+def bundle_url(suffix: str) -> str:
+    """Where the server sends the bundled script (``suffix`` "js") or stylesheet ("css")."""
+    name = next(name for name in bundle_files() if name.endswith("." + suffix))
+    return f"{BUNDLE_URL}/{name}"
+
+
 def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> None:
-    """Point the assets (default_js/default_css) and data files of every element under ``root`` at ``base_url``."""
+    """Point the assets (default_js/default_css) of every element under ``root`` at the bundle and the
+    data files at ``base_url``, where Streamlit serves the static folder."""
     for element in _walk(root):
         data_file = getattr(element, "local_data", None)
         if data_file:
             element.source = f"{base_url}/{data_file}"  # type: ignore[attr-defined]
-        for attr in ("default_js", "default_css"):
+        for attr, bundled, suffix in (
+            ("default_js", BUNDLED_SCRIPTS, "js"),
+            ("default_css", BUNDLED_STYLESHEETS, "css"),
+        ):
             assets = getattr(element, attr, None)
-            if assets:
-                setattr(
-                    element,
-                    attr,
-                    [(name, f"{base_url}/{LOCAL_ASSETS[name]}") for name, _ in assets if _keep(name, element)],
-                )
+            if not assets:
+                continue
+            kept = [name for name, _ in assets if _keep(name, element)]
+            links = [(name, f"{base_url}/{LOCAL_ASSETS[name]}") for name in kept if name not in bundled]
+            if len(links) < len(kept):
+                links.insert(0, (f"ccm_bundle_{suffix}", bundle_url(suffix)))
+            setattr(element, attr, links)
 
 
 def inline_local_assets(root: Element) -> None:
@@ -165,7 +229,7 @@ def _inline_css_urls(css: str, folder: Path) -> str:
         mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return f"url(data:{mime};base64,{base64.b64encode(target.read_bytes()).decode('ascii')})"
 
-    return re.sub(r"url\(([^)\s'\"]+?\.(?:png|svg|gif))\)", data_uri, css)
+    return re.sub(r"url\(\s*['\"]?([^)\s'\"]+?\.(?:png|svg|gif))['\"]?\s*\)", data_uri, css)
 
 
 def _keep(name: str, element: Element) -> bool:

@@ -1,11 +1,17 @@
-"""The server's download rule: which requests it watches, and when it forgets what it sent."""
+"""The server's download rule (which requests it watches, when it forgets what it sent) and its map bundle."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
+
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
 from streamlit import config
 
-from dashboard.app.server import download_name
+from dashboard.app.server import BUNDLE_URL, download_name, send_bundle
+from dashboard.webmap.assets import bundle_files, bundle_url
 
 
 def http_get(path: str, method: str = "GET") -> dict:
@@ -117,3 +123,29 @@ def test_only_downloadable_files_are_forgotten_never_the_pages_media(monkeypatch
     assert server.forget_download("b7c1.png") is False  # an image the page shows
     assert server.forget_download("0000.csv") is False  # already gone
     assert deleted == ["3f2a"]
+
+
+def get_bundle(name: str, accept_encoding: str) -> Response:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": f"{BUNDLE_URL}/{name}",
+        "headers": [(b"accept-encoding", accept_encoding.encode())],
+        "path_params": {"name": name},
+    }
+    return asyncio.run(send_bundle(Request(scope)))
+
+
+def test_the_maps_bundle_is_sent_compressed_and_kept_for_good():
+    script_name = bundle_url("js").rsplit("/", 1)[1]
+    response = get_bundle(script_name, "gzip, deflate, br")
+    assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(response.body) == bundle_files()[script_name].body
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["content-type"].startswith("application/javascript")
+    plain = get_bundle(bundle_url("css").rsplit("/", 1)[1], "identity")
+    assert "content-encoding" not in plain.headers
+    assert plain.body.startswith(b"/* vendor/leaflet/leaflet.css */")
+    # A page loaded before the scripts changed asks for a name this server no longer has.
+    gone = get_bundle("map.0000000000000000.js", "gzip")
+    assert gone.status_code == 404 and b"changed since this page was loaded" in gone.body

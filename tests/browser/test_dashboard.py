@@ -69,6 +69,10 @@ def test_every_request_stays_on_localhost(session, live_app):
     page.wait_for_timeout(1500)
     assert session.requests, "no request was recorded"
     assert session.foreign_requests() == []
+    # The map's scripts and styles arrive as one file each, not one request per script in a row.
+    bundle = [url for url in session.requests if "/ccm/bundle/" in url]
+    assert sorted(url.rsplit(".", 1)[1] for url in bundle) == ["css", "js"]
+    assert not [url for url in session.requests if "/app/static/" in url and url.endswith((".js", ".css"))]
 
 
 # Set in the page before the map moves: "sent" once streamlit-folium has reported the

@@ -38,7 +38,7 @@ def test_the_address_restores_counts_view_and_tab_in_a_fresh_browser(session, li
     assert query[keys.PARAM_CENTER] == ["39.6,46.1"] and query[keys.PARAM_ZOOM] == ["9"]
     # The link shown in the sidebar is the page's address, once the rerun that wrote the view has drawn it
     # (the address changes as that rerun starts sending, the box when its turn comes).
-    code = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').filter(has_text="zoom=9")
+    code = page.locator('[data-testid="stSidebar"] [data-testid="stMarkdown"] code').filter(has_text="zoom=9")
     code.wait_for(timeout=30_000)
     shown = code.inner_text()
     assert parse_qs(urlparse(shown.strip()).query) == query

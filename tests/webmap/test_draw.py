@@ -13,7 +13,14 @@ from streamlit_folium import _get_map_string
 from dashboard import style
 from dashboard.geo.areas import FROM_LINK, OUTLINE_MAX_VERTICES, area_from_polygons, read_area
 from dashboard.webmap.area_draw import AreaShapes, area_shapes
-from dashboard.webmap.assets import STATIC_DIR, remote_references
+from dashboard.webmap.assets import (
+    BUNDLED_SCRIPTS,
+    BUNDLED_STYLESHEETS,
+    LOCAL_ASSETS,
+    STATIC_DIR,
+    bundle_url,
+    remote_references,
+)
 from dashboard.webmap.base_map import events_view
 from dashboard.webmap.live import build_live_map
 
@@ -30,8 +37,10 @@ def live_page(bundled, layers, area=None) -> tuple[str, object]:
 def test_the_toolbar_draws_rectangles_and_polygons_from_local_files(bundled, layers):
     page, _ = live_page(bundled, layers)
     assert remote_references(page) == []
-    for local in ("vendor/leaflet-draw/leaflet.draw.js", "vendor/leaflet-draw/leaflet.draw.css", "js/draw-area.js"):
-        assert f"/app/static/{local}" in page and (STATIC_DIR / local).is_file()
+    assert bundle_url("js") in page and bundle_url("css") in page
+    for name in ("leaflet_draw_js", "ccm_draw_area"):
+        assert name in BUNDLED_SCRIPTS and (STATIC_DIR / LOCAL_ASSETS[name]).is_file()
+    assert "leaflet_draw_css" in BUNDLED_STYLESHEETS
     script = (STATIC_DIR / "js" / "draw-area.js").read_text(encoding="utf-8")
     assert "polyline: false, marker: false, circle: false, circlemarker: false" in script
     assert "remove: true" in script and "featureGroup: drawn" in script

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.summary.units import choropleth, unit_figures
-from dashboard.webmap.assets import link_local_assets, remote_references
+from dashboard.webmap.assets import bundle_url, link_local_assets, remote_references
 from dashboard.webmap.base_map import build_base_map, events_view
 from dashboard.webmap.event_layers import MAX_PACKED, build_selection_layer
 from dashboard.webmap.packing import encode_events
@@ -97,7 +97,7 @@ def test_the_base_map_registers_both_unit_layers_once(layers, bundled):
     html = fmap.get_root().render()
     for key in ("provinces", "sectors"):
         assert len(re.findall(r"map_\w+, \"" + key + r"\"\s*\);", html)) == 1
-    assert "/app/static/vendor/leaflet.heat/leaflet-heat.js" in html
+    assert bundle_url("js") in html  # leaflet.heat is part of it
     assert remote_references(html) == []
 
 
