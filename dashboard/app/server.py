@@ -14,8 +14,9 @@ Images and other media the page shows are left alone.
 
 As it starts listening, the server warms up in a background thread (app/warmup.py): the first visitor
 after a start then finds the libraries imported and the bundled data loaded. The maps' scripts and
-styles are one file each (webmap/assets.bundle_files), at ``/ccm/bundle/<name>``
-where the name carries the content's digest: sent gzip-compressed and cached by the browser for good.
+styles are one file each (webmap/assets.bundle_files), and their boundary layers one script
+(webmap/base_map.layer_data_url), at ``/ccm/bundle/<name>`` where the name carries the content's digest:
+sent gzip-compressed and cached by the browser for good.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from streamlit.runtime.media_file_storage import MediaFileKind
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from dashboard.app.warmup import warm_up
-from dashboard.webmap.assets import BUNDLE_CACHE_CONTROL, BUNDLE_URL, bundle_files
+from dashboard.webmap.assets import BUNDLE_CACHE_CONTROL, BUNDLE_URL, served_file
 
 DOWNLOAD_GRACE_S: Final = 5.0
 # However often it is fetched, a file is forgotten this long after it was first sent whole.
@@ -132,8 +133,8 @@ class OneShotDownloads:
 
 
 async def send_bundle(request: Request) -> Response:
-    """A bundled file by name; the name changes with the content, so the browser never asks twice."""
-    found = bundle_files().get(request.path_params["name"])
+    """A bundled or generated file by name; the name changes with the content, so the browser never asks twice."""
+    found = served_file(request.path_params["name"])
     if found is None:
         return PlainTextResponse("No such file: the map's scripts have changed since this page was loaded.", 404)
     headers = {"Cache-Control": BUNDLE_CACHE_CONTROL, "Vary": "Accept-Encoding"}

@@ -45,8 +45,9 @@ def warm_up() -> float:
             importlib.import_module(module)
         from dashboard.app.cache import cached_base_layers, cached_filter_choices, cached_gazetteer
         from dashboard.app.data_panel import bundled_report
+        from dashboard.webmap.base_map import layer_data_url
 
-        cached_base_layers()
+        layer_data_url(cached_base_layers())  # the script of boundary layers every map page loads
         table = bundled_report().table
         if table is not None:
             cached_filter_choices(table.key, table.events)

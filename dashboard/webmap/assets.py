@@ -161,6 +161,30 @@ def bundle_files() -> dict[str, BundleFile]:
     return {file.name: file for file in files}
 
 
+# Scripts built at run time (the boundary layers' data: base_map.layer_data_url), by file name.
+_GENERATED: dict[str, BundleFile] = {}
+
+
+def serve_script(stem: str, text: str) -> str:
+    """Make ``text`` a script the server sends like the bundle, named by its content; its URL."""
+    body = text.encode("utf-8")
+    name = f"{stem}.{hashlib.sha256(body).hexdigest()[:16]}.js"
+    if name not in _GENERATED:
+        media_type = "application/javascript; charset=utf-8"
+        _GENERATED[name] = BundleFile(name, media_type, body, gzip.compress(body, compresslevel=6, mtime=0))
+    return f"{BUNDLE_URL}/{name}"
+
+
+def served_file(name: str) -> BundleFile | None:
+    """The bundled or generated file the server sends under ``name``, or None."""
+    return bundle_files().get(name) or _GENERATED.get(name)
+
+
+def _served(url: str) -> BundleFile | None:
+    prefix = f"{BUNDLE_URL}/"
+    return served_file(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
 def bundle_url(suffix: str) -> str:
     """Where the server sends the bundled script (``suffix`` "js") or stylesheet ("css")."""
     name = next(name for name in bundle_files() if name.endswith("." + suffix))
@@ -181,8 +205,12 @@ def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> No
             assets = getattr(element, attr, None)
             if not assets:
                 continue
-            kept = [name for name, _ in assets if _keep(name, element)]
-            links = [(name, f"{base_url}/{LOCAL_ASSETS[name]}") for name in kept if name not in bundled]
+            kept = [(name, url) for name, url in assets if _keep(name, url, element)]
+            links = [
+                (name, url if name not in LOCAL_ASSETS else f"{base_url}/{LOCAL_ASSETS[name]}")
+                for name, url in kept
+                if name not in bundled
+            ]
             if len(links) < len(kept):
                 links.insert(0, (f"ccm_bundle_{suffix}", bundle_url(suffix)))
             setattr(element, attr, links)
@@ -193,7 +221,7 @@ def inline_local_assets(root: Element) -> None:
 
     Leaflet's CSS refers to its control images by relative URL; those become data URIs.
     """
-    needed: dict[str, None] = {}
+    needed: dict[str, str] = {}
     for element in _walk(root):
         data_file = getattr(element, "local_data", None)
         if data_file:
@@ -201,10 +229,15 @@ def inline_local_assets(root: Element) -> None:
         for attr in ("default_js", "default_css"):
             assets = getattr(element, attr, None)
             if assets:
-                needed.update((name, None) for name, _ in assets if _keep(name, element))
+                needed.update((name, url) for name, url in assets if _keep(name, url, element))
                 setattr(element, attr, [])
     header = cast(Figure, root.get_root()).header
-    for name in needed:
+    for name, url in needed.items():
+        generated = _served(url) if name not in LOCAL_ASSETS else None
+        if generated is not None:
+            script = generated.body.decode("utf-8").replace("</script", "<\\/script")
+            header.add_child(Verbatim(f"<script>{script}</script>"), name=name)
+            continue
         path = STATIC_DIR / LOCAL_ASSETS[name]
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".js":
@@ -232,10 +265,10 @@ def _inline_css_urls(css: str, folder: Path) -> str:
     return re.sub(r"url\(\s*['\"]?([^)\s'\"]+?\.(?:png|svg|gif))['\"]?\s*\)", data_uri, css)
 
 
-def _keep(name: str, element: Element) -> bool:
+def _keep(name: str, url: str, element: Element) -> bool:
     if name in UNUSED:
         return False
-    if name not in LOCAL_ASSETS:
+    if name not in LOCAL_ASSETS and _served(url) is None:
         raise UnvendoredAssetError(
             f"{type(element).__name__} needs the front-end asset '{name}', which is not vendored; "
             "add it to tools/vendor_assets.py and dashboard/webmap/assets.py."

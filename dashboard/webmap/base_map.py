@@ -8,11 +8,14 @@ layer (no re-mount, the analyst's view is kept).
 from __future__ import annotations
 
 import html
+import json
 import math
 from dataclasses import asdict, dataclass
 
 import folium
 import pandas as pd
+from branca.element import Element
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from dashboard import style
@@ -37,7 +40,7 @@ from dashboard.vocab import (
     STUDY_AREA_BBOX,
     UNCERTAINTY_LEGEND,
 )
-from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL
+from dashboard.webmap.assets import PLACES_BASEMAP, STREAMLIT_STATIC_URL, serve_script
 from dashboard.webmap.elements import ScriptElement
 from dashboard.webmap.event_layers import (
     DASHBOARD_HINTS,
@@ -224,14 +227,16 @@ class _Shapes(ScriptElement):
     the bounds come from the FeatureCollection's "bbox" (geopandas writes one).
     A tooltip, if asked for, joins the named properties as plain text. With ``units_key`` the
     data is also registered on the map as a choropleth's units (L.ccm.choropleth), so that the
-    page holds each unit's geometry once, whichever representation the event layer uses.
+    page holds each unit's geometry once, whichever representation the event layer uses. With
+    ``data_key`` the page reads the data from the layer data script (``layer_data_url``) instead.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.ccm.shapes(
-            {{ this._parent.get_name() }}, {{ this.data|tojson }},
+            {{ this._parent.get_name() }},
+            {% if this.data_key %}ccmLayerData[{{ this.data_key|tojson }}]{% else %}{{ this.data|tojson }}{% endif %},
             {{ this.style|tojson }}, {{ this.tooltip_fields|tojson }}, {{ this.attribution|tojson }}
             {%- if this.units_key %}, {{ this._parent._parent.get_name() }}, {{ this.units_key|tojson }}{% endif %}
         );
@@ -246,10 +251,12 @@ class _Shapes(ScriptElement):
         tooltip_fields: tuple[str, ...] = (),
         attribution: str = "",
         units_key: str | None = None,
+        data_key: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "Shapes"
         self.data, self.style, self.tooltip_fields = data, style, list(tooltip_fields)
+        self.data_key = data_key  # the data's key in the page's ccmLayerData (LayerData), instead of inline
         self.attribution = attribution  # plain text: Leaflet shows it while the layer is on the map
         self.units_key = units_key  # a key of vocab.UNIT_COLUMNS, for the choropleths
 
@@ -266,12 +273,57 @@ def _shapes_group(
     tooltip_fields: tuple[str, ...] = (),
     attribution: str = "",
     units_key: str | None = None,
+    data_key: str | None = None,
 ) -> folium.FeatureGroup:
     """A toggle layer of one boundary set; ``attribution`` shows in the map's credits while it is on;
-    ``units_key`` registers its shapes as a choropleth's units."""
+    ``units_key`` registers its shapes as a choropleth's units; ``data_key`` as in _Shapes."""
     group = folium.FeatureGroup(name=name, show=show)
-    _Shapes(data, shape_style.leaflet(), tooltip_fields, attribution, units_key).add_to(group)
+    _Shapes(data, shape_style.leaflet(), tooltip_fields, attribution, units_key, data_key).add_to(group)
     return group
+
+
+def layer_data(layers: BaseLayers) -> dict[str, dict]:
+    """Every boundary layer a base map draws, by the key its shapes name it with."""
+    return {
+        "neighbours": layers.neighbours,
+        "land": layers.land,
+        "water": layers.water,
+        "countries": layers.countries,
+        "provinces": layers.provinces,
+        "sectors": layers.sectors,
+        "lachin_corridor": layers.lachin_corridor,
+        **{f"nagorno_karabakh/{key}": data for key, data in layers.nagorno_karabakh.items()},
+    }
+
+
+# One script per set of layers and process: BaseLayers are built once (app/cache.py), and held here
+# with their URL so that the id cannot be reused by another object.
+_layer_scripts: dict[int, tuple[BaseLayers, str]] = {}
+
+
+def layer_data_url(layers: BaseLayers) -> str:
+    """The URL of a script defining ``ccmLayerData``: ``layers``' GeoJSON, served by the dashboard's server.
+
+    The boundary layers are most of a base map (~0.6 MB of JSON): inline, every session's page received
+    them again over the websocket, and every rerun serialised and sent them again with the map. As a
+    file named by its content they are built once per process and cached by the browser for good.
+    """
+    held = _layer_scripts.get(id(layers))
+    if held is None or held[0] is not layers:
+        text = "var ccmLayerData = " + json.dumps(layer_data(layers), separators=(",", ":")) + ";\n"
+        held = (layers, serve_script("layers", text))
+        _layer_scripts[id(layers)] = held
+    return held[1]
+
+
+class LayerData(JSCSSMixin, Element):
+    """Loads the layer data script before the map's own script runs (streamlit-folium loads a page's
+    scripts first); the standalone page inlines it (assets.inline_local_assets)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "LayerData"
+        self.default_js = [("ccm_layer_data", url)]
 
 
 def legend_html(nk_boundary: str, open_: bool = True) -> str:
@@ -301,20 +353,38 @@ def legend_html(nk_boundary: str, open_: bool = True) -> str:
     )
 
 
-def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_open: bool = True) -> folium.Map:
+def build_base_map(
+    layers: BaseLayers,
+    nk_boundary: str,
+    view: MapView,
+    legend_open: bool = True,
+    by_reference: bool = False,
+) -> folium.Map:
     """Basemaps, land context, boundaries, legend and attribution; no events.
 
-    ``legend_open`` False folds the legend to its heading (e.g. each map of a pair).
+    ``legend_open`` False folds the legend to its heading (e.g. each map of a pair). ``by_reference``
+    reads the boundary layers from their script (``layer_data_url``), as the dashboard's maps do;
+    otherwise they are in the map's own script.
     """
     fmap = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True)
     # Without a tile layer Leaflet knows no zoom limits, which marker clustering needs.
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    if by_reference:
+        LayerData(layer_data_url(layers)).add_to(fmap)
+
+    def key(name: str) -> str | None:
+        return name if by_reference else None
+
     _Theme().add_to(fmap)
     # The first base layer is the default: vector land context, no network needed.
     offline = folium.FeatureGroup(name=NO_BASEMAP, overlay=False, control=True)
-    context = ((layers.neighbours, style.NEIGHBOUR_LAND), (layers.land, style.HOME_LAND), (layers.water, style.WATER))
-    for data, shape_style in context:
-        _Shapes(data, shape_style.leaflet()).add_to(offline)
+    context = (
+        ("neighbours", layers.neighbours, style.NEIGHBOUR_LAND),
+        ("land", layers.land, style.HOME_LAND),
+        ("water", layers.water, style.WATER),
+    )
+    for name, data, shape_style in context:
+        _Shapes(data, shape_style.leaflet(), data_key=key(name)).add_to(offline)
     _Labels([asdict(label) for label in layers.labels]).add_to(offline)
     _PlaceBasemap().add_to(offline)
     offline.add_to(fmap)
@@ -330,7 +400,9 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
             show=False,
         ).add_to(fmap)
 
-    _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", style.COUNTRY).add_to(fmap)
+    _shapes_group(layers.countries, "Armenia and Azerbaijan (OSM)", style.COUNTRY, data_key=key("countries")).add_to(
+        fmap
+    )
     _shapes_group(
         layers.provinces,
         f"Provinces / rayons ({PROVINCE_LINES_SHORT})",
@@ -338,6 +410,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
         show=False,
         tooltip_fields=("province", "province_code"),
         units_key="provinces",
+        data_key=key("provinces"),
     ).add_to(fmap)
     _shapes_group(
         layers.sectors,
@@ -346,6 +419,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
         show=False,
         tooltip_fields=("border_sector",),
         units_key="sectors",
+        data_key=key("sectors"),
     ).add_to(fmap)
     credit = CRISIS_GROUP_ATTRIBUTION if nk_boundary in NK_FROM_CRISIS_GROUP else ""
     _shapes_group(
@@ -353,6 +427,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
         f"Nagorno-Karabakh: {NK_BOUNDARIES[nk_boundary][1]}",
         style.NAGORNO_KARABAKH,
         attribution=credit,
+        data_key=key(f"nagorno_karabakh/{nk_boundary}"),
     ).add_to(fmap)
     _shapes_group(
         layers.lachin_corridor,
@@ -361,6 +436,7 @@ def build_base_map(layers: BaseLayers, nk_boundary: str, view: MapView, legend_o
         show=False,
         tooltip_fields=("name",),
         attribution=CRISIS_GROUP_ATTRIBUTION,
+        data_key=key("lachin_corridor"),
     ).add_to(fmap)
     _Attribution(BOUNDARY_ATTRIBUTION).add_to(fmap)
     HtmlControl(legend_html(nk_boundary, legend_open), "bottomright", "ccm-legend").add_to(fmap)

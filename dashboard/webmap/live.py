@@ -101,13 +101,13 @@ def build_live_map(
     """
     global _checked_offline
     if not _checked_offline:
-        probe = build_base_map(layers, nk_boundary, view)
+        probe = build_base_map(layers, nk_boundary, view, by_reference=True)
         DrawControl().add_to(probe)
         folium.LayerControl(collapsed=True).add_to(probe)
         link_local_assets(probe)
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
-    base = build_base_map(layers, nk_boundary, view)
+    base = build_base_map(layers, nk_boundary, view, by_reference=True)
     DrawControl().add_to(base)
     layer, note = build_selection_layer(
         events,

@@ -69,7 +69,7 @@ def build_pair_map(
     maps = []
     for heading, events in sides:
         # Placed by streamlit-folium, which sets each of a pair's two maps side by side.
-        fmap = build_base_map(layers, nk_boundary, view, legend_open=False)
+        fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=True)
         layer, _ = build_selection_layer(events, uncertainty=uncertainty)
         layer.add_to(fmap)
         HtmlControl(f"<b>{html.escape(heading)}</b>", "topright", "ccm-info").add_to(fmap)
@@ -108,7 +108,7 @@ def build_change_map(
         [caption],
         extra=[(colour, band) for band, colour in style.CHANGE_BAND_COLOURS.items()],
     )
-    fmap = build_base_map(layers, nk_boundary, view, legend_open=False)
+    fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=True)
     build_choropleth_layer(kind, colours, hover, legend, name="Change per unit").add_to(fmap)
     link_local_assets(fmap)
     _check_offline_once(fmap.get_root(), "The change map")

@@ -1,8 +1,10 @@
-"""The maps' front end as the dashboard sends it: one script and one stylesheet, named by their content."""
+"""The maps' front end as the dashboard sends it: one script, one stylesheet and the boundary layers' script,
+named by their content."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import pytest
@@ -15,9 +17,11 @@ from dashboard.webmap.assets import (
     STATIC_DIR,
     bundle_files,
     bundle_url,
+    inline_local_assets,
     link_local_assets,
+    served_file,
 )
-from dashboard.webmap.base_map import build_base_map, events_view
+from dashboard.webmap.base_map import build_base_map, events_view, layer_data, layer_data_url
 from dashboard.webmap.live import build_live_map
 
 
@@ -54,10 +58,33 @@ def test_the_dashboards_map_loads_the_bundle_and_nothing_else_from_the_static_fo
     html = live.base.get_root().render()
     scripts = re.findall(r'<script src="([^"]+)"', html)
     styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert scripts == [bundle_url("js")] and styles == [bundle_url("css")]
+    assert scripts == [bundle_url("js"), layer_data_url(layers)] and styles == [bundle_url("css")]
     assert all(url.startswith(BUNDLE_URL + "/") for url in scripts + styles)
     # The data file a layer reads is still Streamlit's static file, fetched in ranges.
     assert "/app/static/basemap/places.pmtiles" in html
+
+
+def test_the_boundary_layers_are_one_script_the_map_refers_to_not_part_of_every_map(layers, bundled):
+    view = events_view(bundled.events)
+    by_reference = build_base_map(layers, "nk_1994_2020", view, by_reference=True).get_root().render()
+    inline = build_base_map(layers, "nk_1994_2020", view).get_root().render()
+    assert len(by_reference) < len(inline) / 5
+    for key in ("countries", "provinces", "sectors", "land", "nagorno_karabakh/nk_1994_2020", "lachin_corridor"):
+        assert f'ccmLayerData["{key}"]' in by_reference
+    script = served_file(layer_data_url(layers).rsplit("/", 1)[1])
+    assert script is not None and script.name.startswith("layers.")
+    text = script.body.decode("utf-8")
+    assert text.startswith("var ccmLayerData = {")
+    data = json.loads(text[len("var ccmLayerData = ") :].rstrip().rstrip(";"))
+    assert data == json.loads(json.dumps(layer_data(layers)))
+    assert layer_data_url(layers) == layer_data_url(layers)  # built once
+
+
+def test_a_saved_page_of_a_map_by_reference_carries_the_layers_inline(layers, bundled):
+    fmap = build_base_map(layers, "nkao_1991", events_view(bundled.events), by_reference=True)
+    inline_local_assets(fmap)
+    page = fmap.get_root().render()
+    assert "var ccmLayerData = {" in page and BUNDLE_URL not in page
 
 
 def test_assets_outside_the_bundle_keep_their_own_link(layers, bundled):

@@ -218,8 +218,8 @@ def test_the_html_export_points_its_reader_only_to_what_it_has(boundaries, layer
 def test_the_dashboard_refuses_a_map_that_would_load_from_the_internet(bundled, layers, monkeypatch):
     from dashboard.webmap import live
 
-    def with_cdn(*args):
-        fmap = build_base_map(*args)
+    def with_cdn(*args, **kwargs):
+        fmap = build_base_map(*args, **kwargs)
         fmap.get_root().header.add_child(folium.Element('<script src="https://cdn.example.org/d3.js"></script>'))
         return fmap
 
