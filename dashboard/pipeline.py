@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.filters import Counts, EventFilter, count_rows, filter_mask
@@ -85,14 +86,20 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     events = table.events.assign(region=assign_region(table.events, nk_boundary))
     mask = filter_mask(events, flt)
     unmapped = events["latitude"].isna()
-    if unmapped.any():
-        reported = events[mask | (unmapped & filter_mask(events, flt, include_unmapped=True))]
-    else:
-        reported = events[mask]
+    in_report = (mask | (unmapped & filter_mask(events, flt, include_unmapped=True))) if unmapped.any() else mask
+    reported = events[in_report]
+    rows = table.claim_rows
     return Selection(
         events=events[mask],
         all_events=events,
         counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank, table.n_outside),
         reported=reported,
-        claims=claims_of(table.claims, reported),
+        claims=claims_of(table.claims, reported) if rows is None else _claims_at(table.claims, rows, in_report),
     )
+
+
+def _claims_at(claims: pd.DataFrame, rows: np.ndarray, in_report: pd.Series) -> pd.DataFrame:
+    """The claims whose event (at ``rows``, EventTable.claim_rows) ``in_report`` keeps: what
+    summary.claims.claims_of finds by key, without matching a million keys again on every filter change."""
+    kept = np.asarray(in_report, dtype=bool)
+    return claims[(rows >= 0) & kept[np.maximum(rows, 0)]]

@@ -65,6 +65,9 @@ DATASET_PARTY_NAMES = (
     ("nagorno-karabakh", "Nagorno-Karabakh forces"),
 )
 
+# What a claim and its event share: the key events are matched on (their dataset and event id).
+EVENT_KEY = ["dataset", "event_id"]
+
 
 def empty_claims() -> pd.DataFrame:
     """A claims table without rows, with every column and its type."""

@@ -29,13 +29,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.load.claims import as_of_date
+from dashboard.load.claims import EVENT_KEY, as_of_date
 from dashboard.text import format_date
 from dashboard.vocab import ALL_PARTIES, PARTY_INCLUDES, UNSPECIFIED_PARTY
 
 STATUS_RANK = {"initial": 0, "": 1, "updated": 1, "final": 2}
 SUPERSEDED_BY_FINAL = ("initial", "updated")
-EVENT_KEY = ["dataset", "event_id"]
 SHORT_REPORTERS = 3  # reporters a caption names per party; the claims table names them all
 PARTIES_NOT_ADDED = (
     "Parties are not added to each other: a figure for “… forces and civilians” includes civilians listed on their "
