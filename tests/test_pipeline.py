@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dashboard.filters import EventFilter
 from dashboard.pipeline import select_events
-from dashboard.summary.claims import claims_of
+from dashboard.summary.claims import claim_figures, claims_of
 from dashboard.vocab import EVENT_TYPES, NK_BOUNDARIES, REGIONS
 
 FIRST, LAST = dt.date(2020, 9, 1), dt.date(2024, 3, 1)
@@ -52,3 +52,11 @@ def test_events_sharing_a_key_are_matched_by_key_as_before(bundled):
     selection = select_events(twice, "nkao_1991", EventFilter())
     assert selection.claims.equals(claims_of(twice.claims, selection.reported))
     assert len(selection.claims) == len(select_events(bundled, "nkao_1991", EventFilter()).claims)
+
+
+@given(flt=filters)
+def test_a_selections_claim_figures_need_no_second_match(bundled, flt):
+    selection = select_events(bundled, "nkao_1991", flt)
+    assert claim_figures(selection.claims, selection.reported, matched=True) == claim_figures(
+        bundled.claims, selection.reported
+    )

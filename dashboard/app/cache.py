@@ -125,7 +125,7 @@ def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> Eve
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=TABLE_TTL_S)
 def cached_claim_figures(key: str, nk_boundary: str, flt: EventFilter, _selection: Selection) -> ClaimFigures:
     """The key figures' reported killed per party, once per table, boundary and filters."""
-    return claim_figures(_selection.claims, _selection.reported)
+    return claim_figures(_selection.claims, _selection.reported, matched=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=TABLE_TTL_S)

@@ -102,7 +102,7 @@ def representation_words(representation: str, measure: str) -> str:
 
 def casualty_clauses(selection: Selection) -> list[str]:
     """Reported killed per party in the filtered period (area-wide rows included, as in the key figures)."""
-    return [p.short() for p in claim_figures(selection.claims, selection.reported).parties]
+    return [p.short() for p in claim_figures(selection.claims, selection.reported, matched=True).parties]
 
 
 def build_file(

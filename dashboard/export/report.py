@@ -445,7 +445,7 @@ def _key_figures(ctx: _Context, styles: dict[str, ParagraphStyle]) -> list[Flowa
         }
     )
     out: list[Flowable] = [Paragraph("Key figures", styles["h2"]), _table(facts, styles, index=False)]
-    claims = claim_figures(ctx.selection.claims, ctx.selection.reported)
+    claims = claim_figures(ctx.selection.claims, ctx.selection.reported, matched=True)
     out.append(
         Paragraph("Reported killed, by party — each reporter's latest figure; a range where they differ", styles["h2"])
     )
@@ -906,7 +906,7 @@ def figure_files(
     timeline = timeline_figure(ctx.events, (flt.start, flt.end))
     files["timeline.png"] = _figure_bytes(timeline, "png", PRINT_DPI)
     files["timeline.svg"] = _figure_bytes(timeline, "svg", PRINT_DPI)
-    claims = claim_figures(selection.claims, selection.reported)
+    claims = claim_figures(selection.claims, selection.reported, matched=True)
     tables = {
         "counts_by_region.csv": counts_by_region_and_type(ctx.events).reset_index(),
         "counts_by_province.csv": counts_by_province_and_type(ctx.events).reset_index(),

@@ -170,9 +170,10 @@ class ClaimFigures:
     claims_from_unmapped: int  # current figures that come from events without a point on the map
 
 
-def claim_figures(claims: pd.DataFrame, events: pd.DataFrame) -> ClaimFigures:
-    """Per-party killed figures (rules 1–4) for the claims of ``events`` (any mapped or unmapped rows)."""
-    chosen = claims_of(claims, events)
+def claim_figures(claims: pd.DataFrame, events: pd.DataFrame, matched: bool = False) -> ClaimFigures:
+    """Per-party killed figures (rules 1–4) for the claims of ``events`` (any mapped or unmapped rows);
+    ``matched``: ``claims`` are already those of ``events`` (a Selection's), so they are not matched again."""
+    chosen = claims if matched else claims_of(claims, events)
     event_claims = chosen[chosen["scope"].astype(str) == "event"]
     current = current_claims(event_claims)
     parties = tuple(
