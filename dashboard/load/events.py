@@ -114,7 +114,7 @@ class EventTable:
         """For each row of ``claims``, the position in ``events`` of the event it is about (-1: none), or
         None when two events share a dataset and event id (then claims are matched by key each time).
 
-        Computed once per table: matching the keys of a million events costs ~0.6 s, and every filter
+        Computed once per table: matching the keys of a million events costs ~0.6–0.9 s, and every filter
         change needs the claims of the events it keeps (pipeline.select_events).
         """
         keys = pd.MultiIndex.from_frame(self.events[EVENT_KEY].astype(str))

@@ -6,6 +6,10 @@ Leaflet and Leaflet.markercluster (vendored in static/vendor) and the
 project's own scripts and styles (static/js, static/css), so those are served locally
 and the rest is dropped. An element that asks for an asset we do not have
 raises, so a new plugin cannot silently bring a CDN back.
+
+The dashboard's pages get them as one script and one stylesheet named by their content
+(``bundle_files``, served by app/server.py), plus scripts made at run time the same way
+(``serve_script``: the boundary layers); a saved map carries everything inline.
 """
 
 from __future__ import annotations
