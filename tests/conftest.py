@@ -16,6 +16,7 @@ from dashboard.geo.display import BaseLayers, base_layers
 from dashboard.geo.join import Boundaries, load_boundaries
 from dashboard.load.events import EventTable
 from dashboard.pipeline import load_joined_events
+from dashboard.webmap import assets
 
 # Speed is measured by benchmarks, not by tests: hypothesis's per-example deadline (200 ms) made
 # property tests fail on a loaded machine (seen: the place search at 286 ms), so it is off everywhere.
@@ -85,3 +86,12 @@ def event_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     frame["fatalities"] = frame["fatalities"].astype("Int64")
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
     return frame
+
+
+@pytest.fixture(autouse=True, scope="module")
+def bundle_route():
+    """Maps are built as under the dashboard's server, which sends the bundle (app/server.py), whichever
+    test module imported the server first; a test of the plain ``main.py`` start patches it off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assets, "_bundle_route", True)
+        yield

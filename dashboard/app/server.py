@@ -41,7 +41,7 @@ from streamlit.runtime.media_file_storage import MediaFileKind
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from dashboard.app.warmup import warm_up
-from dashboard.webmap.assets import BUNDLE_CACHE_CONTROL, BUNDLE_URL, served_file
+from dashboard.webmap.assets import BUNDLE_CACHE_CONTROL, BUNDLE_URL, bundle_route_served, served_file
 
 DOWNLOAD_GRACE_S: Final = 5.0
 # However often it is fetched, a file is forgotten this long after it was first sent whole.
@@ -151,6 +151,7 @@ async def warmed(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
+bundle_route_served()  # this process answers BUNDLE_URL (below): the maps may refer to it
 app = st.App(
     Path(__file__).with_name("main.py"),
     lifespan=warmed,

@@ -129,6 +129,23 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
+# Whether this process's server sends BUNDLE_URL: app/server.py says so as it loads. Started as
+# ``streamlit run dashboard/app/main.py`` there is no such route, and the maps link each file in
+# Streamlit's static folder and carry their boundary layers inline, as before the bundle.
+_bundle_route = False
+
+
+def bundle_route_served() -> None:
+    """Called by the dashboard's server: this process answers BUNDLE_URL."""
+    global _bundle_route
+    _bundle_route = True
+
+
+def bundles_served() -> bool:
+    """Whether the maps of this process may refer to the bundle and to generated scripts."""
+    return _bundle_route
+
+
 @dataclass(frozen=True)
 class BundleFile:
     """One of the bundled files as the server sends it."""
@@ -196,15 +213,17 @@ def bundle_url(suffix: str) -> str:
 
 
 def link_local_assets(root: Element, base_url: str = STREAMLIT_STATIC_URL) -> None:
-    """Point the assets (default_js/default_css) of every element under ``root`` at the bundle and the
-    data files at ``base_url``, where Streamlit serves the static folder."""
+    """Point the assets (default_js/default_css) of every element under ``root`` at the bundle (or, where
+    the server sends no bundle, at each file under ``base_url``) and the data files at ``base_url``, where
+    Streamlit serves the static folder."""
+    served = bundles_served()
     for element in _walk(root):
         data_file = getattr(element, "local_data", None)
         if data_file:
             element.source = f"{base_url}/{data_file}"  # type: ignore[attr-defined]
         for attr, bundled, suffix in (
-            ("default_js", BUNDLED_SCRIPTS, "js"),
-            ("default_css", BUNDLED_STYLESHEETS, "css"),
+            ("default_js", BUNDLED_SCRIPTS if served else (), "js"),
+            ("default_css", BUNDLED_STYLESHEETS if served else (), "css"),
         ):
             assets = getattr(element, attr, None)
             if not assets:

@@ -17,7 +17,7 @@ from dashboard.geo.areas import Area
 from dashboard.geo.display import BaseLayers
 from dashboard.vocab import DEFAULT_MEASURE, DEFAULT_REPRESENTATION
 from dashboard.webmap.area_draw import AreaShapes, DrawControl
-from dashboard.webmap.assets import link_local_assets, require_offline
+from dashboard.webmap.assets import bundles_served, link_local_assets, require_offline
 from dashboard.webmap.base_map import MapView, build_base_map
 from dashboard.webmap.event_layers import DateSpan, build_selection_layer
 from dashboard.webmap.packing import EventCodes
@@ -101,13 +101,13 @@ def build_live_map(
     """
     global _checked_offline
     if not _checked_offline:
-        probe = build_base_map(layers, nk_boundary, view, by_reference=True)
+        probe = build_base_map(layers, nk_boundary, view, by_reference=bundles_served())
         DrawControl().add_to(probe)
         folium.LayerControl(collapsed=True).add_to(probe)
         link_local_assets(probe)
         require_offline(probe.get_root().render(), "The dashboard's map")
         _checked_offline = True
-    base = build_base_map(layers, nk_boundary, view, by_reference=True)
+    base = build_base_map(layers, nk_boundary, view, by_reference=bundles_served())
     DrawControl().add_to(base)
     layer, note = build_selection_layer(
         events,

@@ -17,7 +17,7 @@ from jinja2 import Template
 from dashboard import style
 from dashboard.geo.display import BaseLayers
 from dashboard.summary.compare import BY_PROVINCE, UNITS, Comparison
-from dashboard.webmap.assets import link_local_assets, require_offline
+from dashboard.webmap.assets import bundles_served, link_local_assets, require_offline
 from dashboard.webmap.base_map import HtmlControl, MapView, build_base_map
 from dashboard.webmap.event_layers import build_choropleth_layer, build_selection_layer, classed_legend_html
 
@@ -69,7 +69,7 @@ def build_pair_map(
     maps = []
     for heading, events in sides:
         # Placed by streamlit-folium, which sets each of a pair's two maps side by side.
-        fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=True)
+        fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=bundles_served())
         layer, _ = build_selection_layer(events, uncertainty=uncertainty)
         layer.add_to(fmap)
         HtmlControl(f"<b>{html.escape(heading)}</b>", "topright", "ccm-info").add_to(fmap)
@@ -108,7 +108,7 @@ def build_change_map(
         [caption],
         extra=[(colour, band) for band, colour in style.CHANGE_BAND_COLOURS.items()],
     )
-    fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=True)
+    fmap = build_base_map(layers, nk_boundary, view, legend_open=False, by_reference=bundles_served())
     build_choropleth_layer(kind, colours, hover, legend, name="Change per unit").add_to(fmap)
     link_local_assets(fmap)
     _check_offline_once(fmap.get_root(), "The change map")

@@ -93,3 +93,16 @@ def test_assets_outside_the_bundle_keep_their_own_link(layers, bundled):
     fmap.default_css = []
     link_local_assets(fmap)
     assert fmap.default_js == [("ccm_bundle_js", bundle_url("js")), ("ccm_map_css", "/app/static/css/map.css")]
+
+
+def test_started_without_the_dashboards_server_the_map_links_each_file_and_carries_its_layers(
+    layers, bundled, monkeypatch
+):
+    # `streamlit run dashboard/app/main.py` has no bundle route: the map must not refer to one.
+    monkeypatch.setattr("dashboard.webmap.assets._bundle_route", False)
+    live = build_live_map(layers, "nkao_1991", events_view(bundled.events), bundled.mapped)
+    html = live.base.get_root().render()
+    assert BUNDLE_URL not in html and "ccmLayerData" not in html
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts[0] == "/app/static/vendor/leaflet/leaflet.js"
+    assert {f"/app/static/{LOCAL_ASSETS[name]}" for name in BUNDLED_SCRIPTS} == set(scripts)
