@@ -183,9 +183,29 @@ def join_figures(baseline: Path | None) -> str:
             lines.append(f"| {kind} | {places:,} | {name} | {best:.2f} | {JOIN_EVENTS / best / 1e6:.2f} |")
             print(lines[-1], flush=True)
         if baseline is not None:
-            pd.testing.assert_frame_equal(tables["baseline"], tables["this checkout"])
+            # A point equally near two border segments (at a vertex they share) may name either
+            # segment's sector; this checkout names the lowest-numbered one, an older one any.
+            sector = "border_sector"
+            pd.testing.assert_frame_equal(
+                tables["baseline"].drop(columns=sector), tables["this checkout"].drop(columns=sector)
+            )
+            ties = (tables["baseline"][sector] != tables["this checkout"][sector]).sum()
+            lines.append(f"| {kind} | | sectors of equally near segments named differently | {ties:,} | |")
+            assert ties <= len(events) / 1000, f"{ties} border sectors differ from the baseline's"
     load = os.getloadavg()[0]
     return f"Load average (1 min) when the joins ended: {load:.1f} on {os.cpu_count()} cores.\n\n" + "\n".join(lines)
+
+
+def _baseline_text(baseline: Path | None) -> str:
+    if baseline is None:
+        return "\n"
+    commit = subprocess.run(
+        ["git", "-C", str(baseline), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return (
+        f"Baseline: the checkout at {commit or baseline}, timed in the same process on the same points (tables\n"
+        "checked equal but for the sector of a point equally near two border segments, counted below).\n\n"
+    )
 
 
 def main() -> None:
@@ -202,8 +222,7 @@ def main() -> None:
             "python benchmarks/run.py --join" + (" --baseline OTHER_CHECKOUT" if args.baseline else ""),
             "Only `join_regions` on a million located points from `benchmarks/generate_events.py`: ACLED-like\n"
             "(90 % coded to ~20,000 places, 10 % a point of their own) and every point distinct; best of three.\n"
-            "Baseline: the checkout before the join's grids, timed in the same process on the same points\n"
-            "(both tables checked equal).\n\n" + text,
+            _baseline_text(args.baseline) + text,
         )
         print(f"wrote {RESULTS.relative_to(ROOT)}")
         return

@@ -1,6 +1,7 @@
 """The join's fast paths above join.GRID_ABOVE places (units settled per grid cell in join.first_unit;
-snapping settled by a within-distance test) give exactly what testing every point one by one gives:
-unit, snapping, and so country, province, flags, border distance, sector and region."""
+snapping settled by a within-distance test; the nearest border segment searched per grid cell in
+join.border_distance) give exactly what testing every point one by one gives: unit, snapping, and so
+country, province, flags, border distance, sector and region."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def both_ways(lon: np.ndarray, lat: np.ndarray, boundaries, monkeypatch) -> tupl
 
 
 def hard_points(boundaries, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Unit vertices (on edges two units share), cell corners and edges, and points near and far from the border."""
+    """Unit vertices (on edges two units share), Nagorno-Karabakh outline vertices, cell corners and edges,
+    and points near and far from the border."""
     vertices = shapely.get_coordinates(boundaries.provinces.geometry.values)[::7]
     cell = join.UNIT_CELL_DEG
     corners = np.stack(
@@ -41,7 +43,8 @@ def hard_points(boundaries, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     )
     near = border[rng.integers(0, len(border), 20_000)] + rng.normal(0, 0.03, (20_000, 2))
     far = np.column_stack([rng.uniform(43.3, 50.7, 20_000), rng.uniform(38.3, 42.0, 20_000)])
-    points = np.concatenate([vertices, corners, edges, near, far])
+    outlines = shapely.get_coordinates(boundaries.nagorno_karabakh.geometry.values)[::5]  # on the outline: outside
+    points = np.concatenate([vertices, outlines, corners, edges, near, far])
     return points[:, 0], points[:, 1]
 
 
@@ -58,10 +61,10 @@ def test_grid_gives_the_same_join_as_point_by_point(boundaries, monkeypatch):
 def test_the_grid_settles_most_points_along_the_border(boundaries):
     rng = np.random.default_rng(3)
     lon, lat = hard_points(boundaries, rng)
-    cells = pd.factorize(np.floor(lon / join.UNIT_CELL_DEG) + 1j * np.floor(lat / join.UNIT_CELL_DEG))
+    cells = join._unit_cells(lon, lat)
     units = boundaries.provinces.geometry.values
     shapely.prepare(units)
-    pure = join._pure_cells(cells[1].real, cells[1].imag, units)[cells[0]]
+    pure = join._pure_cells(cells.boxes, units)[0][cells.of_point]
     assert (pure >= 0).mean() > 0.5
 
 
@@ -87,3 +90,24 @@ def test_grid_property(boundaries, monkeypatch, points, snap):
             xy[target] = np.round(xy[target] / join.UNIT_CELL_DEG) * join.UNIT_CELL_DEG
     gridded, one_by_one = both_ways(xy[:, 0], xy[:, 1], boundaries, monkeypatch)
     pd.testing.assert_frame_equal(gridded, one_by_one)
+
+
+def test_crowded_cells_are_measured_point_by_point_alike(boundaries, monkeypatch):
+    """Cells with more candidate segments than join.MAX_CELL_CANDIDATES fall back to the tree: same figures."""
+    lon, lat = hard_points(boundaries, np.random.default_rng(5))
+    monkeypatch.setattr(join, "MAX_CELL_CANDIDATES", 3)
+    gridded, one_by_one = both_ways(lon, lat, boundaries, monkeypatch)
+    pd.testing.assert_frame_equal(gridded, one_by_one)
+
+
+def test_a_point_equally_near_two_segments_takes_the_lower_numbered(boundaries, monkeypatch):
+    """At a vertex two segments share, both searches name the first of them (and so its sector)."""
+    ends = boundaries.segment_ends
+    shared = np.flatnonzero((ends[:-1, 2:] == ends[1:, :2]).all(axis=1))  # segment k ends where k + 1 starts
+    x = np.repeat(ends[shared, 2], 2)  # each vertex twice: above GRID_ABOVE with the grid forced on
+    y = np.repeat(ends[shared, 3], 2)
+    for grid_above in (0, 10**12):
+        monkeypatch.setattr(join, "GRID_ABOVE", grid_above)
+        distance, segment = join.border_distance(x, y, boundaries)
+        assert (distance == 0).all()
+        np.testing.assert_array_equal(segment, np.repeat(shared, 2))
