@@ -222,7 +222,8 @@ def main() -> None:
             "python benchmarks/run.py --join" + (" --baseline OTHER_CHECKOUT" if args.baseline else ""),
             "Only `join_regions` on a million located points from `benchmarks/generate_events.py`: ACLED-like\n"
             "(90 % coded to ~20,000 places, 10 % a point of their own) and every point distinct; best of three.\n"
-            _baseline_text(args.baseline) + text,
+            + _baseline_text(args.baseline)
+            + text,
         )
         print(f"wrote {RESULTS.relative_to(ROOT)}")
         return
