@@ -44,6 +44,7 @@ def load_joined_events(
     claims: str | Path | bytes | None = None,
     cache: TableCache | None = None,
     key: str = "",
+    write_behind: bool = False,
 ) -> EventTable:
     """Load, validate and join once; ``region`` uses the default Nagorno-Karabakh boundary.
 
@@ -51,7 +52,8 @@ def load_joined_events(
     ``EventFileError`` for a file that cannot be read as events at all (rows that fail validation are
     rejected, not raised). With ``cache``, the joined table is read from disk when this content was
     joined before (by this process or another), and stored there otherwise; the table's ``key`` is then
-    ``key`` (``tablecache.table_key`` of the arguments, computed when not given).
+    ``key`` (``tablecache.table_key`` of the arguments, computed when not given). ``write_behind``: the
+    table is returned while it is stored (TableCache.put_behind), as the dashboard wants for its first map.
     """
     # A table loaded under other limits (CCM_MAX_ROWS …) is another entry: it might not load under these.
     variant = repr(limits or Limits.from_env())
@@ -65,7 +67,7 @@ def load_joined_events(
     )
     joined = replace(join_table(table, boundaries), key=key or table.key)
     if cache is not None:
-        cache.put(key, boundaries.version, joined, variant)
+        (cache.put_behind if write_behind else cache.put)(key, boundaries.version, joined, variant)
     return joined
 
 
@@ -73,7 +75,7 @@ def join_table(table: EventTable, boundaries: Boundaries) -> EventTable:
     """Add the joined columns (country, province, NK flags, border distance, region) to a loaded table,
     and ``claims_text``: each event's casualty claims in words, which popups and exports show."""
     joined = join_regions(table.events, boundaries, DEFAULT_NK_BOUNDARY)
-    return replace(table, events=with_claims_text(joined, table.claims))
+    return table.with_columns(with_claims_text(joined, table.claims, table.claim_rows))
 
 
 def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Selection:
@@ -87,15 +89,20 @@ def select_events(table: EventTable, nk_boundary: str, flt: EventFilter) -> Sele
     mask = filter_mask(events, flt)
     unmapped = events["latitude"].isna()
     in_report = (mask | (unmapped & filter_mask(events, flt, include_unmapped=True))) if unmapped.any() else mask
-    reported = events[in_report]
+    reported = _rows(events, in_report)
     rows = table.claim_rows
     return Selection(
-        events=events[mask],
+        events=_rows(events, mask),
         all_events=events,
         counts=count_rows(events, mask, len(table.rejected), table.n_duplicates, table.n_blank, table.n_outside),
         reported=reported,
         claims=claims_of(table.claims, reported) if rows is None else _claims_at(table.claims, rows, in_report),
     )
+
+
+def _rows(events: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``events[keep]``, without copying a million rows when the filter keeps them all (the first page)."""
+    return events if keep.all() else events[keep]
 
 
 def _claims_at(claims: pd.DataFrame, rows: np.ndarray, in_report: pd.Series) -> pd.DataFrame:

@@ -24,9 +24,10 @@ import io
 import json
 import os
 import tempfile
+import threading
 import time
 import zipfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -94,6 +95,7 @@ class TableCache:
     max_bytes: int
     hits: int = 0
     misses: int = 0
+    writing: list[threading.Thread] = field(default_factory=list, repr=False)  # put_behind's, not yet waited for
 
     @classmethod
     def from_env(cls) -> TableCache | None:
@@ -142,6 +144,20 @@ class TableCache:
                     os.unlink(temporary)
                 raise
             self.evict()
+
+    def put_behind(self, key: str, boundary_version: str, table: EventTable, variant: str = "") -> None:
+        """``put`` in a thread of its own, so that the caller goes on while the entry is written (~1 s at 1M
+        events). Not a daemon thread: a process that ends waits for it. ``wait`` waits for this object's."""
+        thread = threading.Thread(
+            target=self.put, args=(key, boundary_version, table, variant), name="table-cache-write"
+        )
+        thread.start()
+        self.writing.append(thread)
+
+    def wait(self) -> None:
+        """Until the entries ``put_behind`` started are written (or skipped)."""
+        while self.writing:
+            self.writing.pop().join()
 
     def evict(self) -> None:
         """Remove entries, least recently used first, until the directory holds at most ``max_bytes``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,6 +44,30 @@ def test_each_claim_knows_its_events_row_once_per_table(bundled):
     about = bundled.claims[rows >= 0]
     assert (matched["event_id"].astype(str).to_numpy() == about["event_id"].astype(str).to_numpy()).all()
     assert bundled.claim_rows is rows  # computed once, kept with the table
+
+
+def key_matched_rows(table) -> np.ndarray:
+    keys = pd.MultiIndex.from_frame(table.events[["dataset", "event_id"]].astype(str))
+    return keys.get_indexer(pd.MultiIndex.from_frame(table.claims[["dataset", "event_id"]].astype(str)))
+
+
+def test_claim_rows_are_the_key_matches_with_one_dataset_or_two(bundled):
+    claims = bundled.claims
+    strays = claims.head(2).assign(event_id=["no-such-event", claims["event_id"].iloc[0]], dataset=["project", "other"])
+    one = replace(bundled, claims=pd.concat([claims, strays], ignore_index=True))
+    rows = one.claim_rows
+    assert (rows[-2:] == -1).all() and (rows[:-2] >= 0).all()  # an unknown id, another dataset's id
+    np.testing.assert_array_equal(rows, key_matched_rows(one))
+    events = bundled.events.copy()
+    events.loc[events.index[::2], "dataset"] = "other"
+    two = replace(one, events=events)
+    np.testing.assert_array_equal(two.claim_rows, key_matched_rows(two))
+    assert (two.claim_rows >= 0).sum() < (rows >= 0).sum()
+
+
+def test_joined_columns_keep_what_is_known_per_row(bundled):
+    rows = bundled.claim_rows
+    assert bundled.with_columns(bundled.events.assign(extra=1)).claim_rows is rows
 
 
 def test_events_sharing_a_key_are_matched_by_key_as_before(bundled):

@@ -55,6 +55,15 @@ def test_a_table_read_back_is_the_table_that_was_joined(boundaries, cache, synth
         cache.hits = cache.misses = 0
 
 
+def test_a_table_written_behind_is_read_back_once_written(boundaries, cache, synthetic):
+    fresh = load_joined_events(synthetic, boundaries, name="s.csv", cache=cache, write_behind=True)
+    cache.wait()
+    assert not cache.writing
+    again = load_joined_events(synthetic, boundaries, name="s.csv", cache=cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert_same_table(again, fresh)
+
+
 def test_what_the_table_depends_on_is_in_its_key(boundaries, cache, synthetic, monkeypatch):
     load_joined_events(synthetic, boundaries, name="a.csv", cache=cache)
     load_joined_events(synthetic, boundaries, name="b.csv", cache=cache)  # another name: another table

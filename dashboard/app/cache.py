@@ -61,6 +61,7 @@ def _loaded(
             claims=claims,
             cache=TableCache.from_env(),
             key=key,
+            write_behind=True,
         )
     except EventFileError as exc:
         return exc

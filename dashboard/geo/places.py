@@ -157,7 +157,9 @@ def event_places(events: pd.DataFrame) -> tuple[Place, ...]:
 
     Aggregated per column, not per group: a million uploaded events name ~20,000 places.
     """
-    located = events[events["latitude"].notna() & events["location"].fillna("").str.strip().ne("")]
+    # Only the columns used are copied: the rows of a wide table cost more than the rest.
+    columns = [c for c in ("location", "longitude", "latitude", "country", "location_alt_names") if c in events]
+    located = events[columns][events["latitude"].notna() & events["location"].fillna("").str.strip().ne("")]
     if located.empty:
         return ()
     by_place = located.groupby("location", sort=True)

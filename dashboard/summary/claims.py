@@ -444,11 +444,24 @@ def _thousands(values: pd.Series) -> pd.Series:
     return text
 
 
-def with_claims_text(events: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """The events with ``claims_text``: their claims in words, one line each (empty where none)."""
+def with_claims_text(events: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The events with ``claims_text``: their claims in words, one line each (empty where none).
+
+    ``rows``: each claim's event position (EventTable.claim_rows), when known; the claims are then
+    placed by position rather than matched by key.
+    """
     if claims.empty:
         return events.assign(**{CLAIMS_TEXT: ""})
     lines = claim_line_texts(claims).to_numpy()
+    if rows is not None:
+        text = np.full(len(events), "", dtype=object)
+        about, said = rows[rows >= 0], lines[rows >= 0]
+        alone = np.bincount(about, minlength=len(events))[about] == 1
+        text[about[alone]] = said[alone]
+        if not alone.all():  # an event with several claims: its lines in the claims' order
+            several = pd.Series(said[~alone]).groupby(about[~alone], sort=False).agg(CLAIM_LINE_SEPARATOR.join)
+            text[several.index.to_numpy()] = several.to_numpy()
+        return events.assign(**{CLAIMS_TEXT: text})
     datasets = claims["dataset"].astype(str).unique()
     if len(datasets) == 1 and (events["dataset"] == datasets[0]).all():
         keys: pd.Index = pd.Index(claims["event_id"])  # one dataset: the id alone is the key
