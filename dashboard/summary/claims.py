@@ -45,21 +45,42 @@ PARTY_KEY = [*EVENT_KEY, "about"]
 
 def current_claims(claims: pd.DataFrame, figure: str = "killed") -> pd.DataFrame:
     """The claims that state ``figure`` and are current by rules 1 and 2 (module docstring)."""
-    stated = claims[claims[figure].notna()].astype({"status": str, "about": str, "reported_by": str})
-    if stated.empty:
-        return stated
+    given = EVENT_CODE in claims
+    stated = with_event_codes(claims[claims[figure].notna()])
+    party = [EVENT_CODE, "about"]
+    if not stated.duplicated(party).any():  # one figure per event and party (a file's own column): all current
+        return _as_text(stated if given else stated.drop(columns=EVENT_CODE))
     # An undated figure counts as older than any dated one of the same reporter.
     as_of = as_of_date(stated["as_of"].astype(str)).astype("datetime64[us]").fillna(pd.Timestamp("1000-01-01"))
-    ranked = stated.assign(_rank=stated["status"].map(STATUS_RANK).fillna(1), _as_of=as_of)
-    reporter = [*PARTY_KEY, "reported_by"]
+    ranked = stated.assign(_rank=stated["status"].astype(str).map(STATUS_RANK).fillna(1), _as_of=as_of)
+    # Grouped by the event's code and the categories' codes: hashing (dataset, event id) strings for
+    # each of the three groupings cost seconds at half a million claims.
+    reporter = [*party, "reported_by"]
     best_rank = ranked.groupby(reporter, observed=True)["_rank"].transform("max")
     ranked = ranked[ranked["_rank"] == best_rank]
     latest = ranked.groupby(reporter, observed=True)["_as_of"].transform("max")
     ranked = ranked[ranked["_as_of"] == latest]
-    is_final = (ranked["status"] == "final").rename("_final")
-    has_final = is_final.groupby([ranked[c] for c in PARTY_KEY], observed=True).transform("max").astype(bool)
-    superseded = has_final & ranked["status"].isin(SUPERSEDED_BY_FINAL)
-    return ranked[~superseded].drop(columns=["_rank", "_as_of"])
+    status = ranked["status"].astype(str)
+    is_final = (status == "final").rename("_final")
+    has_final = is_final.groupby([ranked[c] for c in party], observed=True).transform("max").astype(bool)
+    superseded = has_final & status.isin(SUPERSEDED_BY_FINAL)
+    current = ranked[~superseded].drop(columns=["_rank", "_as_of", *([] if given else [EVENT_CODE])])
+    return _as_text(current)
+
+
+def _as_text(claims: pd.DataFrame) -> pd.DataFrame:
+    return claims.astype({"status": str, "about": str, "reported_by": str})
+
+
+EVENT_CODE = "_event"  # with_event_codes: one integer per event (dataset, event id) among a set of claims
+
+
+def with_event_codes(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims with EVENT_CODE, equal for the claims of one event (kept if already there)."""
+    if EVENT_CODE in claims:
+        return claims
+    dataset, event_id = (pd.factorize(claims[column].astype(str))[0] for column in EVENT_KEY)
+    return claims.assign(**{EVENT_CODE: pd.factorize(dataset.astype(np.int64) * (len(claims) + 1) + event_id)[0]})
 
 
 def parties_overlap(a: str, b: str) -> bool:
@@ -173,20 +194,19 @@ class ClaimFigures:
 def claim_figures(claims: pd.DataFrame, events: pd.DataFrame, matched: bool = False) -> ClaimFigures:
     """Per-party killed figures (rules 1–4) for the claims of ``events`` (any mapped or unmapped rows);
     ``matched``: ``claims`` are already those of ``events`` (a Selection's), so they are not matched again."""
-    chosen = claims if matched else claims_of(claims, events)
-    event_claims = chosen[chosen["scope"].astype(str) == "event"]
-    current = current_claims(event_claims)
+    chosen = with_event_codes(claims if matched else claims_of(claims, events))
+    scope = chosen["scope"].astype(str)
+    current = current_claims(chosen[scope == "event"])
     parties = tuple(
         _party_figure(str(party), rows) for party, rows in current.groupby("about", sort=False, observed=True)
     )
     parties = tuple(sorted(parties, key=lambda p: (p.from_other_side_only, -p.high, p.party)))
-    unmapped_keys = _keys(events[events["latitude"].isna()])
-    from_unmapped = int(pd.MultiIndex.from_frame(current[EVENT_KEY]).isin(unmapped_keys).sum()) if len(current) else 0
-    totals = current_claims(chosen[chosen["scope"].astype(str) == "total"])
+    from_unmapped = int(_about(current, events[events["latitude"].isna()]).sum())
+    totals = current_claims(chosen[scope == "total"]).drop(columns=EVENT_CODE)
     return ClaimFigures(
         parties=parties,
         totals=_total_lines(totals, events),
-        events_with_claims=int(current[EVENT_KEY].drop_duplicates().shape[0]) if len(current) else 0,
+        events_with_claims=int(current[EVENT_CODE].nunique()),
         claims_from_unmapped=from_unmapped,
     )
 
@@ -195,8 +215,18 @@ def claims_of(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """The claims about ``events`` (matched on dataset and event id)."""
     if claims.empty or events.empty:
         return claims.iloc[0:0]
-    wanted = _keys(events)
-    return claims[pd.MultiIndex.from_frame(claims[EVENT_KEY].astype(str)).isin(wanted)]
+    return claims[_about(claims, events)]
+
+
+def _about(claims: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
+    """Per claim, whether its event (dataset, event id) is one of ``events``."""
+    if claims.empty or events.empty:
+        return np.zeros(len(claims), dtype=bool)
+    dataset, event_id = EVENT_KEY
+    datasets = {str(name) for frame in (claims, events) for name in frame[dataset].unique()}
+    if len(datasets) == 1:  # one dataset: the id alone is the key, and strings hash far faster than tuples
+        return claims[event_id].astype(str).isin(events[event_id].astype(str)).to_numpy(dtype=bool)
+    return pd.MultiIndex.from_frame(claims[EVENT_KEY].astype(str)).isin(_keys(events))
 
 
 def _keys(events: pd.DataFrame) -> pd.MultiIndex:
@@ -225,8 +255,8 @@ def _when(row: pd.Series) -> str:
 def _party_figure(party: str, rows: pd.DataFrame) -> PartyFigure:
     own = rows[~rows["about_adversary"]]
     basis = own if len(own) else rows
-    per_event = basis.groupby(EVENT_KEY, observed=True)["killed"].agg(["min", "max"])
-    single_event = len(rows[EVENT_KEY].drop_duplicates()) == 1
+    per_event = basis.groupby(EVENT_CODE)["killed"].agg(["min", "max"])
+    single_event = rows[EVENT_CODE].nunique() == 1
     reporters = []
     ordered = pd.concat([own, rows[rows["about_adversary"]]])
     for reported_by, group in ordered.groupby("reported_by", sort=False, observed=True):
@@ -234,7 +264,7 @@ def _party_figure(party: str, rows: pd.DataFrame) -> PartyFigure:
             figure = " / ".join(figure_text(r) for _, r in group.iterrows())
             when = " / ".join(dict.fromkeys(w for w in (_when(r) for _, r in group.iterrows()) if w))
         else:
-            n_events = group[EVENT_KEY].drop_duplicates().shape[0]
+            n_events = group[EVENT_CODE].nunique()
             figure = f"{int(group['killed'].sum()):,} in {n_events:,} event{'s' if n_events != 1 else ''}"
             when = ""
         reporters.append(ReporterFigure(str(reported_by), figure, when, bool(group["about_adversary"].iloc[0])))
@@ -242,7 +272,7 @@ def _party_figure(party: str, rows: pd.DataFrame) -> PartyFigure:
         party=str(party),
         low=int(per_event["min"].sum()),
         high=int(per_event["max"].sum()),
-        kinds=tuple(dict.fromkeys(basis["kind"].astype(str))),
+        kinds=tuple(str(kind) for kind in pd.unique(basis["kind"].astype(str))),  # in order of appearance
         reporters=tuple(reporters),
         events=len(per_event),
         from_other_side_only=own.empty,

@@ -6,11 +6,14 @@ import pandas as pd
 
 from dashboard.load.claims import typed_claims
 from dashboard.summary.claims import (
+    EVENT_CODE,
     claim_figures,
     claims_chart,
     claims_display,
+    claims_of,
     current_claims,
     single_figures,
+    with_event_codes,
 )
 
 
@@ -160,3 +163,29 @@ def test_the_claims_view_lists_each_claim_and_charts_each_killed_figure():
     values = chart["datasets"][next(iter(chart["datasets"]))]
     assert sorted(v["killed"] for v in values) == [207, 450]
     assert {v["reporter"] for v in values} == {"Council", "Azerbaijan"}
+
+
+def test_one_figure_per_event_and_party_is_current_whatever_its_status():
+    rows = claims(
+        {"event_id": "E1", "killed": 3, "status": "initial"},
+        {"event_id": "E2", "killed": 4, "status": "updated", "as_of": "2022-09-14"},
+        {"event_id": "E2", "killed": 5, "about": "Azerbaijani forces", "status": "final"},
+    )
+    current = current_claims(rows)
+    assert current["killed"].tolist() == [3, 4, 5]
+    assert list(current.columns) == list(rows.columns)  # nothing of the working columns left
+    assert (current["status"].tolist(), current["about"].dtype) == (["initial", "updated", "final"], "str")
+
+
+def test_claims_of_two_datasets_are_told_apart_by_dataset():
+    """The same event id in ACLED and in UCDP names two events: neither figure replaces the other."""
+    rows = claims(
+        {"dataset": "ACLED", "event_id": "7", "killed": 2, "status": "initial"},
+        {"dataset": "UCDP GED", "event_id": "7", "killed": 9, "status": "final"},
+    )
+    codes = with_event_codes(rows)[EVENT_CODE]
+    assert codes.nunique() == 2
+    assert sorted(current_claims(rows)["killed"]) == [2, 9]
+    ucdp = events("7").assign(dataset="UCDP GED")
+    assert claims_of(rows, ucdp)["killed"].tolist() == [9]
+    assert claim_figures(rows, ucdp).events_with_claims == 1
