@@ -7,6 +7,7 @@ the result depends on: a file's content, a table's key (a digest of its bytes) a
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from dashboard.load.formats import ColumnMapping
 from dashboard.pipeline import Selection, load_joined_events
 from dashboard.summary.claims import ClaimFigures, claim_figures
 from dashboard.tablecache import TableCache, table_key
+from dashboard.webmap.event_layers import MAX_PACKED
 from dashboard.webmap.packing import EventCodes, encode_events
 
 # Loaded tables (and what is derived from them) are shared by every session that opens the same
@@ -119,6 +121,28 @@ def cached_gazetteer(key: str, _events: pd.DataFrame) -> Gazetteer:
 def cached_event_codes(key: str, nk_boundary: str, _events: pd.DataFrame) -> EventCodes:
     """The packed layer's dictionaries, once per table and boundary; a filter change only subsets them."""
     return encode_events(_events)
+
+
+_ENCODING_BEHIND: set[tuple[str, str]] = set()  # (table key, boundary) whose codes a thread was started for
+
+
+def encode_events_behind(key: str, nk_boundary: str, events: pd.DataFrame) -> threading.Thread | None:
+    """Fill ``cached_event_codes`` in a thread of its own for a table whose first map is grid cells.
+
+    Such a table (more events than MAX_PACKED) needs no codes for its first map, but its first
+    selection small enough to be drawn event by event needed them all at once (~2.5 s at a million
+    events). Started once per table and boundary, after the first map is sent; a rerun that needs the
+    codes sooner waits for this thread's result instead of computing them again. Returns the thread, if
+    one was started.
+    """
+    if len(events) <= MAX_PACKED or (key, nk_boundary) in _ENCODING_BEHIND:
+        return None
+    _ENCODING_BEHIND.add((key, nk_boundary))
+    thread = threading.Thread(
+        target=cached_event_codes, args=(key, nk_boundary, events), name="event-codes", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 # Seconds for tens of thousands of claims (rules 1–4 per party and event), and the same on every rerun

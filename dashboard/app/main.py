@@ -21,6 +21,7 @@ from dashboard.app.cache import (
     cached_event_codes,
     cached_filter_choices,
     cached_gazetteer,
+    encode_events_behind,
 )
 from dashboard.app.data_panel import choose_events
 from dashboard.app.link_panel import (
@@ -389,6 +390,7 @@ def show_map(
         zoom=fit.zoom if fit else None,
     )
     keep_view_in_address(state)
+    encode_events_behind(table_key, nk_boundary, selection.all_events)
     if st.button("Zoom to the filtered events", disabled=selection.events.empty):
         st.session_state[keys.KEY_FIT] = events_view(selection.events)
         st.rerun()
