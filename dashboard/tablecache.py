@@ -213,6 +213,16 @@ def _write_entry(stream: io.BufferedIOBase, identity: dict[str, object], table: 
             archive.writestr(f"{name}.parquet", buffer.getvalue())
 
 
+def _read_parquet(data: bytes) -> pd.DataFrame:
+    # ParquetFile, not pq.read_table: read_table's dataset scanner leaves futures that hold the Python
+    # buffer to Arrow's worker threads, and one released there during the interpreter's exit could not
+    # take the GIL and aborted the process ("terminate called without an active exception": a CLI run or
+    # a test's subprocess that had done its work, now and then, on a busy machine). The file here is
+    # read and released in the calling thread.
+    with pq.ParquetFile(pa.BufferReader(data)) as parquet:
+        return parquet.read().to_pandas()
+
+
 def _read_entry(path: Path, identity: dict[str, object]) -> EventTable | None:
     with zipfile.ZipFile(path) as archive:
         if sorted(archive.namelist()) != sorted(["meta.json", *(f"{name}.parquet" for name in TABLES)]):
@@ -220,7 +230,7 @@ def _read_entry(path: Path, identity: dict[str, object]) -> EventTable | None:
         meta = json.loads(archive.read("meta.json"))  # read() checks each member's CRC
         if not isinstance(meta, dict) or any(meta.get(k) != v for k, v in identity.items()):
             raise ValueError("an entry for another key or version")
-        frames = {name: pq.read_table(io.BytesIO(archive.read(f"{name}.parquet"))).to_pandas() for name in TABLES}
+        frames = {name: _read_parquet(archive.read(f"{name}.parquet")) for name in TABLES}
     detections = tuple(
         Detection(**{**d, "used": tuple(d["used"]), "ignored": tuple(d["ignored"])}) for d in meta["detections"]
     )
